@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test project; prints one closing line
+# "N passed, N failed, N skipped" and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+dotnet test Melm.sln --nologo \
+  --logger "trx" --results-directory "$results" \
+  --logger "console;verbosity=normal" 2>&1 | grep -vE '^\s+Passed |^\s*$'
+status=${PIPESTATUS[0]}
+
+count() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}'; }
+passed=$(count passed); failed=$(count failed); skipped=$(count notExecuted)
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+exit "$status"

@@ -1,0 +1,3 @@
+using Melm.Host.Commands;
+
+return Cli.Build().Parse(args).Invoke();
