@@ -11,8 +11,9 @@ namespace Melm.Models.Text;
 /// </summary>
 /// <remarks>
 /// Microsoft.ML.Tokenizers 2.0.1 was the first choice but differs from SentencePiece on the XLM-R
-/// model: one unknown piece per character, control characters kept instead of removed by the
-/// character map, and pieces emitted out of order after repeated pieces ("2.777").
+/// model: one unknown piece per character, control characters kept where the character map
+/// removes them, and the other segmentation where two tie ("2.777": SentencePiece gives
+/// ▁2. 77 7, the package ▁2. 7 77).
 /// </remarks>
 public sealed class SentencePieceModel
 {
