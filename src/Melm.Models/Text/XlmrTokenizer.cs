@@ -10,6 +10,7 @@ namespace Melm.Models.Text;
 /// <c>&lt;pad&gt;</c>=1, <c>&lt;/s&gt;</c>=2, <c>&lt;unk&gt;</c>=3, piece id + 1, <c>&lt;mask&gt;</c>
 /// last), plus added tokens (label and language markers) after <c>&lt;mask&gt;</c>. Words are
 /// tokenized one by one, each as if preceded by a space, as transformers does for pre-split input.
+/// Encoding is safe from many threads; <see cref="AddTokens"/> is not, so add markers before sharing.
 /// </summary>
 public sealed class XlmrTokenizer
 {
