@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Melm.Models.Text;
 
 namespace Melm.Models.Tests.Text;
@@ -52,5 +53,29 @@ public class SentencePieceReferenceTests
     {
         var model = Load().SentencePiece;
         Assert.Equal("▁ABC12▁fi", model.Normalize("  ＡＢＣ１２\tﬁ "));
+    }
+
+    /// <summary>
+    /// Every character the character map rewrites (alone and between letters) and random mixes of
+    /// scripts, marks, spaces and control characters: Data/spm-reference.jsonl, written by
+    /// scripts/spm-reference.py with the reference SentencePiece.
+    /// </summary>
+    [Fact]
+    public void MatchesReferenceSentencePieceOnEveryRewrittenCharacter()
+    {
+        var model = Load().SentencePiece;
+        var lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Text", "Data", "spm-reference.jsonl"));
+        var mismatches = new List<string>();
+        foreach (var line in lines)
+        {
+            var entry = JsonSerializer.Deserialize<JsonElement[]>(line)!;
+            var text = entry[0].GetString()!;
+            var expected = entry[1].Deserialize<int[]>()!;
+            var actual = model.Encode(text);
+            if (!actual.SequenceEqual(expected))
+                mismatches.Add($"{JsonSerializer.Serialize(text)}: expected [{string.Join(",", expected)}], got [{string.Join(",", actual)}]");
+        }
+        Assert.True(lines.Length > 10_000, $"only {lines.Length} reference strings");
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {lines.Length} differ:\n{string.Join("\n", mismatches.Take(10))}");
     }
 }
