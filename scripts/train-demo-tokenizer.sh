@@ -15,6 +15,9 @@ trap 'rm -rf "$work"' EXIT
   for f in samples/demo/*/train.txt; do
     awk 'NF == 0 { if (s != "") print s; s = ""; next } { s = (s == "" ? $1 : s " " $1) } END { if (s != "") print s }' "$f"
   done
+  # Every printable ASCII and Latin-1 character once, so that none of them is unknown
+  # (the demo's test split has digits its training text lacks).
+  for c in $(seq 33 126) $(seq 161 255); do printf "\\U$(printf %08x "$c") "; done | xargs -0 printf '%b\n'
 } > "$work/text.txt"
 spm_train --input="$work/text.txt" --model_prefix="$work/demo" --vocab_size=2000 --model_type=unigram \
   --character_coverage=1.0 --hard_vocab_limit=false --unk_id=0 --bos_id=1 --eos_id=2 --pad_id=-1 \

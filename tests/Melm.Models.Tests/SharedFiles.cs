@@ -18,16 +18,22 @@ public static class SharedFiles
         return path;
     }
 
-    private static string? FindRoot()
+    /// <summary>A path inside the repository (its files travel with every clone, so these never skip).</summary>
+    public static string Repository(string relativePath) => Path.Combine(RepositoryRoot.Value, relativePath);
+
+    private static readonly Lazy<string> RepositoryRoot = new(() =>
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Melm.sln")))
-            {
-                var shared = Path.Combine(dir.Parent?.FullName ?? dir.FullName, "shared");
-                return Directory.Exists(shared) ? shared : null;
-            }
+                return dir.FullName;
         }
-        return null;
+        throw new InvalidOperationException("The tests run outside the repository: no Melm.sln above " + AppContext.BaseDirectory);
+    });
+
+    private static string? FindRoot()
+    {
+        var shared = Path.Combine(Directory.GetParent(RepositoryRoot.Value)?.FullName ?? RepositoryRoot.Value, "shared");
+        return Directory.Exists(shared) ? shared : null;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Melm.Models.Augmentation;
 using Melm.Models.Diagnostics;
 
 namespace Melm.Models.Text;
@@ -12,7 +13,7 @@ namespace Melm.Models.Text;
 /// tokenized one by one, each as if preceded by a space, as transformers does for pre-split input.
 /// Encoding is safe from many threads; <see cref="AddTokens"/> is not, so add markers before sharing.
 /// </summary>
-public sealed class XlmrTokenizer
+public sealed class XlmrTokenizer : IPieceVocabulary
 {
     public const string SentencePieceFileName = "sentencepiece.bpe.model";
     public const string AddedTokensFileName = "added_tokens.json";
@@ -382,4 +383,11 @@ public sealed class XlmrTokenizer
 
     private static string Describe(string text) =>
         text.Length == 0 ? "'' (empty)" : $"'{text}' ({string.Join(' ', text.EnumerateRunes().Select(r => $"U+{r.Value:X4}"))})";
+
+    int IPieceVocabulary.Count => VocabSize;
+
+    string IPieceVocabulary.Piece(int id) => IdToPiece(id);
+
+    /// <summary>For candidate filtering, added markers are as special as control tokens.</summary>
+    bool IPieceVocabulary.IsSpecial(int id) => IsSpecial(id) || IsAdded(id);
 }
