@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace Melm.Models.Checkpoints.Hub;
 
 /// <summary>
-/// A glob over repository paths, as `huggingface-cli download --include` reads them: `*` matches
-/// any run of characters (slashes included), `?` one character, everything else itself.
+/// A glob over repository paths, close to `huggingface-cli download --include`: `*` matches any
+/// run of characters (slashes included), `?` one character, everything else (brackets too) itself.
 /// </summary>
 public sealed class FilePattern
 {
