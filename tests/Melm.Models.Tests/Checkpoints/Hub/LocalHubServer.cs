@@ -53,6 +53,9 @@ public sealed class LocalHubServer : IAsyncDisposable
     /// <summary>The next download of this file sends this many body bytes, then closes the connection.</summary>
     public (string File, int Bytes)? CutNextDownload { get; set; }
 
+    /// <summary>The next download of this file sends this many body bytes, then goes silent until the connection times out.</summary>
+    public (string File, int Bytes)? StallNextDownload { get; set; }
+
     /// <summary>Answer Range requests with the whole file (200), as servers without range support do.</summary>
     public bool IgnoreRange { get; set; }
 
@@ -237,6 +240,14 @@ public sealed class LocalHubServer : IAsyncDisposable
             await stream.WriteAsync(body[..Math.Min(cut.Bytes, body.Length)], cancellationToken);
             await stream.FlushAsync(cancellationToken);
             return;   // closing the connection short of Content-Length is the cut
+        }
+        if (StallNextDownload is { } stall && stall.File == file)
+        {
+            StallNextDownload = null;
+            await WriteHeadAsync(stream, status, headers, body.Length, cancellationToken);
+            await stream.WriteAsync(body[..Math.Min(stall.Bytes, body.Length)], cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
         await WriteHeadAsync(stream, status, headers, body.Length, cancellationToken);
         await stream.WriteAsync(body, cancellationToken);

@@ -132,6 +132,45 @@ public sealed class ModelFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task ASilentConnectionTimesOutAndKeepsThePartialFile()
+    {
+        var repository = SyntheticRepository();
+        await using var server = new LocalHubServer(Name, repository) { StallNextDownload = ("model.safetensors", 70_000) };
+        var request = Request(server) with { StallTimeout = TimeSpan.FromSeconds(1) };
+
+        var failure = await Assert.ThrowsAsync<HubFetchException>(() => ModelFetcher.FetchAsync(request, null, TestContext.Current.CancellationToken));
+
+        Assert.Contains("stopped after 70000 of 300000 bytes (no data for 1 s)", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(70_000, new FileInfo(Local("model.safetensors") + ModelFetcher.PartialSuffix).Length);
+        await ModelFetcher.FetchAsync(request, null, TestContext.Current.CancellationToken);
+        Assert.Equal(repository["model.safetensors"], File.ReadAllBytes(Local("model.safetensors")));
+    }
+
+    [Fact]
+    public async Task AnOutputFolderThatCannotBeCreatedIsBadInput()
+    {
+        await using var server = new LocalHubServer(Name, SyntheticRepository());
+        File.WriteAllText(temp.Combine("model"), "a file where the folder should be");
+
+        var failure = await Assert.ThrowsAsync<InputException>(() => ModelFetcher.FetchAsync(Request(server), null, TestContext.Current.CancellationToken));
+
+        Assert.Contains($"{temp.Combine("model")}: cannot create the output folder", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFileThatCannotBeWrittenIsAFetchFailureNamingIt()
+    {
+        await using var server = new LocalHubServer(Name, SyntheticRepository());
+        var partial = Local("model.safetensors") + ModelFetcher.PartialSuffix;
+        Directory.CreateDirectory(partial);
+
+        var failure = await Assert.ThrowsAsync<HubFetchException>(() => ModelFetcher.FetchAsync(Request(server), null, TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"cannot write {partial} (", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("check free space and permissions", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AServerThatIgnoresRangeMakesTheDownloadStartOver()
     {
         var repository = SyntheticRepository();
