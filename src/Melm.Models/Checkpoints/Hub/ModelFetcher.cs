@@ -102,6 +102,7 @@ public static partial class ModelFetcher
                 var digest = await FileDigest.ComputeAsync(local, cancellationToken).ConfigureAwait(false);
                 if (Mismatch(file, length, digest) is null && (file.IsLfs || file.GitBlobId is not null || file.Size is not null))
                 {
+                    File.Delete(local + PartialSuffix);   // left by an older run; the verified file supersedes it
                     progress?.Report(new FetchProgress(file.Path, FetchFileState.Skipped, length, length));
                     return new FetchedFile(file.Path, length, digest.Sha256, FetchedFileOutcome.AlreadyPresent);
                 }
