@@ -73,6 +73,8 @@ public static partial class ModelFetcher
             problems.Add(new InputProblem("--endpoint", null, $"'{request.Endpoint}' is not an http or https address"));
         if (string.IsNullOrWhiteSpace(request.OutputDirectory))
             problems.Add(new InputProblem("--out", null, "give a folder"));
+        if (request.FilePatterns?.Any(string.IsNullOrWhiteSpace) == true)
+            problems.Add(new InputProblem("--files", null, "an empty pattern; give globs such as *.json"));
         if (problems.Count > 0)
             throw new InputException(problems);
     }

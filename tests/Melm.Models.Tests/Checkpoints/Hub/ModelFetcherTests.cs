@@ -352,6 +352,17 @@ public sealed class ModelFetcherTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEmptyPatternIsBadInput()
+    {
+        await using var server = new LocalHubServer(Name, SyntheticRepository());
+
+        var failure = await Assert.ThrowsAsync<InputException>(() => ModelFetcher.FetchAsync(Request(server, files: ["*.json", " "]), null, TestContext.Current.CancellationToken));
+
+        Assert.Equal("--files: an empty pattern; give globs such as *.json", failure.Message);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
     public async Task ARepositoryWithoutWhatMelmNeedsIsRefusedWithEveryMissingFileNamed()
     {
         var repository = SyntheticRepository();
