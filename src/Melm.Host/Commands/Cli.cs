@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Melm.Models.Checkpoints.Hub;
 using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Commands;
@@ -9,13 +10,20 @@ public static class Cli
     /// <summary>Exit code for bad input: a file, folder or option the user can fix.</summary>
     public const int BadInput = 2;
 
+    /// <summary>Exit code for work that failed on the way (network, checksum, disk); the message says what to do.</summary>
+    public const int Failed = 1;
+
     public static RootCommand Build()
     {
         var root = new RootCommand("Melm: masked-entity language-model data augmentation for low-resource NER.");
+        root.Subcommands.Add(ModelCommand.Create());
         return root;
     }
 
-    /// <summary>Runs a command body; bad input becomes a message on stderr and exit code 2, not a stack trace.</summary>
+    /// <summary>
+    /// Runs a command body; bad input (exit code 2) and a failed fetch (exit code 1) become a message
+    /// on stderr, not a stack trace.
+    /// </summary>
     public static int Run(Func<int> body)
     {
         try
@@ -24,8 +32,17 @@ public static class Cli
         }
         catch (InputException e)
         {
-            Console.Error.WriteLine("error: " + e.Message.Replace(Environment.NewLine, Environment.NewLine + "error: ", StringComparison.Ordinal));
-            return BadInput;
+            return Report(e.Message, BadInput);
         }
+        catch (HubFetchException e)
+        {
+            return Report(e.Message, Failed);
+        }
+    }
+
+    private static int Report(string message, int exitCode)
+    {
+        Console.Error.WriteLine("error: " + message.Replace(Environment.NewLine, Environment.NewLine + "error: ", StringComparison.Ordinal));
+        return exitCode;
     }
 }
