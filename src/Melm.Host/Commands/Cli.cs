@@ -12,6 +12,8 @@ public static class Cli
     public static RootCommand Build()
     {
         var root = new RootCommand("Melm: masked-entity language-model data augmentation for low-resource NER.");
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
         return root;
     }
 
