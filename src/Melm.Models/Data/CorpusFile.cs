@@ -6,6 +6,7 @@ public static class CorpusFile
     public static bool IsJsonLines(string path) =>
         Path.GetExtension(path).ToUpperInvariant() is ".JSONL" or ".JSON";
 
+    /// <summary>Reads either format; <paramref name="options"/> apply to CoNLL files only (JSON Lines carry their own ids and languages).</summary>
     public static Corpus Read(string path, ConllReadOptions? options = null) =>
         IsJsonLines(path) ? JsonLines.Read(path) : ConllReader.Read(path, options);
 
