@@ -66,13 +66,12 @@ public static class ConllReader
         }
         var endsWithNewline = text.Length > 0 && text[^1] == '\n';
         var (sentences, linesAfter) = parser.Finish();
-        var corpus = new Corpus(source, sentences)
+        return new Corpus(source, sentences)
         {
             Format = CorpusFormat.Conll,
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
             FileLayout = new ConllFileLayout(hasBom, lineEnding, endsWithNewline, linesAfter),
         };
-        return corpus;
     }
 
     private sealed class Parser(string source, ConllReadOptions options)
@@ -114,9 +113,7 @@ public static class ConllReader
                 return;
             }
             if (!CheckColumns(number))
-            {
                 return;
-            }
             var tag = _fields[^1];
             if (!_tags.TryGetValue(tag, out var interned))
             {
