@@ -103,4 +103,19 @@ public sealed class TagSchemesTests
         Assert.Null(problem.Line);
         Assert.EndsWith("(sentence aug:3, token 2)", problem.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("iob1", TagScheme.Iob1)]
+    [InlineData("IOB2", TagScheme.Iob2)]
+    [InlineData("bio", TagScheme.Iob2)]
+    [InlineData("BIOES", TagScheme.Bioes)]
+    [InlineData("iobes", TagScheme.Bioes)]
+    public void ParsesSchemeNamesAndPrintsThemBack(string text, TagScheme expected)
+    {
+        Assert.True(TagSchemes.TryParse(text, out var scheme));
+        Assert.Equal(expected, scheme);
+        Assert.True(TagSchemes.TryParse(TagSchemes.Name(scheme), out var again));
+        Assert.Equal(scheme, again);
+        Assert.False(TagSchemes.TryParse("BILOU", out _));
+    }
 }
