@@ -1,0 +1,49 @@
+using Melm.Models.Diagnostics;
+
+namespace Melm.Models.Data;
+
+/// <summary>Draws the paper's N-sentence train and dev sets and writes them with their manifest.</summary>
+public static class LowResourceSample
+{
+    public const string TrainFile = "train.txt";
+    public const string DevFile = "dev.txt";
+
+    /// <summary>Samples <paramref name="n"/> sentences of each corpus with the same seed; bad n is an InputException naming the file.</summary>
+    public static (SampleManifest Manifest, IReadOnlyList<Sentence> Train, IReadOnlyList<Sentence> Dev) Draw(Corpus train, Corpus dev, int n, int seed)
+    {
+        var problems = new List<InputProblem>();
+        if (n <= 0)
+            problems.Add(new InputProblem("--n", null, $"the sample size must be positive, got {n}"));
+        foreach (var corpus in new[] { train, dev }.Where(c => n > c.Sentences.Count))
+            problems.Add(new InputProblem(corpus.Source, null, $"asked for {n} sentences but the file has only {corpus.Sentences.Count}"));
+        if (problems.Count > 0)
+            throw new InputException(problems);
+        var trainIndices = Sampler.Indices(train.Sentences.Count, n, seed);
+        var devIndices = Sampler.Indices(dev.Sentences.Count, n, seed);
+        var manifest = new SampleManifest(seed, n, Split(train, TrainFile, trainIndices), Split(dev, DevFile, devIndices));
+        return (manifest, trainIndices.Select(i => train.Sentences[i]).ToList(), devIndices.Select(i => dev.Sentences[i]).ToList());
+    }
+
+    /// <summary>Writes train.txt, dev.txt and manifest.json into <paramref name="folder"/> (created if missing).</summary>
+    public static SampleManifest Write(Corpus train, Corpus dev, int n, int seed, string folder)
+    {
+        var (manifest, trainSample, devSample) = Draw(train, dev, n, seed);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            ConllWriter.WriteSentences(trainSample, Path.Combine(folder, TrainFile));
+            ConllWriter.WriteSentences(devSample, Path.Combine(folder, DevFile));
+            File.WriteAllBytes(Path.Combine(folder, SampleManifest.FileName), manifest.ToJson());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException(folder, null, $"cannot write the sample: {e.Message}");
+        }
+        return manifest;
+    }
+
+    private static SplitSample Split(Corpus corpus, string output, int[] indices) =>
+        new(Path.GetFullPath(corpus.Source),
+            corpus.Sha256 ?? throw new ArgumentException($"{corpus.Source} was not read from a file, so it has no sha256", nameof(corpus)),
+            corpus.Sentences.Count, output, indices);
+}
