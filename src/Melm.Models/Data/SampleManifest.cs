@@ -8,7 +8,7 @@ public sealed record SampleManifest(int Seed, int N, SplitSample Train, SplitSam
 {
     public const string FileName = "manifest.json";
 
-    public const string Method = "uniform without replacement over all sentences (with or without entities), SplitMix64 partial Fisher-Yates; indices 0-based, ascending";
+    public const string Method = "uniform without replacement over all sentences (with or without entities), xoshiro256** partial Fisher-Yates seeded by SeedDerivation(seed, \"low-resource sample\"); indices 0-based, ascending";
 
     public byte[] ToJson()
     {

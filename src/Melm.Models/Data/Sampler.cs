@@ -1,3 +1,5 @@
+using Melm.Models.Randomness;
+
 namespace Melm.Models.Data;
 
 /// <summary>
@@ -8,22 +10,13 @@ namespace Melm.Models.Data;
 public static class Sampler
 {
     /// <summary>The 0-based indices of <paramref name="n"/> of <paramref name="count"/> items, ascending;
-    /// a partial Fisher-Yates shuffle driven by <see cref="SplitMix64"/> seeded with <paramref name="seed"/>.</summary>
+    /// a partial Fisher-Yates shuffle with the run's generator for (seed, "low-resource sample").</summary>
     public static int[] Indices(int count, int n, int seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         if (n > count)
             throw new ArgumentOutOfRangeException(nameof(n), n, $"cannot sample {n} of {count} sentences: n is larger than the corpus");
-        var random = new SplitMix64(unchecked((ulong)seed));
-        var order = Enumerable.Range(0, count).ToArray();
-        for (var i = 0; i < n; i++)
-        {
-            var j = i + random.NextInt(count - i);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        var chosen = order[..n];
-        Array.Sort(chosen);
-        return chosen;
+        return SeedDerivation.For(unchecked((ulong)seed), "low-resource sample").SampleWithoutReplacement(count, n);
     }
 
     public static IReadOnlyList<Sentence> Sample(IReadOnlyList<Sentence> sentences, int n, int seed) =>

@@ -1,3 +1,4 @@
+using Melm.Models.Randomness;
 using Melm.Models.Data;
 
 namespace Melm.Models.Tests.Data;
@@ -78,7 +79,7 @@ public sealed class EntitySpansTests
     [Fact]
     public void RandomSpansSurviveEverySchemeAndBothReadings()
     {
-        var random = new SplitMix64(7);
+        var random = new StableRandom(7);
         string[] types = ["PER", "LOC", "product_name"];
         for (var trial = 0; trial < 500; trial++)
         {
