@@ -109,7 +109,7 @@ public sealed class RobertaForMaskedLM : nn.Module
     /// <summary>
     /// A copy with one new vocabulary row per entry of <paramref name="initFromIds"/> (ids
     /// vocab_size, vocab_size + 1, ...): its embedding is the mean of the listed existing rows, its
-    /// LM bias 0. The decoder stays tied. This model is left as it was.
+    /// LM bias 0. The decoder stays tied; train/eval mode and precision carry over. This model is left as it was.
     /// </summary>
     public RobertaForMaskedLM WithAddedTokens(IReadOnlyList<IReadOnlyList<long>> initFromIds)
     {
@@ -124,6 +124,7 @@ public sealed class RobertaForMaskedLM : nn.Module
         }
 
         var grown = new RobertaForMaskedLM(Config with { VocabSize = Config.VocabSize + initFromIds.Count }, 0, Device, DType) { Precision = Precision };
+        grown.train(training);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var source = named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
