@@ -31,7 +31,7 @@ public static class ModelFolder
     {
         var config = ReadConfig(folder);
         var (tensors, source) = OpenWeights(folder);
-        var model = new RobertaForMaskedLM(config, 0, device, dtype);
+        var model = new RobertaForMaskedLM(config, device, dtype);
         try
         {
             LoadInto(model, tensors, source);

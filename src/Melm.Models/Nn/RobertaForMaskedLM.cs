@@ -19,6 +19,13 @@ public sealed class RobertaForMaskedLM : nn.Module
     /// <summary>A model initialised as transformers does (normal(0, initializer_range), LayerNorm 1/0, pad rows 0).</summary>
     /// <param name="seed">Seeds the initial weights; a checkpoint load overwrites every one of them.</param>
     public RobertaForMaskedLM(RobertaConfig config, long seed, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        : this(config, device, dtype)
+    {
+        Initialize(seed);
+    }
+
+    /// <summary>A model whose every parameter the caller overwrites next (a checkpoint load, a copy): no initialisation pass.</summary>
+    internal RobertaForMaskedLM(RobertaConfig config, Device? device, ScalarType dtype)
         : base(nameof(RobertaForMaskedLM))
     {
         var problems = config.Check("model config");
@@ -31,7 +38,6 @@ public sealed class RobertaForMaskedLM : nn.Module
         lmHead = new RobertaLmHead(config, Device, dtype);
         register_module("roberta", roberta);
         register_module("lm_head", lmHead);
-        Initialize(seed);
     }
 
     public RobertaConfig Config { get; }
@@ -123,7 +129,7 @@ public sealed class RobertaForMaskedLM : nn.Module
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"new token {i}: id {id} is outside the vocabulary (size {Config.VocabSize})"), nameof(initFromIds));
         }
 
-        var grown = new RobertaForMaskedLM(Config with { VocabSize = Config.VocabSize + initFromIds.Count }, 0, Device, DType) { Precision = Precision };
+        var grown = new RobertaForMaskedLM(Config with { VocabSize = Config.VocabSize + initFromIds.Count }, Device, DType) { Precision = Precision };
         grown.train(training);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
