@@ -127,7 +127,13 @@ public static class ModelFolder
     {
         Directory.CreateDirectory(folder);
         SafetensorsFile.Write(Path.Combine(folder, SafetensorsFileName), model.NamedParameters().Select(p => (p.Name, (Tensor)p.Parameter)));
-        File.WriteAllText(Path.Combine(folder, ConfigFile), model.Config.ToJson());
+        var torchDtype = model.DType switch
+        {
+            ScalarType.BFloat16 => "bfloat16",
+            ScalarType.Float16 => "float16",
+            _ => "float32",
+        };
+        File.WriteAllText(Path.Combine(folder, ConfigFile), model.Config.ToJson(torchDtype));
     }
 
     private static List<CheckpointTensor> OpenSharded(string index)

@@ -132,7 +132,8 @@ public sealed record RobertaConfig
     }
 
     /// <summary>The `config.json` transformers reads back (XLMRobertaForMaskedLM or RobertaForMaskedLM).</summary>
-    public string ToJson()
+    /// <param name="torchDtype">The dtype the weights are saved in, as transformers names it.</param>
+    public string ToJson(string torchDtype = "float32")
     {
         var json = new JsonObject
         {
@@ -154,7 +155,7 @@ public sealed record RobertaConfig
             ["bos_token_id"] = BosTokenId,
             ["eos_token_id"] = EosTokenId,
             ["position_embedding_type"] = "absolute",
-            ["torch_dtype"] = "float32",
+            ["torch_dtype"] = torchDtype,
         };
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
