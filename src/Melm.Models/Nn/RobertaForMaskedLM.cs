@@ -17,7 +17,7 @@ public sealed class RobertaForMaskedLM : nn.Module
     private readonly RobertaLmHead lmHead;
 
     /// <summary>A model initialised as transformers does (normal(0, initializer_range), LayerNorm 1/0, pad rows 0).</summary>
-    /// <param name="seed">Seeds the initial weights; a checkpoint load overwrites every one of them.</param>
+    /// <param name="seed">Seeds the initial weights (pretraining from scratch, tests); the same seed gives the same model.</param>
     public RobertaForMaskedLM(RobertaConfig config, long seed, Device? device = null, ScalarType dtype = ScalarType.Float32)
         : this(config, device, dtype)
     {
