@@ -1,0 +1,102 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Melm.Models.Data;
+
+namespace Melm.Models.Baselines;
+
+/// <summary>
+/// Writes a method's output folder: aug.conll and aug.jsonl (the rewrites; the JSON Lines carry
+/// provenance), substitutions.jsonl (per rewrite, each replaced mention with its span, words,
+/// substitute, substitute language, donor sentence and how it was chosen) and summary.json (method,
+/// description, counts by reason, plus what the caller adds).
+/// </summary>
+public static class AugmentationWriter
+{
+    public const string ConllFile = "aug.conll";
+    public const string JsonLinesFile = "aug.jsonl";
+    public const string SubstitutionsFile = "substitutions.jsonl";
+    public const string SummaryFile = "summary.json";
+
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+
+    /// <param name="extraSummary">Writes more properties into summary.json's top-level object.</param>
+    public static void Write(AugmentationResult result, string folder, Action<Utf8JsonWriter>? extraSummary = null)
+    {
+        Directory.CreateDirectory(folder);
+        var sentences = result.Sentences;
+        ConllWriter.WriteSentences(sentences, Path.Combine(folder, ConllFile));
+        JsonLines.Write(sentences, Path.Combine(folder, JsonLinesFile));
+        File.WriteAllBytes(Path.Combine(folder, SubstitutionsFile), SerializeSubstitutions(result.Rewrites));
+        File.WriteAllBytes(Path.Combine(folder, SummaryFile), SerializeSummary(result, extraSummary));
+    }
+
+    public static byte[] SerializeSubstitutions(IEnumerable<AugmentedSentence> rewrites)
+    {
+        using var stream = new MemoryStream();
+        foreach (var rewrite in rewrites)
+        {
+            using (var json = new Utf8JsonWriter(stream, Options))
+            {
+                json.WriteStartObject();
+                json.WriteString("id", rewrite.Sentence.Id);
+                json.WriteString("lang", rewrite.Sentence.Lang);
+                json.WriteStartArray("substitutions");
+                foreach (var s in rewrite.Substitutions)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type", s.Substitute.Type);
+                    json.WriteNumber("start", s.Replaced.Start);
+                    json.WriteNumber("end", s.Replaced.End);
+                    json.WriteString("lang", s.Substitute.Lang);
+                    Strings(json, "tokens", s.Substitute.Tokens);
+                    json.WriteNumber("original_start", s.Original.Start);
+                    json.WriteNumber("original_end", s.Original.End);
+                    Strings(json, "original_tokens", s.OriginalTokens);
+                    json.WriteString("donor_id", s.Substitute.SourceId);
+                    json.WriteString("choice", s.Choice);
+                    if (s.Similarity is { } similarity)
+                        json.WriteNumber("similarity", Math.Round(similarity, 6));
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            stream.WriteByte((byte)'\n');
+        }
+        return stream.ToArray();
+    }
+
+    public static byte[] SerializeSummary(AugmentationResult result, Action<Utf8JsonWriter>? extra = null)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, Options with { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("method", result.Method);
+            json.WriteString("description", result.Description);
+            json.WriteNumber("rewrites", result.Rewrites.Count);
+            Counts(json, "sentence_counts", result.SentenceCounts);
+            Counts(json, "mention_counts", result.MentionCounts);
+            extra?.Invoke(json);
+            json.WriteEndObject();
+        }
+        stream.WriteByte((byte)'\n');
+        return stream.ToArray();
+    }
+
+    private static void Counts(Utf8JsonWriter json, string name, IReadOnlyDictionary<string, int> counts)
+    {
+        json.WriteStartObject(name);
+        foreach (var (reason, count) in counts)
+            json.WriteNumber(reason, count);
+        json.WriteEndObject();
+    }
+
+    private static void Strings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+            json.WriteStringValue(value);
+        json.WriteEndArray();
+    }
+}
