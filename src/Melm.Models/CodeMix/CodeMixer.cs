@@ -94,7 +94,7 @@ public static class CodeMixer
                     var choice = index?.Choose(sentence, entity, target, candidates)
                         ?? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], Choices.Random);
                     if (choice.Choice == Choices.Random && index is not null)
-                        choice = choice with { Choice = index.WhyNoVector(sentence, entity, target) };
+                        choice = choice with { Choice = index.WhyNoVector(sentence, entity) };
                     var fallback = index is not null && choice.Choice != Choices.Nearest;
                     collector.CountMention(fallback ? choice.Choice : Reasons.Substituted);
                     Count(lang, target, entity.Type, fallback ? 0 : 1, fallback ? 1 : 0, 0);
@@ -117,6 +117,7 @@ public static class CodeMixer
         private readonly MentionInventory _inventory;
         private readonly Dictionary<(string Lang, string Type), IReadOnlyList<float[]?>> _vectors = [];
         private readonly Dictionary<(string Lang, string Type), NearestNeighbours> _neighbours = [];
+        private readonly Dictionary<(string Lang, string Type, int Mention, string Target), (int Index, double Similarity)?> _nearest = [];
 
         public VectorIndex(MentionInventory inventory, IMentionEmbedder embedder)
         {
@@ -141,23 +142,22 @@ public static class CodeMixer
         /// <summary>The nearest target mention, or null when the original or every target lacks a vector.</summary>
         public MentionChoice? Choose(Sentence sentence, EntitySpan entity, string target, IReadOnlyList<Mention> candidates)
         {
-            var query = QueryOf(sentence, entity);
-            if (query is null)
-                return null;
-            if (Neighbours(target, entity.Type).Nearest(query) is not { } nearest)
-                return null;
-            return new MentionChoice(entity, candidates[nearest.Index], Choices.Nearest, nearest.Similarity);
+            var source = PositionOf(sentence, entity);
+            var key = (sentence.Lang!, entity.Type, source, target);
+            // A mention recurs across sentences and rounds: its neighbour in a language is searched once.
+            if (!_nearest.TryGetValue(key, out var nearest))
+            {
+                var query = _vectors[(sentence.Lang!, entity.Type)][source];
+                _nearest[key] = nearest = query is null ? null : Neighbours(target, entity.Type).Nearest(query);
+            }
+            return nearest is { } found ? new MentionChoice(entity, candidates[found.Index], Choices.Nearest, found.Similarity) : null;
         }
 
-        public string WhyNoVector(Sentence sentence, EntitySpan entity, string target) =>
-            QueryOf(sentence, entity) is null ? Choices.RandomSourceWithoutVector : Choices.RandomTargetsWithoutVector;
+        public string WhyNoVector(Sentence sentence, EntitySpan entity) =>
+            _vectors[(sentence.Lang!, entity.Type)][PositionOf(sentence, entity)] is null ? Choices.RandomSourceWithoutVector : Choices.RandomTargetsWithoutVector;
 
-        private float[]? QueryOf(Sentence sentence, EntitySpan entity)
-        {
-            var tokens = sentence.Tokens.Skip(entity.Start).Take(entity.Length).ToArray();
-            var position = _inventory.IndexOf(sentence.Lang, entity.Type, tokens);
-            return _vectors[(sentence.Lang!, entity.Type)][position];
-        }
+        private int PositionOf(Sentence sentence, EntitySpan entity) =>
+            _inventory.IndexOf(sentence.Lang, entity.Type, sentence.Tokens.Skip(entity.Start).Take(entity.Length).ToArray());
 
         private NearestNeighbours Neighbours(string lang, string type)
         {
