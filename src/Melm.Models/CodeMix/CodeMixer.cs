@@ -91,10 +91,10 @@ public static class CodeMixer
                     }
                     var target = targets[rng.NextInt(targets.Length)];
                     var candidates = inventory.Of(target, entity.Type);
-                    var choice = index?.Choose(sentence, entity, target, candidates)
-                        ?? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], Choices.Random);
-                    if (choice.Choice == Choices.Random && index is not null)
-                        choice = choice with { Choice = index.WhyNoVector(sentence, entity) };
+                    var choice = index is null
+                        ? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], Choices.Random)
+                        : index.Choose(sentence, entity, target, candidates)
+                            ?? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], index.WhyNoVector(sentence, entity));
                     var fallback = index is not null && choice.Choice != Choices.Nearest;
                     collector.CountMention(fallback ? choice.Choice : Reasons.Substituted);
                     Count(lang, target, entity.Type, fallback ? 0 : 1, fallback ? 1 : 0, 0);

@@ -80,6 +80,20 @@ public class CodeMixerTests
     }
 
     [Fact]
+    public void TargetsWithoutVectorsFallBackToRandomAndSaySo()
+    {
+        var table = new Dictionary<string, float[]>(Table);
+        table.Remove("Londres");
+        table.Remove("París");
+        var result = CodeMixer.MixNearest(TwoLanguages(), TagScheme.Iob2, 1, 1, new TableEmbedder(table));
+        var paris = result.Result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "en:0").Substitutions[1];
+        Assert.Equal(Choices.RandomTargetsWithoutVector, paris.Choice);
+        Assert.Null(paris.Similarity);
+        Assert.Equal(2, result.Result.MentionCounts[Choices.RandomTargetsWithoutVector]);
+        Assert.Equal(Choices.Nearest, result.Result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "es:0").Substitutions[1].Choice);
+    }
+
+    [Fact]
     public void TypesNoOtherLanguageHasAreKeptAndCounted()
     {
         var result = CodeMixer.MixRandom(TwoLanguages(), TagScheme.Iob2, 2, 9);
