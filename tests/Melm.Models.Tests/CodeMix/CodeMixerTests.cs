@@ -90,7 +90,10 @@ public class CodeMixerTests
         Assert.Equal(Choices.RandomTargetsWithoutVector, paris.Choice);
         Assert.Null(paris.Similarity);
         Assert.Equal(2, result.Result.MentionCounts[Choices.RandomTargetsWithoutVector]);
-        Assert.Equal(Choices.Nearest, result.Result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "es:0").Substitutions[1].Choice);
+        // Londres and París lost their vectors as originals too.
+        Assert.Equal(Choices.RandomSourceWithoutVector, result.Result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "es:0").Substitutions[1].Choice);
+        Assert.Equal(2, result.Result.MentionCounts[Choices.RandomSourceWithoutVector]);
+        Assert.Equal(Choices.Nearest, result.Result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "es:0").Substitutions[0].Choice);
     }
 
     [Fact]
