@@ -54,7 +54,8 @@ public static class CodeMixCommand
                 var torchDevice = new ComputeOptions(parseResult.GetValue(device)!).Apply("--device");
                 using var mlm = ModelFolder.LoadMaskedLm(modelFolder, torchDevice);
                 var tokenizer = XlmrTokenizer.Load(modelFolder);
-                result = CodeMixer.MixNearest(sentences, scheme, roundCount, runSeed, new EncoderEmbeddings(mlm, tokenizer));
+                using var progress = new ConsoleProgress();
+                result = CodeMixer.MixNearest(sentences, scheme, roundCount, runSeed, new EncoderEmbeddings(mlm, tokenizer, progress: progress));
             }
             else
             {

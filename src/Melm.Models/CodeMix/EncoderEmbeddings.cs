@@ -1,4 +1,5 @@
 using Melm.Models.Nn;
+using Melm.Models.Runs;
 using Melm.Models.Text;
 using static TorchSharp.torch;
 
@@ -11,7 +12,8 @@ namespace Melm.Models.CodeMix;
 /// languages, though less aligned than MUSE, which summaries say. Words the tokenizer cannot
 /// encode are left out; a mention with no encodable word, or longer than the model's positions, has no vector.
 /// </summary>
-public sealed class EncoderEmbeddings(RobertaForMaskedLM model, XlmrTokenizer tokenizer, int batchSize = 64) : IMentionEmbedder
+/// <param name="progress">Receives a "encode mentions (LANG)" update per batch: with XLM-R on a CPU this step takes minutes.</param>
+public sealed class EncoderEmbeddings(RobertaForMaskedLM model, XlmrTokenizer tokenizer, int batchSize = 64, IProgress<ProgressUpdate>? progress = null) : IMentionEmbedder
 {
     public const string FallbackDescription = "encoder states (no aligned vectors given)";
 
@@ -31,11 +33,14 @@ public sealed class EncoderEmbeddings(RobertaForMaskedLM model, XlmrTokenizer to
             if (ids.Count <= model.Config.MaxSequenceLength)
                 encoded.Add((m, ids));
         }
+        var done = 0;
         foreach (var batch in encoded.Chunk(batchSize))
         {
             var vectors = MeanPooled(batch.Select(b => b.Ids).ToArray());
             for (var i = 0; i < batch.Length; i++)
                 result[batch[i].Mention] = vectors[i];
+            done += batch.Length;
+            progress?.Report(new ProgressUpdate($"encode mentions ({language})", done, encoded.Count, "mentions"));
         }
         return result;
     }
