@@ -33,6 +33,8 @@ public sealed class EncoderEmbeddings(RobertaForMaskedLM model, XlmrTokenizer to
             if (ids.Count <= model.Config.MaxSequenceLength)
                 encoded.Add((m, ids));
         }
+        // A first update at 0 starts the reporter's clock before the first batch, so its rates are real.
+        progress?.Report(new ProgressUpdate($"encode mentions ({language})", 0, encoded.Count, "mentions"));
         var done = 0;
         foreach (var batch in encoded.Chunk(batchSize))
         {
