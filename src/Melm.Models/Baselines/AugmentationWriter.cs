@@ -6,8 +6,7 @@ namespace Melm.Models.Baselines;
 
 /// <summary>
 /// Writes a method's output folder: aug.conll and aug.jsonl (the rewrites; the JSON Lines carry
-/// provenance), substitutions.jsonl (per rewrite, each replaced mention with its span, words,
-/// substitute, substitute language, donor sentence and how it was chosen) and summary.json (method,
+/// provenance), substitutions.jsonl (<see cref="SubstitutionLog"/>) and summary.json (method,
 /// description, counts by reason, plus what the caller adds).
 /// </summary>
 public static class AugmentationWriter
@@ -26,44 +25,8 @@ public static class AugmentationWriter
         var sentences = result.Sentences;
         ConllWriter.WriteSentences(sentences, Path.Combine(folder, ConllFile));
         JsonLines.Write(sentences, Path.Combine(folder, JsonLinesFile));
-        File.WriteAllBytes(Path.Combine(folder, SubstitutionsFile), SerializeSubstitutions(result.Rewrites));
+        File.WriteAllBytes(Path.Combine(folder, SubstitutionsFile), SubstitutionLog.Serialize(result.Rewrites));
         File.WriteAllBytes(Path.Combine(folder, SummaryFile), SerializeSummary(result, extraSummary));
-    }
-
-    public static byte[] SerializeSubstitutions(IEnumerable<AugmentedSentence> rewrites)
-    {
-        using var stream = new MemoryStream();
-        foreach (var rewrite in rewrites)
-        {
-            using (var json = new Utf8JsonWriter(stream, Options))
-            {
-                json.WriteStartObject();
-                json.WriteString("id", rewrite.Sentence.Id);
-                json.WriteString("lang", rewrite.Sentence.Lang);
-                json.WriteStartArray("substitutions");
-                foreach (var s in rewrite.Substitutions)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("type", s.Substitute.Type);
-                    json.WriteNumber("start", s.Replaced.Start);
-                    json.WriteNumber("end", s.Replaced.End);
-                    json.WriteString("lang", s.Substitute.Lang);
-                    Strings(json, "tokens", s.Substitute.Tokens);
-                    json.WriteNumber("original_start", s.Original.Start);
-                    json.WriteNumber("original_end", s.Original.End);
-                    Strings(json, "original_tokens", s.OriginalTokens);
-                    json.WriteString("donor_id", s.Substitute.SourceId);
-                    json.WriteString("choice", s.Choice);
-                    if (s.Similarity is { } similarity)
-                        json.WriteNumber("similarity", Math.Round(similarity, 6));
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-            stream.WriteByte((byte)'\n');
-        }
-        return stream.ToArray();
     }
 
     public static byte[] SerializeSummary(AugmentationResult result, Action<Utf8JsonWriter>? extra = null)
@@ -90,13 +53,5 @@ public static class AugmentationWriter
         foreach (var (reason, count) in counts)
             json.WriteNumber(reason, count);
         json.WriteEndObject();
-    }
-
-    private static void Strings(Utf8JsonWriter json, string name, IReadOnlyList<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (var value in values)
-            json.WriteStringValue(value);
-        json.WriteEndArray();
     }
 }
