@@ -202,5 +202,10 @@ public static class CodeMixCommand
             Console.WriteLine($"  sentences, {reason}: {count}");
         foreach (var (reason, count) in mix.MentionCounts)
             Console.WriteLine($"  mentions, {reason}: {count}");
+        foreach (var kept in result.Counts.Where(c => c.TargetLang is null))
+            Console.WriteLine($"note: no other language has {kept.Type} mentions, so {kept.Kept} {kept.SourceLang} {kept.Type} mentions were kept as they were");
+        var fallbacks = result.Counts.Sum(c => c.Fallbacks);
+        if (fallbacks > 0)
+            Console.WriteLine($"note: {fallbacks} substitutes were drawn at random because a vector was missing (the fallbacks column; reasons above)");
     }
 }

@@ -27,6 +27,7 @@ public sealed class CodeMixCommandTests
 
         Assert.True(code == 0, stderr);
         Assert.Contains("3 code-mixed sentences from 5 training sentences", stdout, StringComparison.Ordinal);
+        Assert.Contains("note: no other language has ORG mentions, so 1 en ORG mentions were kept as they were", stdout, StringComparison.Ordinal);
         var conll = File.ReadAllText(Path.Combine(output, "aug.conll"));
         Assert.StartsWith("Pedro\tB-PER\nflew\tO\nto\tO\nParís\tB-LOC\n\n", conll, StringComparison.Ordinal);
         Assert.Contains("Peter\tB-PER\nvive\tO\nen\tO\nParis\tB-LOC\n", conll, StringComparison.Ordinal);
