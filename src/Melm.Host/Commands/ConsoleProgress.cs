@@ -23,10 +23,11 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
 
     public ConsoleProgress()
     {
-        _live = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+        var console = ConsoleOutput.Create();
+        _live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         if (!_live)
             return;
-        _render = AnsiConsole.Progress()
+        _render = console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(
