@@ -1,13 +1,14 @@
+using Melm.Models.Augmentation;
 using Melm.Models.Text;
 
 namespace Melm.Models.Ner;
 
 /// <summary>
-/// Batch prediction with a tagger: sentences are sorted by length into batches to save padding,
-/// sentences longer than the model window are tagged in overlapping windows (never cut), and the
-/// answers come back in the order asked. Not thread-safe: one predictor per thread or device.
+/// Batch prediction with a tagger, as MELM's consistency filter and the filter actors call it:
+/// sentences are sorted by length into batches to save padding, sentences longer than the model
+/// window are tagged in overlapping windows (never cut), and the answers come back in the order asked. Not thread-safe: one predictor per thread or device.
 /// </summary>
-public sealed class NerPredictor : ISequenceTagger
+public sealed class NerPredictor : IConsistencyFilter
 {
     private readonly NerTagger _tagger;
     private readonly XlmrTokenizer _tokenizer;
@@ -28,7 +29,7 @@ public sealed class NerPredictor : ISequenceTagger
 
     public XlmrTokenizer Tokenizer => _tokenizer;
 
-    /// <summary>Tags sentences in eval mode (the tagger's mode is restored afterwards).</summary>
+    /// <summary>One tag per token of each sentence, in the order given (an empty sentence gets none); in eval mode, the tagger's mode restored afterwards.</summary>
     /// <exception cref="ArgumentException">A token has more subwords than half the model window.</exception>
     public IReadOnlyList<IReadOnlyList<string>> Predict(IReadOnlyList<IReadOnlyList<string>> sentences)
     {
