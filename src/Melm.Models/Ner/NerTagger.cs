@@ -82,6 +82,7 @@ public sealed class NerTagger : nn.Module
         var tagger = new NerTagger(source.Config, labels, source.Device);
         var weights = source.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
         using (no_grad())
+        using (NewDisposeScope())
         {
             foreach (var (name, parameter) in tagger.EncoderParameters())
                 parameter.copy_(weights[name].to(ScalarType.Float32));

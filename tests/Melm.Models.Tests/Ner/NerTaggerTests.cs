@@ -1,3 +1,4 @@
+using Melm.Models.Augmentation;
 using Melm.Models.Checkpoints;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
@@ -37,6 +38,34 @@ public sealed class NerTaggerTests(TrainedSyntheticTagger trained) : IClassFixtu
         Assert.All(trained.Updates, u => Assert.Contains(u.Metrics, m => m.Key == "loss"));
         var withF1 = trained.Updates.Where(u => u.Metrics.Any(m => m.Key == "dev F1")).ToList();
         Assert.Equal(trained.Result.Epochs[^1].DevF1, withF1[^1].Metrics.Single(m => m.Key == "dev F1").Value);
+    }
+
+    [Fact]
+    public void PredictionAnswersInTheOrderAskedWhateverTheBatchingAndGivesAnEmptySentenceNoTags()
+    {
+        var sentences = trained.Test.Sentences.Take(20).Select(s => s.Tokens).Append([]).Reverse().ToList();
+        var batched = ((IConsistencyFilter)new NerPredictor(trained.Tagger, trained.Tokenizer, batchSize: 3)).Predict(sentences);
+        var single = new NerPredictor(trained.Tagger, trained.Tokenizer, batchSize: 1).Predict(sentences);
+
+        Assert.Empty(batched[0]);
+        Assert.Equal(sentences.Select(s => s.Count), batched.Select(t => t.Count));
+        Assert.Equal(single, batched);
+        Assert.All(batched, tags => Assert.Empty(TagSchemes.Check(tags, trained.Tagger.Labels.Scheme)));
+    }
+
+    [Fact]
+    public void AFrozenEncoderKeepsItsWeightsWhileTheHeadLearns()
+    {
+        var train = SyntheticNer.Corpus("train", 32, 1);
+        using var tagger = SyntheticNer.NewTagger(trained.Tokenizer, TaggerLabels.FromTraining(train), 5);
+        var before = Bits(tagger);
+        NerTrainer.Train(tagger, trained.Tokenizer, train, SyntheticNer.Corpus("dev", 4, 2), SyntheticNer.Options(1, 1) with { FreezeEncoder = true },
+            cancellationToken: TestContext.Current.CancellationToken);
+        var after = Bits(tagger);
+
+        Assert.All(tagger.EncoderParameters(), p => Assert.True(before[p.Name].SequenceEqual(after[p.Name]), p.Name));
+        Assert.All(tagger.ClassifierParameters().Concat(tagger.CrfParameters()), p => Assert.False(before[p.Name].SequenceEqual(after[p.Name]), p.Name));
+        Assert.All(tagger.EncoderParameters(), p => Assert.True(p.Parameter.requires_grad, p.Name));
     }
 
     [Fact]
