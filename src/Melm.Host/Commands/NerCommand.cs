@@ -42,11 +42,12 @@ public static class NerCommand
         var linearDecay = new Option<bool>("--linear-decay") { Description = "After warmup, decay the learning rate linearly to 0." };
         var clip = new Option<double?>("--clip") { Description = "Clip the gradient norm to this [default: no clipping]." };
         var freeze = new Option<bool>("--freeze-encoder") { Description = "Train only the emission layer and the CRF." };
+        var maxLength = new Option<int?>("--max-length") { Description = "Subwords per encoder input, <s> and </s> included; longer sentences go in overlapping windows [default: the model's limit]." };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write every epoch's loss and dev F1 to this JSON file." };
         var command = new Command("train", "Train a tagger (paper defaults: AdamW, lr 2e-5, batch 16, 10 epochs, best epoch by dev F1) and save it as a folder.")
         {
-            train, dev, model, output, seed, epochs, batchSize, lr, crfLr, weightDecay, warmup, linearDecay, clip, freeze, device, json,
+            train, dev, model, output, seed, epochs, batchSize, lr, crfLr, weightDecay, warmup, linearDecay, clip, freeze, maxLength, device, json,
         };
         command.SetAction(parseResult => Cli.Run(() =>
         {
@@ -75,8 +76,14 @@ public static class NerCommand
             var labels = TaggerLabels.FromTraining(trainCorpus);
             var tokenizer = XlmrTokenizer.Load(modelPath);
             using var tagger = NerTagger.FromPretrained(modelPath, labels, options.Seed, compute);
+            if (parseResult.GetValue(maxLength) is { } window)
+            {
+                if (window < 4 || window > tagger.Config.MaxSequenceLength)
+                    throw new InputException("--max-length", null, $"must be between 4 and the model's {tagger.Config.MaxSequenceLength}, got {window}");
+                tagger.MaxLength = window;
+            }
             Console.WriteLine($"train {trainPath}: {trainCorpus.Sentences.Count} sentences, {TagSchemes.Name(labels.Scheme)}, labels {string.Join(" ", labels.Names)}");
-            Console.WriteLine($"dev {devPath}: {devCorpus.Sentences.Count} sentences; encoder {tagger.Config} from {modelPath} on {compute}");
+            Console.WriteLine($"dev {devPath}: {devCorpus.Sentences.Count} sentences; encoder {tagger.Config} from {modelPath} on {compute}, window {tagger.MaxLength}");
             var clock = Stopwatch.StartNew();
             NerTrainingResult result;
             using (var progress = new ConsoleProgress())
@@ -114,7 +121,7 @@ public static class NerCommand
             using (tagger)
             {
                 var corpus = CorpusFile.Read(testPath);
-                var problems = tagger.Labels.Unknown(corpus).Concat(TaggerInput.CheckFits(corpus, tokenizer, tagger.Config.MaxSequenceLength)).ToList();
+                var problems = tagger.Labels.Unknown(corpus).Concat(TaggerInput.CheckFits(corpus, tokenizer, tagger.MaxLength)).ToList();
                 if (problems.Count > 0)
                     throw new InputException(problems);
                 var clock = Stopwatch.StartNew();
@@ -160,7 +167,7 @@ public static class NerCommand
             using (tagger)
             {
                 var corpus = CorpusFile.Read(inputPath);
-                var problems = TaggerInput.CheckFits(corpus, tokenizer, tagger.Config.MaxSequenceLength);
+                var problems = TaggerInput.CheckFits(corpus, tokenizer, tagger.MaxLength);
                 if (problems.Count > 0)
                     throw new InputException(problems);
                 var clock = Stopwatch.StartNew();

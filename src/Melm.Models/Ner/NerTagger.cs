@@ -49,6 +49,23 @@ public sealed class NerTagger : nn.Module
 
     public Device Device { get; }
 
+    /// <summary>
+    /// The longest encoder input in subwords, &lt;s&gt; and &lt;/s&gt; included: longer sentences are
+    /// tagged in windows. At most the model's <see cref="RobertaConfig.MaxSequenceLength"/> (the default), at least 4.
+    /// </summary>
+    public int MaxLength
+    {
+        get => _maxLength ?? Config.MaxSequenceLength;
+        set
+        {
+            if (value < 4 || value > Config.MaxSequenceLength)
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"The window must be between 4 and the model's {Config.MaxSequenceLength} subwords.");
+            _maxLength = value;
+        }
+    }
+
+    private int? _maxLength;
+
     /// <summary>fp32, or bf16 autocast for the encoder's forward.</summary>
     public Precision Precision { get; set; } = Precision.Fp32;
 
@@ -180,9 +197,9 @@ public sealed class NerTagger : nn.Module
         return result;
     }
 
-    /// <summary>Encodes sentences for this model's window (see <see cref="TaggerInput.Encode"/>).</summary>
+    /// <summary>Encodes a sentence for this tagger's window <see cref="MaxLength"/> (see <see cref="TaggerInput.Encode"/>).</summary>
     public TaggerInput Encode(XlmrTokenizer tokenizer, IReadOnlyList<string> words) =>
-        TaggerInput.Encode(tokenizer, words, Config.MaxSequenceLength);
+        TaggerInput.Encode(tokenizer, words, MaxLength);
 
     private List<(string Name, Parameter Parameter)> ByPrefix(string prefix) =>
         named_parameters().Where(p => p.name.StartsWith(prefix, StringComparison.Ordinal)).ToList();

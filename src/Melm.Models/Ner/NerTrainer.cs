@@ -138,7 +138,7 @@ public static class NerTrainer
         foreach (var corpus in new[] { train, dev })
         {
             problems.AddRange(tagger.Labels.Unknown(corpus));
-            problems.AddRange(TaggerInput.CheckFits(corpus, tokenizer, tagger.Config.MaxSequenceLength));
+            problems.AddRange(TaggerInput.CheckFits(corpus, tokenizer, tagger.MaxLength));
         }
         if (problems.Count > 0)
             throw new InputException(problems);

@@ -43,19 +43,24 @@ public static class TaggerFolder
             ["version"] = Version,
             ["labels"] = new JsonArray(tagger.Labels.Names.Select(n => (JsonNode)n).ToArray()),
             ["scheme"] = TagSchemes.Name(tagger.Labels.Scheme),
-            ["max_length"] = tagger.Config.MaxSequenceLength,
+            ["max_length"] = tagger.MaxLength,
         };
         File.WriteAllText(Path.Combine(folder, MetadataFileName), metadata.ToJsonString(Indented) + "\n");
         tokenizer.Save(folder);
     }
 
-    /// <summary>Loads a folder <see cref="Save"/> wrote, in eval mode. Anything else (a masked-LM folder, a folder without config) is an InputException saying what is missing.</summary>
+    /// <summary>Loads a folder <see cref="Save"/> wrote, in eval mode, with its window. Anything else (a masked-LM folder, a folder without config) is an InputException saying what is missing.</summary>
     public static (NerTagger Tagger, XlmrTokenizer Tokenizer) Load(string folder, Device? device = null)
     {
         if (!Directory.Exists(folder))
             throw new InputException(folder, null, "tagger folder not found");
-        var labels = ReadMetadata(folder);
+        var (labels, maxLength) = ReadMetadata(folder);
         var config = ModelFolder.ReadConfig(folder);
+        if (maxLength < 4 || maxLength > config.MaxSequenceLength)
+        {
+            throw new InputException(Path.Combine(folder, MetadataFileName), null,
+                $"'max_length' {maxLength} must be between 4 and the model's {config.MaxSequenceLength} (from {ModelFolder.ConfigFile})");
+        }
         var crfPath = Path.Combine(folder, CrfFileName);
         if (!File.Exists(crfPath))
             throw new InputException(folder, null, $"the tagger folder has no {CrfFileName}");
@@ -69,6 +74,7 @@ public static class TaggerFolder
                 [NerTagger.EncoderPrefix, NerTagger.ClassifierPrefix], "this tagger");
             ModelFolder.LoadParameters(tagger.CrfParameters().Select(p => (p.Name[NerTagger.CrfPrefix.Length..], p.Parameter)),
                 SafetensorsFile.Open(crfPath), crfPath, [""], "this tagger's CRF");
+            tagger.MaxLength = maxLength;
             tagger.eval();
             return (tagger, tokenizer);
         }
@@ -79,8 +85,8 @@ public static class TaggerFolder
         }
     }
 
-    /// <summary>The labels and scheme of a saved tagger.</summary>
-    public static TaggerLabels ReadMetadata(string folder)
+    /// <summary>The labels, scheme and window of a saved tagger.</summary>
+    public static (TaggerLabels Labels, int MaxLength) ReadMetadata(string folder)
     {
         var path = Path.Combine(folder, MetadataFileName);
         if (!File.Exists(path))
@@ -104,9 +110,11 @@ public static class TaggerFolder
         var schemeName = json["scheme"]?.GetValueKind() == JsonValueKind.String ? json["scheme"]!.GetValue<string>() : "";
         if (!TagSchemes.TryParse(schemeName, out var scheme))
             throw new InputException(path, null, $"'scheme' must be IOB1, IOB2 or BIOES, got \"{schemeName}\"");
+        if (json["max_length"] is not JsonValue lengthValue || !lengthValue.TryGetValue<int>(out var maxLength))
+            throw new InputException(path, null, "'max_length' must be an integer");
         try
         {
-            return new TaggerLabels(array.Select(n => n!.GetValue<string>()).ToArray(), scheme);
+            return (new TaggerLabels(array.Select(n => n!.GetValue<string>()).ToArray(), scheme), maxLength);
         }
         catch (ArgumentException e)
         {

@@ -26,7 +26,7 @@ public sealed class NerCommandTests
         var trainJson = Path.Combine(folder.Path, "train.json");
 
         var (code, output, error) = ConsoleCapture.Run("ner", "train", "--train", train, "--dev", dev, "--model", model, "--out", tagger,
-            "--epochs", "2", "--lr", "0.003", "--crf-lr", "0.03", "--seed", "4", "--json", trainJson);
+            "--epochs", "2", "--lr", "0.003", "--crf-lr", "0.03", "--seed", "4", "--max-length", "12", "--json", trainJson);
 
         Assert.True(code == 0, error);
         Assert.Contains("labels O B-LOC B-PER I-PER", output, StringComparison.Ordinal);
@@ -36,6 +36,8 @@ public sealed class NerCommandTests
             Assert.True(File.Exists(Path.Combine(tagger, name)), name);
         using (var figures = JsonDocument.Parse(File.ReadAllBytes(trainJson)))
             Assert.Equal(2, figures.RootElement.GetProperty("epochs").GetArrayLength());
+        using (var metadata = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(tagger, "melm-tagger.json"))))
+            Assert.Equal(12, metadata.RootElement.GetProperty("max_length").GetInt32());
 
         var evalJson = Path.Combine(folder.Path, "eval.json");
         (code, output, error) = ConsoleCapture.Run("ner", "eval", "--model", tagger, "--test", test, "--json", evalJson);

@@ -98,6 +98,24 @@ public sealed class NerTaggerTests(TrainedSyntheticTagger trained) : IClassFixtu
     }
 
     [Fact]
+    public void ASmallerWindowIsSavedAndLoadedWithTheTagger()
+    {
+        using var tagger = SyntheticNer.NewTagger(trained.Tokenizer, trained.Tagger.Labels, 2);
+        tagger.MaxLength = 12;
+        using var folder = TinyModels.Scratch();
+        TaggerFolder.Save(tagger, trained.Tokenizer, folder.Path);
+        var (loaded, tokenizer) = TaggerFolder.Load(folder.Path);
+        using (loaded)
+        {
+            Assert.Equal(12, loaded.MaxLength);
+            var sentence = trained.Test.Sentences.Select(s => s.Tokens).First(t => t.Count > 20);
+            Assert.All(loaded.Encode(tokenizer, sentence).Windows, w => Assert.True(w.InputIds.Count <= 12));
+            Assert.Equal(new NerPredictor(tagger, trained.Tokenizer).Predict([sentence]), new NerPredictor(loaded, tokenizer).Predict([sentence]));
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => tagger.MaxLength = tagger.Config.MaxSequenceLength + 1);
+    }
+
+    [Fact]
     public void TheSameSeedGivesTheSameWeightsBitForBit()
     {
         var tokenizer = SyntheticNer.Tokenizer();
