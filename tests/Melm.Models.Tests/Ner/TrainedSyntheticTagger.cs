@@ -13,10 +13,10 @@ public sealed class TrainedSyntheticTagger : IDisposable
         Tokenizer = SyntheticNer.Tokenizer();
         Train = SyntheticNer.Corpus("train", 200, 1);
         Dev = SyntheticNer.Corpus("dev", 60, 2);
-        Test = SyntheticNer.Corpus("test", 100, 3, maxTokens: 30);
+        Test = SyntheticNer.Corpus("test", 60, 3, maxTokens: 30);
         Tagger = SyntheticNer.NewTagger(Tokenizer, TaggerLabels.FromTraining(Train), 11);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Result = NerTrainer.Train(Tagger, Tokenizer, Train, Dev, SyntheticNer.Options(11, 3), new Recorder(Updates));
+        Result = NerTrainer.Train(Tagger, Tokenizer, Train, Dev, SyntheticNer.Options(11, 2), new Recorder(Updates));
         Seconds = clock.Elapsed.TotalSeconds;
     }
 
