@@ -153,6 +153,20 @@ public sealed class NerTaggerTests(TrainedSyntheticTagger trained) : IClassFixtu
     }
 
     [Fact]
+    public void AnEncoderThatDoesNotMatchItsConfigListsEveryMissingAndMisshapenKey()
+    {
+        using var folder = TinyModels.SavedFolder();
+        File.WriteAllText(folder.File(ModelFolder.ConfigFile), (TinyModels.Config() with { NumHiddenLayers = 3, VocabSize = 41 }).ToJson());
+        var labels = new TaggerLabels(["O", "B-PER"], TagScheme.Iob2);
+
+        var e = Assert.Throws<InputException>(() => NerTagger.FromPretrained(folder.Path, labels, 1));
+
+        Assert.Contains(e.Problems, p => p.Message.StartsWith("missing key roberta.encoder.layer.2.", StringComparison.Ordinal));
+        Assert.Contains(e.Problems, p => p.Message.StartsWith("key roberta.embeddings.word_embeddings.weight: checkpoint has [40, 16], model expects [41, 16]", StringComparison.Ordinal));
+        Assert.DoesNotContain(e.Problems, p => p.Message.Contains("lm_head", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void AMaskedLmFolderOrAFolderWithoutConfigIsNotATagger()
     {
         using var mlmFolder = TinyModels.SavedFolder();
