@@ -14,5 +14,11 @@ status=${PIPESTATUS[0]}
 
 count() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' | awk '{s+=$1} END {print s+0}'; }
 passed=$(count passed); failed=$(count failed); skipped=$(count notExecuted)
+if [ "${skipped:-0}" -gt 0 ]; then
+  echo "Skipped tests, by reason:"
+  # Each skipped result's <Message> holds its reason (e.g. which ../shared path is absent).
+  cat "$results"/*.trx | awk '/outcome="NotExecuted"/ { skip = 1 } skip && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print; skip = 0 }' |
+    sort | uniq -c | sed 's/^/  /'
+fi
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 exit "$status"

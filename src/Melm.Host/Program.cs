@@ -1,3 +1,3 @@
 using Melm.Host.Commands;
 
-return Cli.Build().Parse(args).Invoke();
+return Cli.Invoke(args);

@@ -19,21 +19,24 @@ public static class SharedFiles
     }
 
     /// <summary>A path inside the repository (its files travel with every clone, so these never skip).</summary>
-    public static string Repository(string relativePath) => Path.Combine(RepositoryRoot.Value, relativePath);
+    public static string Repository(string relativePath) =>
+        Path.Combine(RepositoryRoot.Value ?? throw new InvalidOperationException("The tests run outside the repository: no Melm.sln above " + AppContext.BaseDirectory), relativePath);
 
-    private static readonly Lazy<string> RepositoryRoot = new(() =>
+    private static readonly Lazy<string?> RepositoryRoot = new(() =>
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "Melm.sln")))
                 return dir.FullName;
         }
-        throw new InvalidOperationException("The tests run outside the repository: no Melm.sln above " + AppContext.BaseDirectory);
+        return null;
     });
 
     private static string? FindRoot()
     {
-        var shared = Path.Combine(Directory.GetParent(RepositoryRoot.Value)?.FullName ?? RepositoryRoot.Value, "shared");
+        if (RepositoryRoot.Value is not { } root)
+            return null;
+        var shared = Path.Combine(Directory.GetParent(root)?.FullName ?? root, "shared");
         return Directory.Exists(shared) ? shared : null;
     }
 }

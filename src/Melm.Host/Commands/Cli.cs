@@ -13,12 +13,21 @@ public static class Cli
     /// <summary>Exit code for work that failed on the way (network, checksum, disk); the message says what to do.</summary>
     public const int Failed = 1;
 
+    /// <summary>Parses and runs a command line; a command line that does not parse is bad input too (exit code 2).</summary>
+    public static int Invoke(string[] args)
+    {
+        var parsed = Build().Parse(args);
+        var code = parsed.Invoke();
+        return parsed.Errors.Count > 0 ? BadInput : code;
+    }
+
     public static RootCommand Build()
     {
         var root = new RootCommand("Melm: masked-entity language-model data augmentation for low-resource NER.");
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(NerCommand.Create());
         root.Subcommands.Add(CodeMixCommand.Create());
         return root;
     }

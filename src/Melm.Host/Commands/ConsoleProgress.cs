@@ -23,10 +23,11 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
 
     public ConsoleProgress()
     {
-        _live = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+        var console = ConsoleOutput.Create();
+        _live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         if (!_live)
             return;
-        _render = AnsiConsole.Progress()
+        _render = console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(
@@ -92,11 +93,10 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
     private void ReportPlain(ProgressUpdate value)
     {
         if (!_plain.TryGetValue(value.Stage, out var state))
-            state = (Stopwatch.StartNew(), TimeSpan.MinValue);
+            state = (Stopwatch.StartNew(), -PlainInterval);
         var now = state.Clock.Elapsed;
         var last = value.Done >= value.Total;
-        // The first update of a stage always prints (MinValue marks "never printed"; subtracting it would overflow).
-        if (last || state.LastPrinted == TimeSpan.MinValue || now - state.LastPrinted >= PlainInterval)
+        if (last || now - state.LastPrinted >= PlainInterval)
         {
             Console.Error.WriteLine(Describe(value, now.TotalSeconds));
             state.LastPrinted = now;

@@ -44,27 +44,10 @@ public static class EvalCommand
         return command;
     }
 
-    // Both files are read before failing, so one run shows the problems of both.
     private static (Corpus Gold, Corpus Predicted) ReadBoth(string goldPath, string predictedPath)
     {
-        var problems = new List<InputProblem>();
-        Corpus? Read(string path)
-        {
-            try
-            {
-                return CorpusFile.Read(path);
-            }
-            catch (InputException e)
-            {
-                problems.AddRange(e.Problems);
-                return null;
-            }
-        }
-        var goldCorpus = Read(goldPath);
-        var predictedCorpus = Read(predictedPath);
-        if (problems.Count > 0)
-            throw new InputException(problems);
-        return (goldCorpus!, predictedCorpus!);
+        var corpora = CorpusFile.ReadAll([goldPath, predictedPath]);
+        return (corpora[0], corpora[1]);
     }
 
     private static void WriteJson(string path, string goldPath, string predictedPath, F1Report report)

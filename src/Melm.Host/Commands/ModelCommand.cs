@@ -46,7 +46,7 @@ public static class ModelCommand
                 ParseEndpoint(parseResult.GetValue(endpoint) ?? Environment.GetEnvironmentVariable("HF_ENDPOINT")),
                 Environment.GetEnvironmentVariable("HF_TOKEN"),
                 parseResult.GetValue(files));
-            return Fetch(request, AnsiConsole.Console);
+            return Fetch(request, ConsoleOutput.Create());
         }));
         return fetch;
     }

@@ -21,26 +21,11 @@ public static class SampleCommand
         {
             var trainPath = parseResult.GetValue(train)!.FullName;
             var devPath = parseResult.GetValue(dev)!.FullName;
-            var problems = new List<InputProblem>();
-            Corpus? Read(string path)
-            {
-                try
-                {
-                    return CorpusFile.Read(path);
-                }
-                catch (InputException e)
-                {
-                    problems.AddRange(e.Problems);
-                    return null;
-                }
-            }
-            var trainCorpus = Read(trainPath);
-            var devCorpus = Read(devPath);
-            if (problems.Count > 0)
-                throw new InputException(problems);
+            var corpora = CorpusFile.ReadAll([trainPath, devPath]);
+            var (trainCorpus, devCorpus) = (corpora[0], corpora[1]);
             var size = parseResult.GetValue(n);
             var folder = parseResult.GetValue(output)!.FullName;
-            var manifest = LowResourceSample.Write(trainCorpus!, devCorpus!, size, parseResult.GetValue(seed), folder);
+            var manifest = LowResourceSample.Write(trainCorpus, devCorpus, size, parseResult.GetValue(seed), folder);
             Console.WriteLine($"sampled {size} of {manifest.Train.SourceSentences} train and {size} of {manifest.Dev.SourceSentences} dev sentences (seed {manifest.Seed}) into {folder}");
             return 0;
         }));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Melm.Models.Diagnostics;
 using Melm.Models.Nn;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Melm.Models.Checkpoints;
@@ -86,15 +87,9 @@ public static class ModelFolder
                 problems.Add(new(tensor.File, null, $"unexpected key {tensor.Key}: a {model.Config.ModelType} masked LM has no such parameter"));
                 continue;
             }
-            if (!tensor.Shape.SequenceEqual(parameter.shape))
+            if (CheckTensor(tensor, parameter) is { } problem)
             {
-                problems.Add(new(tensor.File, null,
-                    $"key {tensor.Key}: checkpoint has {CheckpointTensor.FormatShape(tensor.Shape)}, model expects {CheckpointTensor.FormatShape(parameter.shape)}"));
-                continue;
-            }
-            if (!IsFloat(tensor.DType))
-            {
-                problems.Add(new(tensor.File, null, $"key {tensor.Key}: stored as {tensor.DType}, expected a floating-point tensor"));
+                problems.Add(problem);
                 continue;
             }
             if (tensor.Key == StateDictKeys.DecoderBias)
@@ -116,6 +111,50 @@ public static class ModelFolder
             using var scope = NewDisposeScope();
             var data = assigned[name].Read();
             parameter.copy_(data.to(parameter.dtype, parameter.device));
+        }
+    }
+
+    /// <summary>
+    /// Copies the checkpoint tensors whose keys start with one of <paramref name="prefixes"/> into the
+    /// same-named parameters (converting dtype and device), for a model that takes only part of a
+    /// checkpoint: a tagger takes `roberta.*` from a masked-LM or token-classification folder, whose
+    /// other heads are not its own. Keys under the prefixes must match exactly: missing and unexpected
+    /// keys and wrong shapes are refused, all listed at once. The unused pooler and position ids are ignored.
+    /// </summary>
+    /// <param name="modelName">What the parameters belong to, for messages ("a tagger encoder").</param>
+    public static void LoadParameters(IEnumerable<(string Name, Parameter Parameter)> parameters, IReadOnlyList<CheckpointTensor> tensors,
+        string source, IReadOnlyList<string> prefixes, string modelName)
+    {
+        var targets = parameters.ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        var problems = new List<InputProblem>();
+        var assigned = new Dictionary<string, CheckpointTensor>(StringComparer.Ordinal);
+        foreach (var tensor in tensors)
+        {
+            if (!prefixes.Any(prefix => tensor.Key.StartsWith(prefix, StringComparison.Ordinal))
+                || tensor.Key.StartsWith(StateDictKeys.PoolerPrefix, StringComparison.Ordinal) || tensor.Key == StateDictKeys.PositionIds)
+            {
+                continue;
+            }
+            if (!targets.TryGetValue(tensor.Key, out var parameter))
+            {
+                problems.Add(new(tensor.File, null, $"unexpected key {tensor.Key}: {modelName} has no such parameter"));
+                continue;
+            }
+            if (CheckTensor(tensor, parameter) is { } problem)
+                problems.Add(problem);
+            else
+                assigned[tensor.Key] = tensor;
+        }
+        foreach (var name in targets.Keys.Where(name => !assigned.ContainsKey(name)))
+            problems.Add(new(source, null, $"missing key {name} in {Path.GetFileName(source)}"));
+        if (problems.Count > 0)
+            throw new InputException(problems);
+
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in targets)
+        {
+            using var scope = NewDisposeScope();
+            parameter.copy_(assigned[name].Read().to(parameter.dtype, parameter.device));
         }
     }
 
@@ -188,6 +227,16 @@ public static class ModelFolder
         if (problems.Count > 0)
             throw new InputException(problems);
         return result;
+    }
+
+    private static InputProblem? CheckTensor(CheckpointTensor tensor, Parameter parameter)
+    {
+        if (!tensor.Shape.SequenceEqual(parameter.shape))
+        {
+            return new(tensor.File, null,
+                $"key {tensor.Key}: checkpoint has {CheckpointTensor.FormatShape(tensor.Shape)}, model expects {CheckpointTensor.FormatShape(parameter.shape)}");
+        }
+        return IsFloat(tensor.DType) ? null : new(tensor.File, null, $"key {tensor.Key}: stored as {tensor.DType}, expected a floating-point tensor");
     }
 
     private static bool IsFloat(ScalarType dtype) =>

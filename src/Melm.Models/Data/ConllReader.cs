@@ -17,7 +17,6 @@ public static class ConllReader
 {
     public const string DocStart = "-DOCSTART-";
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public static Corpus Read(string path, ConllReadOptions? options = null)
     {
@@ -39,16 +38,7 @@ public static class ConllReader
         options ??= new ConllReadOptions();
         if (options.Language is not null && options.LanguageColumn is not null)
             throw new ArgumentException("give either a language for the file or a language column, not both", nameof(options));
-        var hasBom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(bytes, hasBom ? 3 : 0, bytes.Length - (hasBom ? 3 : 0));
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InputException(source, null, $"not UTF-8 text (invalid bytes at offset {e.Index}); convert the file to UTF-8");
-        }
+        var (text, hasBom) = Utf8Text.Decode(bytes, source);
         var parser = new Parser(source, options);
         var lineEnding = "\n";
         var lineNumber = 0;

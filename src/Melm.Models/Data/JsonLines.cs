@@ -15,7 +15,6 @@ namespace Melm.Models.Data;
 /// </summary>
 public static class JsonLines
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly HashSet<string> KnownFields = ["id", "lang", "tokens", "ner_tags", "provenance", "extra_columns"];
 
@@ -37,16 +36,7 @@ public static class JsonLines
 
     public static Corpus Parse(byte[] bytes, string source)
     {
-        var hasBom = bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF;
-        string text;
-        try
-        {
-            text = StrictUtf8.GetString(bytes, hasBom ? 3 : 0, bytes.Length - (hasBom ? 3 : 0));
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new InputException(source, null, $"not UTF-8 text (invalid bytes at offset {e.Index}); convert the file to UTF-8");
-        }
+        var (text, hasBom) = Utf8Text.Decode(bytes, source);
         var problems = new List<InputProblem>();
         var sentences = new List<Sentence>();
         var ids = new Dictionary<string, int>(StringComparer.Ordinal);

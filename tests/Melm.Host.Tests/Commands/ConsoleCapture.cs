@@ -14,7 +14,7 @@ internal static class ConsoleCapture
         {
             Console.SetOut(output);
             Console.SetError(error);
-            var code = Melm.Host.Commands.Cli.Build().Parse(args).Invoke();
+            var code = Melm.Host.Commands.Cli.Invoke(args);
             return (code, output.ToString(), error.ToString());
         }
         finally

@@ -7,11 +7,11 @@ using Spectre.Console;
 namespace Melm.Host.Tests.Commands;
 
 /// <summary>`melm model fetch` end to end against a local hub: exit codes, messages, files.</summary>
-[Collection(nameof(ConsoleSwapping))]
+[Collection(ConsoleCapture.Collection)]
 public sealed class ModelFetchCommandTests : IDisposable
 {
     private const string Name = "melm/tiny";
-    private readonly TemporaryFolder temp = new();
+    private readonly TempFolder temp = new();
 
     public void Dispose() => temp.Dispose();
 
@@ -25,17 +25,8 @@ public sealed class ModelFetchCommandTests : IDisposable
 
     private static (int ExitCode, string Error) Melm(params string[] args)
     {
-        var error = new StringWriter();
-        var original = Console.Error;
-        Console.SetError(error);
-        try
-        {
-            return (Cli.Build().Parse(args).Invoke(), error.ToString());
-        }
-        finally
-        {
-            Console.SetError(original);
-        }
+        var (code, _, error) = ConsoleCapture.Run(args);
+        return (code, error);
     }
 
     private string[] Fetch(LocalHubServer server, string name = Name) =>

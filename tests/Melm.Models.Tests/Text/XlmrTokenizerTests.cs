@@ -23,11 +23,11 @@ public sealed class XlmrTokenizerTests : IDisposable
 
     private XlmrTokenizer LoadFolder(string? config = null, string? addedTokens = null)
     {
-        File.WriteAllBytes(_folder.File(XlmrTokenizer.SentencePieceFileName), ModelBytes);
+        File.WriteAllBytes(_folder.Combine(XlmrTokenizer.SentencePieceFileName), ModelBytes);
         if (config is not null)
-            File.WriteAllText(_folder.File(XlmrTokenizer.ConfigFileName), config);
+            File.WriteAllText(_folder.Combine(XlmrTokenizer.ConfigFileName), config);
         if (addedTokens is not null)
-            File.WriteAllText(_folder.File(XlmrTokenizer.AddedTokensFileName), addedTokens);
+            File.WriteAllText(_folder.Combine(XlmrTokenizer.AddedTokensFileName), addedTokens);
         return XlmrTokenizer.Load(_folder.Path);
     }
 
@@ -160,7 +160,7 @@ public sealed class XlmrTokenizerTests : IDisposable
     [Fact]
     public void ReportsAFileThatIsNotASentencePieceModel()
     {
-        var path = _folder.File("tokenizer.json");
+        var path = _folder.Combine("tokenizer.json");
         File.WriteAllText(path, "{\"model\": {\"type\": \"Unigram\"}}");
         var error = Assert.Throws<InputException>(() => XlmrTokenizer.Load(path));
         Assert.Equal(path, Assert.Single(error.Problems).Source);
@@ -170,7 +170,7 @@ public sealed class XlmrTokenizerTests : IDisposable
     [Fact]
     public void ReportsAModelWithoutXlmrFirstPieces()
     {
-        var path = _folder.File("other.model");
+        var path = _folder.Combine("other.model");
         File.WriteAllBytes(path, new ModelProtoBuilder().Add("<s>", 0, SentencePieceType.Control).Add("<unk>", 0, SentencePieceType.Unknown).Build());
         var error = Assert.Throws<InputException>(() => XlmrTokenizer.Load(path));
         Assert.Contains("not an XLM-R SentencePiece model", error.Message);
@@ -179,7 +179,7 @@ public sealed class XlmrTokenizerTests : IDisposable
     [Fact]
     public void ReportsMissingFilesAndFolders()
     {
-        var missing = _folder.File("nothing-here");
+        var missing = _folder.Combine("nothing-here");
         Assert.Equal(missing, Assert.Throws<InputException>(() => XlmrTokenizer.Load(missing)).Problems[0].Source);
         var error = Assert.Throws<InputException>(() => XlmrTokenizer.Load(_folder.Path));
         Assert.Contains(XlmrTokenizer.SentencePieceFileName, error.Message);
@@ -189,7 +189,7 @@ public sealed class XlmrTokenizerTests : IDisposable
     public void ReportsAConfigVocabularyTooSmallForTheTokenizer()
     {
         var error = Assert.Throws<InputException>(() => LoadFolder(config: "{\"vocab_size\": 11}"));
-        Assert.Equal(_folder.File(XlmrTokenizer.ConfigFileName), error.Problems[0].Source);
+        Assert.Equal(_folder.Combine(XlmrTokenizer.ConfigFileName), error.Problems[0].Source);
         Assert.Contains("vocab_size 11", error.Message);
         Assert.Contains("12 ids", error.Message);
         Assert.Equal(12, LoadFolder(config: "{\"vocab_size\": 12}").VocabSize);
@@ -210,7 +210,7 @@ public sealed class XlmrTokenizerTests : IDisposable
     public void ReportsBadAddedTokensFiles(string json, string expected)
     {
         var error = Assert.Throws<InputException>(() => LoadFolder(addedTokens: json));
-        Assert.Equal(_folder.File(XlmrTokenizer.AddedTokensFileName), error.Problems[0].Source);
+        Assert.Equal(_folder.Combine(XlmrTokenizer.AddedTokensFileName), error.Problems[0].Source);
         Assert.Contains(expected, error.Message);
     }
 }

@@ -10,7 +10,7 @@ namespace Melm.Models.Tests.Checkpoints.Hub;
 public sealed class ModelFetcherTests : IDisposable
 {
     private const string Name = "melm/tiny";
-    private readonly TemporaryFolder temp = new();
+    private readonly TempFolder temp = new();
 
     public void Dispose() => temp.Dispose();
 

@@ -7,7 +7,7 @@ namespace Melm.Models.Tests.Checkpoints.Hub;
 public sealed class TinyXlmrFetchTests : IDisposable
 {
     private const string Name = "melm-fixtures/tiny-xlmr";
-    private readonly TemporaryFolder temp = new();
+    private readonly TempFolder temp = new();
 
     public void Dispose() => temp.Dispose();
 

@@ -1,0 +1,185 @@
+using Melm.Models.Data;
+using Melm.Models.Diagnostics;
+using Melm.Models.Evaluation;
+using Melm.Models.Randomness;
+using Melm.Models.Runs;
+using Melm.Models.Text;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Melm.Models.Ner;
+
+/// <summary>
+/// Trains a tagger on gold (plus kept augmented) sentences: AdamW, seeded shuffles and dropout,
+/// entity F1 on dev after every epoch, and the best epoch's weights kept (the paper's model selection).
+/// </summary>
+public static class NerTrainer
+{
+    public const string Stage = "ner train";
+
+    /// <summary>
+    /// Trains <paramref name="tagger"/> in place and leaves it holding the best dev epoch's weights,
+    /// in eval mode. Bad data (tags the tagger does not know, an empty dev set, a token longer than
+    /// half the window) is an InputException naming file and line, raised before any step.
+    /// </summary>
+    public static NerTrainingResult Train(NerTagger tagger, XlmrTokenizer tokenizer, Corpus train, Corpus dev, NerTrainingOptions options,
+        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tagger);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(dev);
+        ArgumentNullException.ThrowIfNull(options);
+        CheckData(tagger, tokenizer, train, dev, options);
+
+        // Sentences without tokens carry no labels to learn from.
+        var trainSentences = train.Sentences.Where(s => s.Tokens.Count > 0).ToList();
+        var trainInputs = trainSentences.Select(s => tagger.Encode(tokenizer, s.Tokens)).ToArray();
+        var trainTags = trainSentences.Select(s => (IReadOnlyList<int>)s.Tags.Select(tagger.Labels.IndexOf).ToArray()).ToArray();
+        var devInputs = dev.Sentences.Select(s => tagger.Encode(tokenizer, s.Tokens)).ToArray();
+        var predictor = new NerPredictor(tagger, tokenizer, options.EvalBatchSize);
+
+        var stepsPerEpoch = (trainInputs.Length + options.BatchSize - 1) / options.BatchSize;
+        var totalSteps = stepsPerEpoch * options.Epochs;
+        var warmupSteps = (int)Math.Round(options.WarmupFraction * totalSteps);
+        SeedDropout(options.Seed);
+
+        var trainable = options.FreezeEncoder ? tagger.ClassifierParameters() : [.. tagger.EncoderParameters(), .. tagger.ClassifierParameters()];
+        var crfLearningRate = options.CrfLearningRate ?? options.LearningRate;
+        var groups = new[]
+        {
+            new AdamW.ParamGroup(trainable.Select(p => p.Parameter), options.LearningRate, 0.9, 0.999, 1e-8, options.WeightDecay),
+            new AdamW.ParamGroup(tagger.CrfParameters().Select(p => p.Parameter), crfLearningRate, 0.9, 0.999, 1e-8, options.WeightDecay),
+        };
+        var baseRates = new[] { options.LearningRate, crfLearningRate };
+        if (options.FreezeEncoder)
+        {
+            foreach (var (_, parameter) in tagger.EncoderParameters())
+                parameter.requires_grad = false;
+        }
+        using var optimizer = new AdamW(groups, options.LearningRate, 0.9, 0.999, 1e-8, options.WeightDecay);
+        var epochs = new List<NerEpoch>();
+        Dictionary<string, Tensor>? best = null;
+        var bestEpoch = 0;
+        var bestF1 = double.NegativeInfinity;
+        var step = 0;
+        try
+        {
+            for (var epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                tagger.train();
+                var order = Enumerable.Range(0, trainInputs.Length).ToList();
+                SeedDerivation.For(options.Seed, "ner shuffle", "", epoch).Shuffle(order);
+                var lossSum = 0.0;
+                var batches = 0;
+                foreach (var chunk in order.Chunk(options.BatchSize))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var factor = Schedule(step, totalSteps, warmupSteps, options.LinearDecay);
+                    for (var g = 0; g < groups.Length; g++)
+                        groups[g].Options.LearningRate = baseRates[g] * factor;
+                    using (var scope = NewDisposeScope())
+                    {
+                        optimizer.zero_grad();
+                        var loss = tagger.Loss(chunk.Select(i => trainInputs[i]).ToList(), chunk.Select(i => trainTags[i]).ToList());
+                        loss.backward();
+                        if (options.MaxGradNorm is { } maxNorm)
+                            nn.utils.clip_grad_norm_(trainable.Concat(tagger.CrfParameters()).Select(p => p.Parameter), maxNorm);
+                        optimizer.step();
+                        lossSum += loss.item<float>();
+                    }
+                    batches++;
+                    step++;
+                    progress?.Report(new ProgressUpdate(Stage, step, totalSteps, "batches", Metrics(epoch, lossSum / batches, epochs)));
+                }
+
+                var predicted = predictor.PredictEncoded(devInputs);
+                var devF1 = EntityF1.Score(dev.Sentences.Select((s, i) => (s.Tags, predicted[i]))).Overall.F1;
+                epochs.Add(new NerEpoch(epoch, lossSum / batches, devF1));
+                progress?.Report(new ProgressUpdate(Stage, step, totalSteps, "batches", Metrics(epoch, lossSum / batches, epochs)));
+                if (devF1 > bestF1)
+                {
+                    DisposeAll(best);
+                    best = Snapshot(tagger);
+                    bestEpoch = epoch;
+                    bestF1 = devF1;
+                }
+            }
+            Restore(tagger, best!);
+        }
+        finally
+        {
+            DisposeAll(best);
+            foreach (var (_, parameter) in tagger.EncoderParameters())
+                parameter.requires_grad = true;
+            tagger.eval();
+        }
+        return new NerTrainingResult(epochs, bestEpoch, bestF1, step);
+    }
+
+    /// <summary>The learning-rate factor at a step: linear warmup from 0, then 1 or a linear fall to 0 at the end.</summary>
+    public static double Schedule(int step, int totalSteps, int warmupSteps, bool linearDecay)
+    {
+        if (step < warmupSteps)
+            return (double)step / warmupSteps;
+        if (!linearDecay)
+            return 1.0;
+        return Math.Max(0.0, (double)(totalSteps - step) / Math.Max(1, totalSteps - warmupSteps));
+    }
+
+    private static void CheckData(NerTagger tagger, XlmrTokenizer tokenizer, Corpus train, Corpus dev, NerTrainingOptions options)
+    {
+        var problems = new List<InputProblem>(options.Check("training options"));
+        if (!train.Sentences.Any(s => s.Tokens.Count > 0))
+            problems.Add(new InputProblem(train.Source, null, "the training file holds no sentences"));
+        if (dev.Sentences.Count == 0)
+            problems.Add(new InputProblem(dev.Source, null, "the dev file holds no sentences: training picks the epoch with the best dev F1"));
+        foreach (var corpus in new[] { train, dev })
+        {
+            problems.AddRange(tagger.Labels.Unknown(corpus));
+            problems.AddRange(TaggerInput.CheckFits(corpus, tokenizer, tagger.MaxLength));
+        }
+        if (problems.Count > 0)
+            throw new InputException(problems);
+    }
+
+    // Dropout draws from torch's global generator; seeding it from the run seed makes a rerun repeat every mask.
+    private static void SeedDropout(ulong seed)
+    {
+        var derived = unchecked((long)SeedDerivation.Derive(seed, "ner dropout"));
+        torch.manual_seed(derived);
+        if (torch.cuda.is_available())
+            torch.cuda.manual_seed_all(derived);
+    }
+
+    private static List<KeyValuePair<string, double>> Metrics(int epoch, double loss, List<NerEpoch> epochs)
+    {
+        var metrics = new List<KeyValuePair<string, double>> { new("epoch", epoch), new("loss", loss) };
+        if (epochs.Count > 0)
+            metrics.Add(new("dev F1", epochs[^1].DevF1));
+        return metrics;
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(NerTagger tagger)
+    {
+        using var noGrad = no_grad();
+        return tagger.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter.detach().clone().DetachFromDisposeScope(), StringComparer.Ordinal);
+    }
+
+    private static void Restore(NerTagger tagger, Dictionary<string, Tensor> snapshot)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in tagger.NamedParameters())
+            parameter.copy_(snapshot[name]);
+    }
+
+    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    {
+        if (tensors is null)
+            return;
+        foreach (var tensor in tensors.Values)
+            tensor.Dispose();
+        tensors.Clear();
+    }
+}
