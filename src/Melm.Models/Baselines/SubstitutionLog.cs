@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Melm.Models.Data;
@@ -59,15 +58,16 @@ public static class SubstitutionLog
     /// </summary>
     public static IReadOnlyList<AugmentedSentence> Read(string path, IReadOnlyList<Sentence> rewrites)
     {
-        string[] lines;
+        byte[] bytes;
         try
         {
-            lines = File.ReadAllLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
+            bytes = File.ReadAllBytes(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InputException(path, null, $"cannot read the substitution log: {e.Message}");
         }
+        var lines = Utf8Text.Decode(bytes, path).Text.Split('\n');
         var problems = new List<InputProblem>();
         var byId = new Dictionary<string, (int Line, IReadOnlyList<Substitution> Substitutions)>(StringComparer.Ordinal);
         var sentences = rewrites.GroupBy(s => s.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);

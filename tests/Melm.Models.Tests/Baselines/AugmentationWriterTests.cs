@@ -6,13 +6,9 @@ namespace Melm.Models.Tests.Baselines;
 
 public sealed class AugmentationWriterTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "melm-aug-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new();
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_folder))
-            Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void WritesRewritesThatReadBackWithProvenanceAndTheirSubstitutions()
@@ -20,16 +16,16 @@ public sealed class AugmentationWriterTests : IDisposable
         var sentences = TinyCorpus.English().Select(s => TagSchemes.Convert(s, TagScheme.Bioes)).ToArray();
         var result = LabelwiseSubstitution.Augment(sentences, MentionInventory.From(sentences), TagScheme.Bioes, 2, 21);
 
-        AugmentationWriter.Write(result, _folder, json => json.WriteString("extra", "yes"));
+        AugmentationWriter.Write(result, _temp.Path, json => json.WriteString("extra", "yes"));
 
-        var jsonl = JsonLines.Read(Path.Combine(_folder, AugmentationWriter.JsonLinesFile));
-        var conll = ConllReader.Read(Path.Combine(_folder, AugmentationWriter.ConllFile));
+        var jsonl = JsonLines.Read(Path.Combine(_temp.Path, AugmentationWriter.JsonLinesFile));
+        var conll = ConllReader.Read(Path.Combine(_temp.Path, AugmentationWriter.ConllFile));
         Assert.Equal(result.Sentences.Select(s => s.Id), jsonl.Sentences.Select(s => s.Id));
         Assert.Equal(result.Sentences.Select(s => s.Provenance), jsonl.Sentences.Select(s => s.Provenance));
         Assert.Equal(result.Sentences.Select(TinyCorpus.Show), conll.Sentences.Select(TinyCorpus.Show));
         Assert.Equal(TagScheme.Bioes, TagSchemes.EnsureValid(conll, TagScheme.Bioes));
 
-        var substitutions = File.ReadAllLines(Path.Combine(_folder, AugmentationWriter.SubstitutionsFile)).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        var substitutions = File.ReadAllLines(Path.Combine(_temp.Path, AugmentationWriter.SubstitutionsFile)).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
         Assert.Equal(result.Rewrites.Count, substitutions.Length);
         var first = substitutions[0].GetProperty("substitutions")[0];
         var expected = result.Rewrites[0].Substitutions[0];
@@ -37,7 +33,7 @@ public sealed class AugmentationWriterTests : IDisposable
         Assert.Equal(expected.Substitute.Tokens, first.GetProperty("tokens").EnumerateArray().Select(t => t.GetString()!));
         Assert.Equal("random", first.GetProperty("choice").GetString());
 
-        using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_folder, AugmentationWriter.SummaryFile)));
+        using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(_temp.Path, AugmentationWriter.SummaryFile)));
         Assert.Equal("label-wise", summary.RootElement.GetProperty("method").GetString());
         Assert.Equal(result.Rewrites.Count, summary.RootElement.GetProperty("sentence_counts").GetProperty(Reasons.Rewritten).GetInt32());
         Assert.Equal("yes", summary.RootElement.GetProperty("extra").GetString());

@@ -7,11 +7,9 @@ namespace Melm.Models.Tests.Baselines;
 
 public sealed class SubstitutionLogTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "melm-log-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new();
 
-    public SubstitutionLogTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private static AugmentationResult Mixed() =>
         CodeMixer.MixRandom(
@@ -25,10 +23,10 @@ public sealed class SubstitutionLogTests : IDisposable
     public void ReadingTheLogBackRestoresEachMentionsLanguage()
     {
         var result = Mixed();
-        AugmentationWriter.Write(result, _folder);
+        AugmentationWriter.Write(result, _temp.Path);
 
-        var sentences = JsonLines.Read(Path.Combine(_folder, AugmentationWriter.JsonLinesFile)).Sentences;
-        var restored = SubstitutionLog.Read(Path.Combine(_folder, AugmentationWriter.SubstitutionsFile), sentences);
+        var sentences = JsonLines.Read(Path.Combine(_temp.Path, AugmentationWriter.JsonLinesFile)).Sentences;
+        var restored = SubstitutionLog.Read(Path.Combine(_temp.Path, AugmentationWriter.SubstitutionsFile), sentences);
 
         Assert.Equal(result.Rewrites.Count, restored.Count);
         for (var i = 0; i < restored.Count; i++)
@@ -45,7 +43,7 @@ public sealed class SubstitutionLogTests : IDisposable
     public void ALogThatDoesNotMatchTheSentencesIsBadInputWithLines()
     {
         var sentences = Mixed().Sentences;
-        var path = Path.Combine(_folder, "substitutions.jsonl");
+        var path = Path.Combine(_temp.Path, "substitutions.jsonl");
         var first = sentences[0];
         File.WriteAllLines(path,
         [

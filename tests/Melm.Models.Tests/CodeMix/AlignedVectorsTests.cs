@@ -5,15 +5,13 @@ namespace Melm.Models.Tests.CodeMix;
 
 public sealed class AlignedVectorsTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "melm-vec-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _temp = new();
 
-    public AlignedVectorsTests() => Directory.CreateDirectory(_folder);
-
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private string Write(string text)
     {
-        var path = Path.Combine(_folder, "wiki.multi.xx.vec");
+        var path = Path.Combine(_temp.Path, "wiki.multi.xx.vec");
         File.WriteAllText(path, text);
         return path;
     }
@@ -74,8 +72,8 @@ public sealed class AlignedVectorsTests : IDisposable
     [Fact]
     public void VectorsOfDifferentDimensionsCannotBeCombined()
     {
-        var a = Path.Combine(_folder, "a.vec");
-        var b = Path.Combine(_folder, "b.vec");
+        var a = Path.Combine(_temp.Path, "a.vec");
+        var b = Path.Combine(_temp.Path, "b.vec");
         File.WriteAllText(a, "1 2\nx 1 0\n");
         File.WriteAllText(b, "1 3\nx 1 0 0\n");
         var wanted = new HashSet<string> { "x" };
