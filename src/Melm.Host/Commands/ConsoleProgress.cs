@@ -95,7 +95,8 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
             state = (Stopwatch.StartNew(), TimeSpan.MinValue);
         var now = state.Clock.Elapsed;
         var last = value.Done >= value.Total;
-        if (last || now - state.LastPrinted >= PlainInterval)
+        // The first update of a stage always prints (LastPrinted is MinValue, which subtraction would overflow).
+        if (last || state.LastPrinted == TimeSpan.MinValue || now - state.LastPrinted >= PlainInterval)
         {
             Console.Error.WriteLine(Describe(value, now.TotalSeconds));
             state.LastPrinted = now;
