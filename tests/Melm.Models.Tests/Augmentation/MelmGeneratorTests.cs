@@ -96,6 +96,29 @@ public sealed class MelmGeneratorTests
     }
 
     [Fact]
+    public void RewritesIdenticalToTheSourceOrAnEarlierRoundAreDroppedWithTheirReason()
+    {
+        using var folder = MelmFixtures.PretrainedFolder();
+        // A one-subword entity word: every round masks exactly that subword.
+        var tokenizer = XlmrTokenizer.Load(folder.Path);
+        var word = Enumerable.Range(4, tokenizer.Mask - 4).Select(tokenizer.IdToPiece)
+            .First(p => p.Length > 3 && p[0] == '\u2581' && tokenizer.EncodeWord(p[1..]).Ids.Count == 1)[1..];
+        var sentence = new Sentence("one:0", "en", [word, "sings"], ["B-PER", "O"]);
+        using var model = MelmModel.Prepare(folder.Path, [sentence], AugmentationMethod.Melm);
+        // With k = 1 every round draws the same best candidate.
+        using var generator = new MelmGenerator(model, new GenerationOptions(Rounds: 6, TopK: 1, Seed: 8));
+
+        var result = generator.Generate([sentence]);
+
+        Assert.Equal(6, result.Counts.RewritesMade);
+        Assert.True(result.Kept.Count <= 1);
+        Assert.Equal(6 - result.Kept.Count, result.Dropped.Count);
+        var reason = result.Kept.Count == 1 ? DropReason.Duplicate : DropReason.IdenticalToSource;
+        Assert.All(result.Dropped, d => Assert.Equal(reason, d.Reason));
+        Assert.Equal(Enumerable.Range(result.Kept.Count + 1, 6 - result.Kept.Count), result.Dropped.Select(d => d.Rewrite.Round));
+    }
+
+    [Fact]
     public void LongSentencesAreWindowedNeverCut()
     {
         using var folder = MelmFixtures.PretrainedFolder(maxPositions: 24);
