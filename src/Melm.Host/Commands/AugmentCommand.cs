@@ -40,7 +40,8 @@ public static class AugmentCommand
             if (AugmentationMethods.IsFineTuned(method))
             {
                 var tuned = Path.Combine(outFolder, ModelSubfolder);
-                var result = FinetuneCommand.Run(modelFolder, trainPath, parseResult.GetValue(dev)?.FullName, tuned, method,
+                var devCorpus = parseResult.GetValue(dev) is { } devFile ? MelmOptions.ReadCorpus(devFile.FullName) : null;
+                var result = FinetuneCommand.Run(modelFolder, corpus, devCorpus, tuned, method,
                     options.ReadFineTune(parseResult), options.ReadLanguages(parseResult), device);
                 Console.WriteLine(FinetuneCommand.Describe(result));
                 modelFolder = tuned;

@@ -23,10 +23,13 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
 
     public ConsoleProgress()
     {
-        _live = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+        // A console of its own over the current Console.Out: touching the static AnsiConsole would bind
+        // it for good to whatever writer Console.Out is now (a test's, disposed afterwards).
+        var console = ConsoleOutput.Create();
+        _live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         if (!_live)
             return;
-        _render = AnsiConsole.Progress()
+        _render = console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
             .Columns(

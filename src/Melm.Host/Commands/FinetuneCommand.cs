@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Melm.Models.Augmentation;
+using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Commands;
@@ -21,28 +22,27 @@ public static class FinetuneCommand
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var method = options.ReadMethod(parseResult);
+            var trainCorpus = MelmOptions.ReadCorpus(parseResult.GetValue(train)!.FullName);
+            var devCorpus = parseResult.GetValue(dev) is { } devFile ? MelmOptions.ReadCorpus(devFile.FullName) : null;
             var result = Run(
-                parseResult.GetValue(model)!.FullName, parseResult.GetValue(train)!.FullName, parseResult.GetValue(dev)?.FullName,
-                parseResult.GetValue(output)!.FullName, method, options.ReadFineTune(parseResult), options.ReadLanguages(parseResult),
-                options.ReadDevice(parseResult));
+                parseResult.GetValue(model)!.FullName, trainCorpus, devCorpus, parseResult.GetValue(output)!.FullName, method,
+                options.ReadFineTune(parseResult), options.ReadLanguages(parseResult), options.ReadDevice(parseResult));
             Console.WriteLine(Describe(result));
             return 0;
         }));
         return command;
     }
 
-    /// <summary>Reads the data, prepares the model with its markers and fine-tunes it into <paramref name="outFolder"/>.</summary>
+    /// <summary>Prepares the model with the training data's markers and fine-tunes it into <paramref name="outFolder"/>.</summary>
     internal static FineTuneResult Run(
-        string modelFolder, string trainPath, string? devPath, string outFolder, AugmentationMethod method,
+        string modelFolder, Corpus train, Corpus? dev, string outFolder, AugmentationMethod method,
         FineTuneOptions fineTune, IReadOnlyList<string>? languages, TorchSharp.torch.Device device)
     {
         if (!AugmentationMethods.IsFineTuned(method))
             throw new InputException("--method", null, $"{AugmentationMethods.Name(method)} uses the pretrained model as it is; there is nothing to fine-tune");
-        var train = MelmOptions.ReadCorpus(trainPath);
-        var dev = devPath is null ? null : MelmOptions.ReadCorpus(devPath);
         using var model = MelmModel.Prepare(modelFolder, train.Sentences, method, languages, device: device);
         using var progress = new ConsoleProgress();
-        return MelmFineTuner.Run(model, train.Sentences, dev?.Sentences ?? [], fineTune, outFolder, progress, trainPath, devPath ?? "dev");
+        return MelmFineTuner.Run(model, train.Sentences, dev?.Sentences ?? [], fineTune, outFolder, progress, train.Source, dev?.Source ?? "dev");
     }
 
     internal static string Describe(FineTuneResult result)

@@ -70,7 +70,7 @@ public sealed class MelmGenerator : IDisposable
             for (var round = 1; round <= _options.Rounds; round++)
                 items.Add(new GenerationItem(sentences[i], i, round));
         }
-        var made = Rewrite(items, progress, source);
+        var made = RewriteItems(items, progress, source);
         var kept = new List<Rewrite>();
         var dropped = new List<DroppedRewrite>();
         foreach (var group in made.GroupBy(r => r.SourceIndex))
@@ -100,7 +100,7 @@ public sealed class MelmGenerator : IDisposable
     /// One rewrite per item, in item order (no deduplication): the unit of work the run loop and
     /// the actors hand out. Items whose sentence has no entity come back unchanged.
     /// </summary>
-    public IReadOnlyList<Rewrite> Rewrite(IReadOnlyList<GenerationItem> items, IProgress<ProgressUpdate>? progress = null, string source = "input")
+    public IReadOnlyList<Rewrite> RewriteItems(IReadOnlyList<GenerationItem> items, IProgress<ProgressUpdate>? progress = null, string source = "input")
     {
         var maxSubwords = _model.Mlm.Config.MaxSequenceLength - 2;
         var results = new List<Rewrite>(items.Count);
