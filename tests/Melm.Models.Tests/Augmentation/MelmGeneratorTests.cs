@@ -150,6 +150,39 @@ public sealed class MelmGeneratorTests
     }
 
     [Fact]
+    public void SeveralLanguagesGetLanguageMarkersAndAnUnknownLanguageIsRefused()
+    {
+        using var folder = MelmFixtures.PretrainedFolder(maxPositions: 80);
+        var train = MelmFixtures.Demo("en", count: 4).Select(s => s with { Id = "en-" + s.Id, Lang = "en" })
+            .Concat(MelmFixtures.Demo("de", count: 4).Select(s => s with { Id = "de-" + s.Id, Lang = "de" })).ToArray();
+        using var model = MelmModel.Prepare(folder.Path, train, AugmentationMethod.Melm);
+        using var generator = new MelmGenerator(model, new GenerationOptions(Rounds: 1, Seed: 2));
+
+        var result = generator.Generate(train);
+        var stranger = train.First(s => s.Entities().Count > 0) with { Id = "nl:0", Lang = "nl" };
+
+        Assert.True(model.Markers.IsMultilingual);
+        Assert.Equal(["de", "en"], model.Info.Languages);
+        Assert.Contains(model.Tokenizer.PieceToId("<de>")!.Value, model.Encode(train[^1]).Ids);
+        Assert.All(result.Kept, r => Assert.DoesNotContain(r.Sentence.Tokens, t => t is "<de>" or "<en>"));
+        var error = Assert.Throws<InputException>(() => generator.Generate([stranger]));
+        Assert.Contains("language 'nl' has no marker", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RepeatedSentenceIdsAreRefusedSinceDrawsAreKeyedByThem()
+    {
+        using var folder = MelmFixtures.PretrainedFolder();
+        var train = MelmFixtures.Demo(count: 4);
+        using var model = MelmModel.Prepare(folder.Path, train, AugmentationMethod.Melm);
+        using var generator = new MelmGenerator(model, new GenerationOptions());
+
+        var error = Assert.Throws<InputException>(() => generator.Generate([.. train, train[1]], source: "in.conll"));
+
+        Assert.Contains($"sentence id {train[1].Id} occurs 2 times", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MlmEntityUsesNoMarkers()
     {
         using var folder = MelmFixtures.PretrainedFolder();
