@@ -66,10 +66,6 @@ public static class MelmFineTuner
         var batches = (trainSet.Sum(s => s.Windows.Count) + options.BatchSize - 1) / options.BatchSize;
         for (var epoch = resumedAfter + 1; epoch <= options.Epochs; epoch++)
         {
-            var dropoutSeed = unchecked((long)SeedDerivation.Derive(options.Seed, "dropout", "", epoch));
-            manual_seed(dropoutSeed);
-            if (cuda.is_available())
-                cuda.manual_seed_all(dropoutSeed);
             model.Mlm.train();
             var rows = Rows(model, trainSet, s => SeedDerivation.For(options.Seed, "finetune-mask", s.Id, epoch), options.MaskRate);
             SeedDerivation.For(options.Seed, "finetune-shuffle", "", epoch).Shuffle(rows);
@@ -82,6 +78,7 @@ public static class MelmFineTuner
                 if (batch.Length > 0)
                 {
                     using var scope = NewDisposeScope();
+                    SeedDropout(options.Seed, epoch, b);
                     var (ids, attention, flat, labels) = MaskedRow.Batch(batch, XlmrTokenizer.Pad, device);
                     optimizer.zero_grad();
                     var hidden = model.Mlm.Encode(ids, attention);
@@ -118,6 +115,19 @@ public static class MelmFineTuner
     }
 
     private const string ModelFileName = "model.safetensors";
+
+    /// <summary>
+    /// Dropout draws from torch's global generator, so it is reseeded before every step from (seed,
+    /// epoch, batch). Other torch work drawing from it in the same process at the same time (building
+    /// a model, another training) would still change the masks: run fine-tunings one per process.
+    /// </summary>
+    private static void SeedDropout(ulong seed, int epoch, int batch)
+    {
+        var value = unchecked((long)SeedDerivation.Derive(seed, "dropout", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), batch));
+        manual_seed(value);
+        if (cuda.is_available())
+            cuda.manual_seed_all(value);
+    }
 
     /// <summary>A sentence with entities, encoded, with its windows.</summary>
     private sealed record Prepared(Sentence Sentence, MelmEncoding Encoding, IReadOnlyList<Sequences.WordWindow> Windows);

@@ -5,6 +5,8 @@ using Melm.Models.Text;
 
 namespace Melm.Models.Tests.Augmentation;
 
+/// <summary>Alone, because dropout draws from torch's global generator, which tests building models in parallel also draw from.</summary>
+[Collection(TorchGlobalGenerator.Collection)]
 public sealed class MelmFineTunerTests
 {
     private static readonly FineTuneOptions TwoEpochs = new(Epochs: 2, BatchSize: 4, LearningRate: 1e-3, Seed: 4);
