@@ -29,6 +29,9 @@ public static class Cli
         root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(NerCommand.Create());
         root.Subcommands.Add(CodeMixCommand.Create());
+        root.Subcommands.Add(FinetuneCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(AugmentCommand.Create());
         return root;
     }
 

@@ -23,6 +23,8 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
 
     public ConsoleProgress()
     {
+        // A console of its own over the current Console.Out: touching the static AnsiConsole would bind
+        // it for good to whatever writer Console.Out is now (a test's, disposed afterwards).
         var console = ConsoleOutput.Create();
         _live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         if (!_live)
@@ -96,7 +98,8 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
             state = (Stopwatch.StartNew(), -PlainInterval);
         var now = state.Clock.Elapsed;
         var last = value.Done >= value.Total;
-        if (last || now - state.LastPrinted >= PlainInterval)
+        // The first update of a stage always prints (LastPrinted is MinValue, which subtraction would overflow).
+        if (last || state.LastPrinted == TimeSpan.MinValue || now - state.LastPrinted >= PlainInterval)
         {
             Console.Error.WriteLine(Describe(value, now.TotalSeconds));
             state.LastPrinted = now;

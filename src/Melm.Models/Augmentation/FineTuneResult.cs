@@ -1,0 +1,12 @@
+namespace Melm.Models.Augmentation;
+
+/// <summary>One fine-tuning epoch's figures: mean training loss over masked entity subwords and the dev loss.</summary>
+public sealed record FineTuneEpoch(int Epoch, double TrainLoss, double? DevLoss);
+
+/// <summary>What fine-tuning left in its folder.</summary>
+/// <param name="Folder">The folder holding the best epoch's model (load it with <see cref="MelmModel.Load"/>).</param>
+/// <param name="BestEpoch">1-based epoch with the lowest dev loss (the last without dev data).</param>
+/// <param name="BestDevLoss">That epoch's dev loss; null without dev data.</param>
+/// <param name="Epochs">Every completed epoch, including those of earlier runs this one resumed.</param>
+/// <param name="ResumedAfterEpoch">The epoch a previous run had completed; 0 for a fresh run.</param>
+public sealed record FineTuneResult(string Folder, int BestEpoch, double? BestDevLoss, IReadOnlyList<FineTuneEpoch> Epochs, int ResumedAfterEpoch);

@@ -1,0 +1,262 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Melm.Models.Data;
+using Melm.Models.Diagnostics;
+using Melm.Models.Randomness;
+using Melm.Models.Runs;
+using Melm.Models.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Melm.Models.Augmentation;
+
+/// <summary>
+/// MELM fine-tuning (paper 2.2, eq. 1): every epoch masks entity subwords anew with rate eta and
+/// trains on the cross-entropy of the masked positions only (the authors' code also counted
+/// unmasked tokens, markers and padding). Adam, no weight decay. After each epoch the dev loss
+/// (fixed masks) picks the best weights, which go to the output folder, and a checkpoint of the
+/// last epoch lets a rerun with the same folder resume.
+/// </summary>
+public static class MelmFineTuner
+{
+    public const string CheckpointFolder = "checkpoint";
+    private const string StateFile = "state.json";
+    private const string OptimizerFile = "optimizer.bin";
+
+    /// <summary>
+    /// Fine-tunes <paramref name="model"/> in place and saves the best epoch to <paramref name="outFolder"/>.
+    /// Resumes from the folder's checkpoint when one exists for the same options and data; refuses one
+    /// made with other options or data. Afterwards <paramref name="model"/> holds the last epoch's weights.
+    /// </summary>
+    public static FineTuneResult Run(
+        MelmModel model,
+        IReadOnlyList<Sentence> train,
+        IReadOnlyList<Sentence> dev,
+        FineTuneOptions options,
+        string outFolder,
+        IProgress<ProgressUpdate>? progress = null,
+        string trainSource = "train",
+        string devSource = "dev")
+    {
+        CheckOptions(options);
+        CheckIds(train, trainSource);
+        CheckIds(dev, devSource);
+        model.CheckCovers(train, trainSource);
+        model.CheckCovers(dev, devSource);
+        var maxSubwords = model.Mlm.Config.MaxSequenceLength - 2;
+        var trainSet = Prepare(model, train, maxSubwords, trainSource);
+        var devSet = Prepare(model, dev, maxSubwords, devSource);
+        if (trainSet.Count == 0)
+            throw new InputException(trainSource, null, "no sentence has an entity: MELM fine-tunes on entity subwords only");
+
+        var fingerprint = Fingerprint(model, train, dev, options);
+        var checkpoint = Path.Combine(outFolder, CheckpointFolder);
+        var state = ReadState(checkpoint, fingerprint) ?? new TrainingState(fingerprint, 0, 0, null, []);
+        var resumedAfter = state.Epoch;
+        Directory.CreateDirectory(checkpoint);
+
+        var device = model.Mlm.Device;
+        using var optimizer = optim.Adam(model.Mlm.parameters(), options.LearningRate);
+        if (resumedAfter > 0)
+        {
+            model.LoadWeights(Path.Combine(checkpoint, ModelFileName));
+            optimizer.load_state_dict(Path.Combine(checkpoint, OptimizerFile));
+        }
+
+        var batches = (trainSet.Sum(s => s.Windows.Count) + options.BatchSize - 1) / options.BatchSize;
+        for (var epoch = resumedAfter + 1; epoch <= options.Epochs; epoch++)
+        {
+            model.Mlm.train();
+            var rows = Rows(model, trainSet, s => SeedDerivation.For(options.Seed, "finetune-mask", s.Id, epoch), options.MaskRate);
+            SeedDerivation.For(options.Seed, "finetune-shuffle", "", epoch).Shuffle(rows);
+            double lossSum = 0;
+            long lossCount = 0;
+            var stage = $"fine-tune epoch {epoch}/{options.Epochs}";
+            for (var b = 0; b < batches; b++)
+            {
+                var batch = rows.Skip(b * options.BatchSize).Take(options.BatchSize).Where(r => r.Positions.Length > 0).ToArray();
+                if (batch.Length > 0)
+                {
+                    using var scope = NewDisposeScope();
+                    SeedDropout(options.Seed, epoch, b);
+                    var (ids, attention, flat, labels) = MaskedRow.Batch(batch, XlmrTokenizer.Pad, device);
+                    optimizer.zero_grad();
+                    var hidden = model.Mlm.Encode(ids, attention);
+                    var logits = model.Mlm.PredictAt(hidden, flat);
+                    var loss = nn.functional.cross_entropy(logits.to(ScalarType.Float32), labels);
+                    loss.backward();
+                    optimizer.step();
+                    var n = labels.shape[0];
+                    lossSum += loss.item<float>() * n;
+                    lossCount += n;
+                }
+                progress?.Report(new ProgressUpdate(stage, b + 1, batches, "batches",
+                    [new("loss", lossCount > 0 ? lossSum / lossCount : double.NaN)]));
+            }
+
+            var devLoss = DevLoss(model, devSet, options);
+            var trainLoss = lossCount > 0 ? lossSum / lossCount : double.NaN;
+            var improved = devLoss is null || state.BestDevLoss is null || devLoss < state.BestDevLoss;
+            state = state with
+            {
+                Epoch = epoch,
+                BestEpoch = improved ? epoch : state.BestEpoch,
+                BestDevLoss = improved ? devLoss : state.BestDevLoss,
+                Epochs = [.. state.Epochs, new FineTuneEpoch(epoch, trainLoss, devLoss)],
+            };
+            if (improved)
+                model.Save(outFolder, model.Info with { FineTune = options, BestEpoch = epoch, BestDevLoss = devLoss });
+            SaveCheckpoint(model, optimizer, checkpoint, state);
+            progress?.Report(new ProgressUpdate("fine-tune", epoch, options.Epochs, "epochs",
+                [new("train loss", trainLoss), new("dev loss", devLoss ?? double.NaN), new("best epoch", state.BestEpoch)]));
+        }
+        model.Mlm.eval();
+        return new FineTuneResult(outFolder, state.BestEpoch, state.BestDevLoss, state.Epochs, resumedAfter);
+    }
+
+    private const string ModelFileName = "model.safetensors";
+
+    /// <summary>
+    /// Dropout draws from torch's global generator, so it is reseeded before every step from (seed,
+    /// epoch, batch). Other torch work drawing from it in the same process at the same time (building
+    /// a model, another training) would still change the masks: run fine-tunings one per process.
+    /// </summary>
+    private static void SeedDropout(ulong seed, int epoch, int batch)
+    {
+        var value = unchecked((long)SeedDerivation.Derive(seed, "dropout", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), batch));
+        manual_seed(value);
+        if (cuda.is_available())
+            cuda.manual_seed_all(value);
+    }
+
+    /// <summary>A sentence with entities, encoded, with its windows.</summary>
+    private sealed record Prepared(Sentence Sentence, MelmEncoding Encoding, IReadOnlyList<Sequences.WordWindow> Windows);
+
+    /// <summary>The checkpoint's bookkeeping; <see cref="Fingerprint"/> ties it to the options and data.</summary>
+    private sealed record TrainingState(string Fingerprint, int Epoch, int BestEpoch, double? BestDevLoss, IReadOnlyList<FineTuneEpoch> Epochs);
+
+    private static List<Prepared> Prepare(MelmModel model, IReadOnlyList<Sentence> sentences, int maxSubwords, string source) =>
+        sentences.Where(s => s.Tags.Any(t => t != Tag.OutsideText))
+            .Select(s =>
+            {
+                var encoding = model.Encode(s);
+                return new Prepared(s, encoding, SubwordWindows.PlanFor(s, encoding, maxSubwords, source));
+            })
+            .ToList();
+
+    /// <summary>One row per window; each masked position is predicted in the window whose core holds it.</summary>
+    private static List<MaskedRow> Rows(MelmModel model, IReadOnlyList<Prepared> set, Func<Sentence, StableRandom> random, double maskRate)
+    {
+        var rows = new List<MaskedRow>();
+        foreach (var item in set)
+        {
+            var masked = MaskSampler.ForFineTuning(item.Encoding.IsEntity, maskRate, random(item.Sentence));
+            foreach (var window in item.Windows)
+            {
+                var ids = new int[window.End - window.Start + 2];
+                ids[0] = XlmrTokenizer.Bos;
+                ids[^1] = XlmrTokenizer.Eos;
+                var positions = new List<int>();
+                var labels = new List<int>();
+                for (var p = window.Start; p < window.End; p++)
+                {
+                    var slot = p - window.Start + 1;
+                    ids[slot] = masked[p] ? model.Tokenizer.Mask : item.Encoding.Ids[p];
+                    if (masked[p] && p >= window.CoreStart && p < window.CoreEnd)
+                    {
+                        positions.Add(slot);
+                        labels.Add(item.Encoding.Ids[p]);
+                    }
+                }
+                rows.Add(new MaskedRow(ids, [.. positions], [.. labels]));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary>Mean cross-entropy over the dev set's masked entity subwords, with masks fixed for the whole run.</summary>
+    private static double? DevLoss(MelmModel model, IReadOnlyList<Prepared> devSet, FineTuneOptions options)
+    {
+        var rows = Rows(model, devSet, s => SeedDerivation.For(options.Seed, "dev-mask", s.Id, 0), options.MaskRate)
+            .Where(r => r.Positions.Length > 0).ToList();
+        if (rows.Count == 0)
+            return null;
+        model.Mlm.eval();
+        using var noGrad = no_grad();
+        double sum = 0;
+        long count = 0;
+        foreach (var chunk in rows.Chunk(options.BatchSize))
+        {
+            using var scope = NewDisposeScope();
+            var (ids, attention, flat, labels) = MaskedRow.Batch(chunk, XlmrTokenizer.Pad, model.Mlm.Device);
+            var logits = model.Mlm.PredictAt(model.Mlm.Encode(ids, attention), flat);
+            sum += nn.functional.cross_entropy(logits.to(ScalarType.Float32), labels, reduction: nn.Reduction.Sum).item<float>();
+            count += labels.shape[0];
+        }
+        return sum / count;
+    }
+
+    private static void SaveCheckpoint(MelmModel model, TorchSharp.Modules.Adam optimizer, string folder, TrainingState state)
+    {
+        Checkpoints.SafetensorsFile.Write(Path.Combine(folder, ModelFileName), model.Mlm.NamedParameters().Select(p => (p.Name, (Tensor)p.Parameter)));
+        optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
+        var temporary = Path.Combine(folder, StateFile + ".tmp");
+        File.WriteAllText(temporary, JsonSerializer.Serialize(state, MelmFolderInfo.JsonOptions) + "\n");
+        File.Move(temporary, Path.Combine(folder, StateFile), overwrite: true);
+    }
+
+    private static TrainingState? ReadState(string folder, string fingerprint)
+    {
+        var path = Path.Combine(folder, StateFile);
+        if (!File.Exists(path))
+            return null;
+        TrainingState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllBytes(path), MelmFolderInfo.JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(path, (int?)(e.LineNumber + 1), $"not a fine-tuning checkpoint: {e.Message}");
+        }
+        if (state is null || state.Fingerprint != fingerprint)
+            throw new InputException(path, null, "this folder holds a fine-tuning run with other options, model or data; use another --out, or delete the folder to start over");
+        return state;
+    }
+
+    /// <summary>A hash of the options, the model's marker set and the data: a checkpoint resumes only the run that made it.</summary>
+    private static string Fingerprint(MelmModel model, IReadOnlyList<Sentence> train, IReadOnlyList<Sentence> dev, FineTuneOptions options)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(options with { Epochs = 0 }, MelmFolderInfo.JsonOptions));
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(model.Info with { FineTune = null, BestEpoch = 0, BestDevLoss = null }, MelmFolderInfo.JsonOptions));
+        hash.AppendData(JsonLines.Serialize(train));
+        hash.AppendData([0]);
+        hash.AppendData(JsonLines.Serialize(dev));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void CheckOptions(FineTuneOptions options)
+    {
+        var problems = new List<string>();
+        if (options.Epochs <= 0)
+            problems.Add($"epochs must be positive, got {options.Epochs}");
+        if (options.BatchSize <= 0)
+            problems.Add($"batch size must be positive, got {options.BatchSize}");
+        if (!(options.LearningRate > 0))
+            problems.Add($"learning rate must be positive, got {options.LearningRate}");
+        if (options.MaskRate is <= 0 or > 1)
+            problems.Add($"mask rate must lie in (0, 1], got {options.MaskRate}");
+        if (problems.Count > 0)
+            throw new InputException([.. problems.Select(p => new InputProblem("fine-tune options", null, p))]);
+    }
+
+    internal static void CheckIds(IReadOnlyList<Sentence> sentences, string source)
+    {
+        var problems = sentences.GroupBy(s => s.Id, StringComparer.Ordinal).Where(g => g.Count() > 1)
+            .Select(g => new InputProblem(source, g.Skip(1).First().FirstLine, $"sentence id {g.Key} occurs {g.Count()} times: random draws and outputs are keyed by id"))
+            .ToList();
+        if (problems.Count > 0)
+            throw new InputException(problems);
+    }
+}

@@ -1,0 +1,205 @@
+using Melm.Models.Checkpoints;
+using Melm.Models.Data;
+using Melm.Models.Diagnostics;
+using Melm.Models.Nn;
+using Melm.Models.Text;
+using static TorchSharp.torch;
+
+namespace Melm.Models.Augmentation;
+
+/// <summary>
+/// A masked LM ready for MELM: the model, its tokenizer with the run's markers added, the marker
+/// set and the linearizer. Made from a pretrained folder (<see cref="Prepare"/>) or from a folder
+/// fine-tuning saved (<see cref="Load"/>).
+/// </summary>
+public sealed class MelmModel : IDisposable
+{
+    private CandidateRules? _rules;
+
+    private MelmModel(RobertaForMaskedLM mlm, XlmrTokenizer tokenizer, MelmFolderInfo info, string source)
+    {
+        Mlm = mlm;
+        Tokenizer = tokenizer;
+        Info = info;
+        Source = source;
+        Method = AugmentationMethods.TryParse(info.Method, out var method)
+            ? method
+            : throw new InputException(source, null, $"unknown method '{info.Method}' (expected {string.Join(", ", AugmentationMethods.Names)})");
+        Markers = new MarkerSet(info.Tags, tag => Tag.Parse(tag).Type, info.Languages, info.TypeWords);
+        Linearizer = new Linearizer(Markers, AugmentationMethods.UsesMarkers(Method));
+    }
+
+    public RobertaForMaskedLM Mlm { get; private set; }
+
+    public XlmrTokenizer Tokenizer { get; }
+
+    public MelmFolderInfo Info { get; private set; }
+
+    public AugmentationMethod Method { get; }
+
+    public MarkerSet Markers { get; }
+
+    public Linearizer Linearizer { get; }
+
+    /// <summary>The folder the model came from, for messages.</summary>
+    public string Source { get; }
+
+    /// <summary>Candidate validity over the tokenizer's vocabulary (markers count as special).</summary>
+    public CandidateRules Rules => _rules ??= new CandidateRules(Tokenizer);
+
+    /// <summary>
+    /// Loads a pretrained MLM folder and, for <see cref="AugmentationMethod.Melm"/>, adds one marker
+    /// per entity tag of <paramref name="training"/> (and per language when the data has several or
+    /// <paramref name="languages"/> names them), each initialised from its type's words.
+    /// </summary>
+    public static MelmModel Prepare(
+        string pretrainedFolder,
+        IReadOnlyList<Sentence> training,
+        AugmentationMethod method,
+        IReadOnlyList<string>? languages = null,
+        IReadOnlyDictionary<string, string>? typeWords = null,
+        Device? device = null)
+    {
+        var tags = training.SelectMany(s => s.Tags).Where(t => t != Tag.OutsideText).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var dataLanguages = training.Select(s => s.Lang).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        var runLanguages = languages is { Count: > 0 } ? languages.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
+            : dataLanguages.Length > 1 ? dataLanguages.Order(StringComparer.Ordinal).ToArray() : [];
+        if (!AugmentationMethods.UsesMarkers(method))
+            runLanguages = [];
+        var words = tags.Select(t => Tag.Parse(t).Type).Distinct(StringComparer.Ordinal).ToDictionary(
+            type => type,
+            type => typeWords?.GetValueOrDefault(type) ?? MarkerSet.DefaultTypeWords.GetValueOrDefault(type) ?? type,
+            StringComparer.Ordinal);
+        var scheme = TagSchemes.Name(TagSchemes.Detect(training.Select(s => s.Tags)));
+        var info = new MelmFolderInfo(AugmentationMethods.Name(method), tags, runLanguages, words, scheme);
+
+        var tokenizer = XlmrTokenizer.Load(pretrainedFolder);
+        var mlm = ModelFolder.LoadMaskedLm(pretrainedFolder, device);
+        CheckVocabulary(mlm, tokenizer, pretrainedFolder);
+        var model = new MelmModel(mlm, tokenizer, info, pretrainedFolder);
+        if (AugmentationMethods.UsesMarkers(method))
+            model.AddMarkers();
+        return model;
+    }
+
+    /// <summary>Loads a folder <see cref="Save"/> wrote; refuses one whose tokenizer lacks its markers.</summary>
+    public static MelmModel Load(string folder, Device? device = null)
+    {
+        var info = MelmFolderInfo.Load(folder);
+        var tokenizer = XlmrTokenizer.Load(folder);
+        var mlm = ModelFolder.LoadMaskedLm(folder, device);
+        var model = new MelmModel(mlm, tokenizer, info, folder);
+        var missing = AugmentationMethods.UsesMarkers(model.Method)
+            ? model.Markers.AllMarkers.Where(m => tokenizer.PieceToId(m) is not { } id || !tokenizer.IsAdded(id)).ToArray()
+            : [];
+        if (missing.Length > 0)
+        {
+            model.Dispose();
+            throw new InputException(folder, null, $"the tokenizer lacks the markers {string.Join(", ", missing)} that {MelmFolderInfo.FileName} names (no {XlmrTokenizer.AddedTokensFileName}, or another folder's)");
+        }
+        CheckVocabulary(mlm, tokenizer, folder);
+        return model;
+    }
+
+    /// <summary>Writes the model, the tokenizer with its markers and `melm.json` (with <paramref name="info"/> when given).</summary>
+    public void Save(string folder, MelmFolderInfo? info = null)
+    {
+        if (info is not null)
+            Info = info;
+        ModelFolder.Save(Mlm, folder);
+        Tokenizer.Save(folder);
+        Info.Save(folder);
+    }
+
+    /// <summary>
+    /// Refuses sentences this model cannot linearize: tags without a marker, languages without one in
+    /// multilingual runs. Every problem names the file, the line and the tag.
+    /// </summary>
+    public void CheckCovers(IReadOnlyList<Sentence> sentences, string source)
+    {
+        if (!AugmentationMethods.UsesMarkers(Method))
+            return;
+        var problems = new List<InputProblem>();
+        foreach (var sentence in sentences)
+        {
+            for (var i = 0; i < sentence.Tags.Count; i++)
+            {
+                var tag = sentence.Tags[i];
+                if (tag != Tag.OutsideText && !Markers.TryTagMarker(tag, out _))
+                    problems.Add(new(source, sentence.LineOf(i), $"sentence {sentence.Id}: tag {tag} is not in the model's marker set ({string.Join(", ", Info.Tags)}); fine-tune on data with this tag"));
+            }
+            if (Markers.IsMultilingual && sentence.Entities().Count > 0 && (sentence.Lang is null || !Markers.TryLanguageMarker(sentence.Lang, out _)))
+                problems.Add(new(source, sentence.FirstLine, $"sentence {sentence.Id}: language '{sentence.Lang ?? "(none)"}' has no marker (the model knows {string.Join(", ", Info.Languages)})"));
+        }
+        if (problems.Count > 0)
+            throw new InputException(problems);
+    }
+
+    /// <summary>
+    /// The sentence linearized and split into subwords. A word the tokenizer cannot split, or one whose
+    /// text equals a special or marker token, goes in as &lt;unk&gt; so it can never pass for a marker;
+    /// its text is kept by whoever decodes.
+    /// </summary>
+    public MelmEncoding Encode(Sentence sentence)
+    {
+        var linear = Linearizer.Linearize(sentence.Tokens, sentence.Tags, sentence.Lang);
+        var ids = new List<int>();
+        var wordIndex = new List<int>();
+        var isEntity = new List<bool>();
+        var wordStart = new List<bool>();
+        var onlySubword = new List<bool>();
+        var perToken = new int[linear.Count];
+        for (var t = 0; t < linear.Count; t++)
+        {
+            var token = linear[t];
+            IReadOnlyList<int> pieces;
+            if (token.Kind == LinearTokenKind.Word)
+            {
+                pieces = Tokenizer.CanEncode(token.Text) ? Tokenizer.EncodeWord(token.Text).Ids : [XlmrTokenizer.Unk];
+                if (pieces.Any(id => Tokenizer.IsSpecial(id) || Tokenizer.IsAdded(id)))
+                    pieces = [XlmrTokenizer.Unk];
+            }
+            else
+            {
+                pieces = [Tokenizer.PieceToId(token.Text) ?? throw new InvalidOperationException($"marker {token.Text} was not added to the tokenizer")];
+            }
+            perToken[t] = pieces.Count;
+            for (var p = 0; p < pieces.Count; p++)
+            {
+                ids.Add(pieces[p]);
+                wordIndex.Add(token.WordIndex);
+                isEntity.Add(token.IsEntity);
+                wordStart.Add(token.Kind == LinearTokenKind.Word && p == 0);
+                onlySubword.Add(token.Kind == LinearTokenKind.Word && pieces.Count == 1);
+            }
+        }
+        return new MelmEncoding(ids, wordIndex, isEntity, wordStart, onlySubword, perToken);
+    }
+
+    /// <summary>Replaces the model's weights with those of a safetensors file of the same shapes (a checkpoint).</summary>
+    public void LoadWeights(string safetensorsPath) =>
+        ModelFolder.LoadInto(Mlm, SafetensorsFile.Open(safetensorsPath), safetensorsPath);
+
+    public void Dispose() => Mlm.Dispose();
+
+    private void AddMarkers()
+    {
+        if (Mlm.Config.VocabSize != Tokenizer.VocabSize)
+            throw new InputException(Source, null, $"the model has {Mlm.Config.VocabSize} vocabulary rows but the tokenizer {Tokenizer.VocabSize} ids: markers would not line up");
+        var markers = Markers.AllMarkers;
+        var initIds = markers.Select(m => (IReadOnlyList<long>)Tokenizer.InitialisationIds(Markers.InitialisationWords(m)).Select(id => (long)id).ToArray()).ToArray();
+        var ids = Tokenizer.AddTokens(markers);
+        if (ids.Any(id => !Tokenizer.IsAdded(id)))
+            throw new InputException(Source, null, $"a marker ({string.Join(", ", markers)}) is already a special token of this tokenizer");
+        var grown = Mlm.WithAddedTokens(initIds);
+        Mlm.Dispose();
+        Mlm = grown;
+        CheckVocabulary(Mlm, Tokenizer, Source);
+    }
+
+    private static void CheckVocabulary(RobertaForMaskedLM mlm, XlmrTokenizer tokenizer, string folder)
+    {
+        if (mlm.Config.VocabSize < tokenizer.VocabSize)
+            throw new InputException(folder, null, $"the tokenizer has {tokenizer.VocabSize} ids but the model only {mlm.Config.VocabSize} rows");
+    }
+}

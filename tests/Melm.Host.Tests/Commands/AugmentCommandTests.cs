@@ -1,0 +1,128 @@
+using System.Text.Json;
+using Melm.Models.Checkpoints;
+using Melm.Models.Data;
+using Melm.Models.Nn;
+using Melm.Models.Tests;
+using Melm.Models.Text;
+
+namespace Melm.Host.Tests.Commands;
+
+[Collection(ConsoleCapture.Collection)]
+public sealed class AugmentCommandTests
+{
+    [Fact]
+    public void AugmentsWritesTheSameBytesTwiceAndResumes()
+    {
+        using var folder = new TempFolder();
+        var model = PretrainedFolder(folder);
+        var train = DemoFile(folder, "train", 8);
+        var dev = DemoFile(folder, "dev", 4);
+        string[] Args(string output) => ["augment", "--model", model, "--train", train, "--dev", dev, "--out", output,
+            "--epochs", "1", "--batch-size", "4", "--lr", "1e-3", "--seed", "5", "--rounds", "2"];
+        var first = Path.Combine(folder.Path, "a");
+        var second = Path.Combine(folder.Path, "b");
+
+        var (code, output, error) = ConsoleCapture.Run(Args(first));
+        ConsoleCapture.Run(Args(second));
+        var (resumedCode, resumedOutput, _) = ConsoleCapture.Run(Args(first));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("fine-tuned 1 epochs; best epoch 1", output, StringComparison.Ordinal);
+        Assert.Contains("rewrites made (melm)", output, StringComparison.Ordinal);
+        Assert.Contains("consistency filter: none", output, StringComparison.Ordinal);
+        Assert.Equal(0, resumedCode);
+        Assert.Contains("(resumed after epoch 1)", resumedOutput, StringComparison.Ordinal);
+        foreach (var name in new[] { "aug.conll", "aug.jsonl", "train+aug.conll", "summary.json" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(first, name)), File.ReadAllBytes(Path.Combine(second, name)));
+
+        var gold = ConllReader.Read(train).Sentences;
+        var augmented = JsonLines.Read(Path.Combine(first, "aug.jsonl")).Sentences;
+        using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(first, "summary.json")));
+        var root = summary.RootElement;
+        var withEntities = gold.Count(s => s.Entities().Count > 0);
+        Assert.Equal(gold.Count, root.GetProperty("sentences_read").GetInt32());
+        Assert.Equal(gold.Count - withEntities, root.GetProperty("without_entities").GetInt32());
+        Assert.Equal(2 * withEntities, root.GetProperty("rewrites_made").GetInt32());
+        var dropped = root.GetProperty("dropped").EnumerateObject().Sum(p => p.Value.GetInt32());
+        Assert.Equal(2 * withEntities, augmented.Count + dropped);
+        Assert.Equal(augmented.Count, root.GetProperty("kept").GetInt32());
+        Assert.Equal(gold.Count + augmented.Count, ConllReader.Read(Path.Combine(first, "train+aug.conll")).Sentences.Count);
+        Assert.All(augmented, s => Assert.Equal(gold.Single(g => g.Id == s.Provenance!.SourceId).Tags, s.Tags));
+    }
+
+    [Fact]
+    public void TheNerFilterFailsClearlyUntilTheTaggerIsWired()
+    {
+        using var folder = new TempFolder();
+        var output = Path.Combine(folder.Path, "out");
+
+        var (code, _, error) = ConsoleCapture.Run("augment", "--model", PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", output, "--filter", "ner");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--filter ner needs the NER tagger", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void BadInputIsRefusedWithAMessage()
+    {
+        using var folder = new TempFolder();
+        var model = PretrainedFolder(folder);
+        var empty = folder.Write("empty.txt", "");
+        var odd = folder.Write("odd.txt", "Acme\tB-PRODUCT\nrocks\tO\n");
+        var output = Path.Combine(folder.Path, "out");
+
+        var (emptyCode, _, emptyError) = ConsoleCapture.Run("augment", "--model", model, "--train", empty, "--out", output);
+        var (notTunedCode, _, notTunedError) = ConsoleCapture.Run("generate", "--model", model, "--input", odd, "--out", output);
+        var (nothingCode, _, nothingError) = ConsoleCapture.Run("finetune", "--model", model, "--train", odd, "--out", output, "--method", "mlm-entity");
+        var (methodCode, _, methodError) = ConsoleCapture.Run("generate", "--model", model, "--input", odd, "--out", output, "--method", "gold");
+
+        Assert.Equal(2, emptyCode);
+        Assert.Contains($"{empty}: no sentences", emptyError, StringComparison.Ordinal);
+        Assert.Equal(2, notTunedCode);
+        Assert.Contains("not a fine-tuned MELM folder", notTunedError, StringComparison.Ordinal);
+        Assert.Equal(2, nothingCode);
+        Assert.Contains("there is nothing to fine-tune", nothingError, StringComparison.Ordinal);
+        Assert.Equal(2, methodCode);
+        Assert.Contains("unknown method 'gold'", methodError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GenerateRefusesTagsTheFineTunedModelHasNoMarkerFor()
+    {
+        using var folder = new TempFolder();
+        var tuned = Path.Combine(folder.Path, "tuned");
+        var odd = folder.Write("odd.txt", "Acme\tB-PRODUCT\nrocks\tO\n");
+        var (tuneCode, _, tuneError) = ConsoleCapture.Run("finetune", "--model", PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", tuned, "--epochs", "1");
+        Assert.True(tuneCode == 0, tuneError);
+
+        var (code, _, error) = ConsoleCapture.Run("generate", "--model", tuned, "--input", odd, "--out", Path.Combine(folder.Path, "out"));
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{odd}:1: sentence odd:0: tag B-PRODUCT is not in the model's marker set", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The demo tokenizer and a small random MLM of its vocabulary, saved as a pretrained folder.</summary>
+    private static string PretrainedFolder(TempFolder folder)
+    {
+        var path = Path.Combine(folder.Path, "pretrained");
+        var tokenizer = XlmrTokenizer.Load(SharedFiles.Repository("samples/demo/tokenizer/sentencepiece.bpe.model"));
+        tokenizer.Save(path);
+        var config = new RobertaConfig
+        {
+            VocabSize = tokenizer.VocabSize, HiddenSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 2,
+            IntermediateSize = 32, MaxPositionEmbeddings = 40,
+        };
+        using var model = new RobertaForMaskedLM(config, seed: 3);
+        ModelFolder.Save(model, path);
+        return path;
+    }
+
+    private static string DemoFile(TempFolder folder, string split, int count)
+    {
+        var sentences = ConllReader.Read(SharedFiles.Repository($"samples/demo/en/{split}.txt")).Sentences.Take(count).ToArray();
+        var path = Path.Combine(folder.Path, $"{split}.txt");
+        ConllWriter.WriteSentences(sentences, path);
+        return path;
+    }
+}

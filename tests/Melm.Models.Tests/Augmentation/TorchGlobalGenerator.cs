@@ -1,0 +1,8 @@
+namespace Melm.Models.Tests.Augmentation;
+
+/// <summary>Tests whose results depend on torch's global generator (dropout in training) run in this collection, never beside others.</summary>
+[CollectionDefinition(Collection, DisableParallelization = true)]
+public sealed class TorchGlobalGenerator
+{
+    public const string Collection = "Torch global generator";
+}
