@@ -73,26 +73,11 @@ public static class NerCommand
             var modelPath = parseResult.GetValue(model)!.FullName;
             var outPath = parseResult.GetValue(output)!.FullName;
             var (trainCorpus, devCorpus) = ReadBoth(trainPath, devPath);
-            var labels = TaggerLabels.FromTraining(trainCorpus);
-            var tokenizer = XlmrTokenizer.Load(modelPath);
-            using var tagger = NerTagger.FromPretrained(modelPath, labels, options.Seed, compute);
-            if (parseResult.GetValue(maxLength) is { } window)
-            {
-                if (window < 4 || window > tagger.Config.MaxSequenceLength)
-                    throw new InputException("--max-length", null, $"must be between 4 and the model's {tagger.Config.MaxSequenceLength}, got {window}");
-                tagger.MaxLength = window;
-            }
-            Console.WriteLine($"train {trainPath}: {trainCorpus.Sentences.Count} sentences, {TagSchemes.Name(labels.Scheme)}, labels {string.Join(" ", labels.Names)}");
-            Console.WriteLine($"dev {devPath}: {devCorpus.Sentences.Count} sentences; encoder {tagger.Config} from {modelPath} on {compute}, window {tagger.MaxLength}");
-            var clock = Stopwatch.StartNew();
-            NerTrainingResult result;
-            using (var progress = new ConsoleProgress())
-                result = NerTrainer.Train(tagger, tokenizer, trainCorpus, devCorpus, options, progress);
-            TaggerFolder.Save(tagger, tokenizer, outPath);
+            var (result, took) = TrainAndSave(modelPath, trainCorpus, devCorpus, options, compute, parseResult.GetValue(maxLength), outPath);
             var console = ConsoleOutput.Create();
             console.Write(EpochTable(result));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"kept epoch {result.BestEpoch} (dev F1 {result.BestDevF1:F2}); {result.Steps} steps in {clock.Elapsed.TotalSeconds:F1} s; tagger saved to {outPath}"));
+                $"kept epoch {result.BestEpoch} (dev F1 {result.BestDevF1:F2}); {result.Steps} steps in {took.TotalSeconds:F1} s; tagger saved to {outPath}"));
             if (parseResult.GetValue(json) is { } jsonFile)
                 WriteJson(jsonFile.FullName, w => WriteTraining(w, trainPath, devPath, modelPath, outPath, options, result));
             return 0;
@@ -191,27 +176,36 @@ public static class NerCommand
     private static int CheckBatchSize(int size) =>
         size >= 1 ? size : throw new InputException("--batch-size", null, $"must be at least 1, got {size}");
 
-    // Both files are read before failing, so one run shows the problems of both.
     private static (Corpus Train, Corpus Dev) ReadBoth(string trainPath, string devPath)
     {
-        var problems = new List<InputProblem>();
-        Corpus? Read(string path)
+        var corpora = CorpusFile.ReadAll([trainPath, devPath]);
+        return (corpora[0], corpora[1]);
+    }
+
+    /// <summary>
+    /// Trains a tagger from a pretrained encoder folder on gold data and saves it: `ner train`, and the
+    /// consistency filter of `augment` when no tagger folder is given.
+    /// </summary>
+    internal static (NerTrainingResult Result, TimeSpan Took) TrainAndSave(
+        string modelPath, Corpus trainCorpus, Corpus devCorpus, NerTrainingOptions options, TorchSharp.torch.Device compute, int? maxLength, string outPath)
+    {
+        var labels = TaggerLabels.FromTraining(trainCorpus);
+        var tokenizer = XlmrTokenizer.Load(modelPath);
+        using var tagger = NerTagger.FromPretrained(modelPath, labels, options.Seed, compute);
+        if (maxLength is { } window)
         {
-            try
-            {
-                return CorpusFile.Read(path);
-            }
-            catch (InputException e)
-            {
-                problems.AddRange(e.Problems);
-                return null;
-            }
+            if (window < 4 || window > tagger.Config.MaxSequenceLength)
+                throw new InputException("--max-length", null, $"must be between 4 and the model's {tagger.Config.MaxSequenceLength}, got {window}");
+            tagger.MaxLength = window;
         }
-        var train = Read(trainPath);
-        var dev = Read(devPath);
-        if (problems.Count > 0)
-            throw new InputException(problems);
-        return (train!, dev!);
+        Console.WriteLine($"train {trainCorpus.Source}: {trainCorpus.Sentences.Count} sentences, {TagSchemes.Name(labels.Scheme)}, labels {string.Join(" ", labels.Names)}");
+        Console.WriteLine($"dev {devCorpus.Source}: {devCorpus.Sentences.Count} sentences; encoder {tagger.Config} from {modelPath} on {compute}, window {tagger.MaxLength}");
+        var clock = Stopwatch.StartNew();
+        NerTrainingResult result;
+        using (var progress = new ConsoleProgress())
+            result = NerTrainer.Train(tagger, tokenizer, trainCorpus, devCorpus, options, progress);
+        TaggerFolder.Save(tagger, tokenizer, outPath);
+        return (result, clock.Elapsed);
     }
 
     private static Table EpochTable(NerTrainingResult result)

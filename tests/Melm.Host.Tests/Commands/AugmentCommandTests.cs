@@ -18,7 +18,7 @@ public sealed class AugmentCommandTests
         var train = DemoFile(folder, "train", 8);
         var dev = DemoFile(folder, "dev", 4);
         string[] Args(string output) => ["augment", "--model", model, "--train", train, "--dev", dev, "--out", output,
-            "--epochs", "1", "--batch-size", "4", "--lr", "1e-3", "--seed", "5", "--rounds", "2"];
+            "--epochs", "1", "--batch-size", "4", "--lr", "1e-3", "--seed", "5", "--rounds", "2", "--filter", "none"];
         var first = Path.Combine(folder.Path, "a");
         var second = Path.Combine(folder.Path, "b");
 
@@ -51,15 +51,42 @@ public sealed class AugmentCommandTests
     }
 
     [Fact]
-    public void TheNerFilterFailsClearlyUntilTheTaggerIsWired()
+    public void TheNerFilterTrainsATaggerOnTheGoldDataAndAccountsForEveryRewrite()
+    {
+        using var folder = new TempFolder();
+        var model = PretrainedFolder(folder);
+        var train = DemoFile(folder, "train", 8);
+        var dev = DemoFile(folder, "dev", 4);
+        var output = Path.Combine(folder.Path, "out");
+        string[] args = ["augment", "--model", model, "--train", train, "--dev", dev, "--out", output,
+            "--epochs", "1", "--batch-size", "4", "--seed", "5", "--rounds", "2", "--tagger-epochs", "1"];
+
+        var (code, first, error) = ConsoleCapture.Run(args);
+        var (rerunCode, rerun, _) = ConsoleCapture.Run(args);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("filter tagger: epoch 1 of 1 kept", first, StringComparison.Ordinal);
+        Assert.Contains("consistency filter: ner", first, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, Melm.Host.Commands.AugmentCommand.TaggerSubfolder, "melm-tagger.json")));
+        Assert.Equal(0, rerunCode);
+        Assert.Contains("filter tagger: reusing", rerun, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "summary.json")));
+        var root = summary.RootElement;
+        var dropped = root.GetProperty("dropped").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+        Assert.Equal(root.GetProperty("rewrites_made").GetInt32(), root.GetProperty("kept").GetInt32() + dropped.Values.Sum());
+        Assert.True(dropped.ContainsKey("filter"), string.Join(", ", dropped.Keys));
+    }
+
+    [Fact]
+    public void TheNerFilterWithoutATaggerNeedsADevSetToTrainOne()
     {
         using var folder = new TempFolder();
         var output = Path.Combine(folder.Path, "out");
 
-        var (code, _, error) = ConsoleCapture.Run("augment", "--model", PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", output, "--filter", "ner");
+        var (code, _, error) = ConsoleCapture.Run("augment", "--model", PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", output);
 
         Assert.Equal(2, code);
-        Assert.Contains("--filter ner needs the NER tagger", error, StringComparison.Ordinal);
+        Assert.Contains("--filter ner trains its tagger on the gold data and picks its epoch on --dev", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output));
     }
 
