@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Hosting.SBR;
 using Akka.Hosting;
+using Akka.Persistence.Sql;
 using Akka.Remote.Hosting;
 using Melm.Actors.Coordinator;
 using Melm.Actors.Persistence;
@@ -33,8 +34,7 @@ public static class MelmActorsHosting
                 SeedNodes = options.SeedNodes.ToArray(),
                 SplitBrainResolver = new KeepMajorityOption(),
             })
-            .AddHocon(options.Persistence.ToConfig(), HoconAddMode.Prepend)
-            .WithCustomSerializer("melm", [typeof(IMelmMessage)], system => new MelmSerializer(system));
+            .WithMelmPersistence(options.Persistence);
 
         var singleton = new ClusterSingletonOptions { Role = MelmRoles.Coordinator };
         if (options.HasRole(MelmRoles.Coordinator))
@@ -66,5 +66,15 @@ public static class MelmActorsHosting
             });
         }
         return builder;
+    }
+
+    /// <summary>Journal and snapshot store on the given database, and the Melm serializer for everything they store.</summary>
+    public static AkkaConfigurationBuilder WithMelmPersistence(this AkkaConfigurationBuilder builder, MelmPersistenceOptions persistence)
+    {
+        ArgumentNullException.ThrowIfNull(persistence);
+        return builder
+            .AddHocon(persistence.ToConfig(), HoconAddMode.Prepend)
+            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
+            .WithCustomSerializer("melm", [typeof(IMelmMessage)], system => new MelmSerializer(system));
     }
 }
