@@ -67,7 +67,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         Timers.StartPeriodicTimer("leases", CheckLeases.Instance, _settings.LeaseCheckInterval);
         if (_state.Spec is not null)
             _log.Info("run {0}: recovered at stage {1}, {2}/{3} items done", _state.RunId, _state.Stage, _state.Results.Count, _state.Spec.ItemCount);
-        NotifyIfFinished();
+        ReportActivity();
         if (_state.ReadyToWrite)
             Self.Tell(WriteOutput.Instance);
     }
@@ -76,10 +76,17 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         if (_state.Spec is { } existing)
         {
-            if (existing.SameAs(start.Spec))
-                Sender.Tell(_state.Status());
-            else
+            if (!existing.SameAs(start.Spec))
                 Sender.Tell(new Status.Failure(new InvalidOperationException($"run {start.RunId} already exists with a different spec")));
+            else if (_state.Stage == RunStages.Failed)
+                Resume(Sender);
+            else
+            {
+                // Starting again is how a run is resumed: a write that failed (full disk) is tried again.
+                if (_state.ReadyToWrite)
+                    WriteOutputFiles();
+                Sender.Tell(_state.Status());
+            }
             return;
         }
         try
@@ -98,6 +105,16 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
             replyTo.Tell(_state.Status());
         });
     }
+
+    private void Resume(IActorRef replyTo) =>
+        PersistEvent(new RunResumed(_state.RunId), () =>
+        {
+            _log.Info("run {0}: resumed at stage {1}, {2} items left", _state.RunId, _state.Stage, _state.PendingCount);
+            ReportActivity();
+            replyTo.Tell(_state.Status());
+            if (_state.ReadyToWrite)
+                WriteOutputFiles();
+        });
 
     private void Assign(RequestWork request)
     {
@@ -138,7 +155,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         var failures = _state.RecordFailure(failed.Key, failed.WorkerId);
         _log.Warning("run {0}: {1} failed on {2} ({3} of {4} tries): {5}", _state.RunId, failed.Key, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason);
         if (failures >= _settings.MaxItemFailures)
-            PersistEvent(new RunFailed(_state.RunId, $"{failed.Key} failed {failures} times; last error: {failed.Reason}"), NotifyIfFinished);
+            PersistEvent(new RunFailed(_state.RunId, $"{failed.Key} failed {failures} times; last error: {failed.Reason}"), ReportActivity);
     }
 
     private void Release(string workerId, string why)
@@ -167,7 +184,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         {
             _log.Info("run {0}: cancelled", _state.RunId);
             replyTo.Tell(_state.Status());
-            NotifyIfFinished();
+            ReportActivity();
         });
     }
 
@@ -194,7 +211,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         PersistEvent(new RunCompleted(spec.RunId), () =>
         {
             _log.Info("run {0}: completed; output in {1}", spec.RunId, spec.OutputFolder);
-            NotifyIfFinished();
+            ReportActivity();
         });
     }
 
@@ -212,12 +229,8 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         });
     }
 
-    /// <summary>The parent (the runs manager) stops routing work requests to a finished run.</summary>
-    private void NotifyIfFinished()
-    {
-        if (_state.IsFinished)
-            Context.Parent.Tell(new RunEnded(_state.RunId, _state.Stage));
-    }
+    /// <summary>The parent (the runs manager) routes work requests only to runs that are not finished.</summary>
+    private void ReportActivity() => Context.Parent.Tell(new RunActivity(_state.RunId, _state.Stage, _state.IsFinished));
 
     private sealed class CheckLeases
     {

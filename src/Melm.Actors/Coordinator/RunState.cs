@@ -74,6 +74,18 @@ public sealed class RunState
                 Stage = RunStages.Cancelled;
                 ClearQueue();
                 break;
+            case RunResumed when Stage == RunStages.Failed && Spec is { } resumed:
+                Error = null;
+                _failures.Clear();
+                Stage = _results.Count == resumed.ItemCount ? RunStages.Write : RunStages.Generate;
+                foreach (var item in WorkPlan.Items(resumed))
+                {
+                    if (!_results.ContainsKey(item.Key))
+                        _pending.Add(item.Key);
+                }
+                break;
+            case RunResumed:
+                break;
             case RunFailed failed:
                 Stage = RunStages.Failed;
                 Error = failed.Reason;

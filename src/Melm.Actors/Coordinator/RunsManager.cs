@@ -59,10 +59,12 @@ public sealed class RunsManager : ReceivePersistentActor
             foreach (var runId in _runs.Where(r => !_finished.Contains(r)))
                 CoordinatorOf(runId).Forward(restarted);
         });
-        Command<RunEnded>(ended =>
+        Command<RunActivity>(activity =>
         {
-            _finished.Add(ended.RunId);
-            _log.Info("run {0} ended: {1}", ended.RunId, ended.Stage);
+            if (!activity.Finished)
+                _finished.Remove(activity.RunId);
+            else if (_finished.Add(activity.RunId))
+                _log.Info("run {0} finished: {1}", activity.RunId, activity.Stage);
         });
         Command<ListRuns>(_ => Sender.Tell(new RunList(_runs.ToArray())));
         Command<IWithRunId>(message =>

@@ -192,18 +192,44 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     }
 
     [Fact]
-    public async Task AnItemThatKeepsFailingFailsTheRun()
+    public async Task AnItemThatKeepsFailingFailsTheRunAndStartingItAgainResumesIt()
     {
         var coordinator = Coordinator();
         await StartAsync(coordinator);
-        var broken = new UpperCaseProcessor(TestRuns.Corpus, (item, _, _) =>
-            item.Key == new ItemKey(2, 1) ? throw new InvalidOperationException("checkpoint unreadable") : Task.CompletedTask);
-        Worker("w1", coordinator, broken);
+        var broken = true;
+        var processor = new UpperCaseProcessor(TestRuns.Corpus, (item, _, _) =>
+            Volatile.Read(ref broken) && item.Key == new ItemKey(2, 1) ? throw new InvalidOperationException("checkpoint unreadable") : Task.CompletedTask);
+        Worker("w1", coordinator, processor);
 
         var failed = await UntilAsync(coordinator, s => s.Stage == RunStages.Failed);
-
         Assert.Contains("checkpoint unreadable", failed.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(Spec.OutputFolder, RunOutput.JsonLinesFile)));
+
+        Volatile.Write(ref broken, false);
+        var resumed = await StartAsync(coordinator);
+        Assert.Equal((RunStages.Generate, (string?)null), (resumed.Stage, resumed.Error));
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task AnOutputThatCannotBeWrittenStopsTheRunUntilItIsStartedAgain()
+    {
+        // A file where the output folder should be: the write fails like it would on a full disk.
+        Directory.CreateDirectory(Path.GetDirectoryName(Spec.OutputFolder)!);
+        await File.WriteAllTextAsync(Spec.OutputFolder, "in the way", TestContext.Current.CancellationToken);
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        Worker("w1", coordinator, new UpperCaseProcessor(TestRuns.Corpus));
+
+        var stuck = await UntilAsync(coordinator, s => s.Error is not null);
+        Assert.Equal((RunStages.Write, 18), (stuck.Stage, stuck.Done));
+        Assert.Contains("cannot write the output", stuck.Error, StringComparison.Ordinal);
+
+        File.Delete(Spec.OutputFolder);
+        await StartAsync(coordinator);
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        AssertOutputIsTheDirectLoops();
     }
 
     [Fact]

@@ -176,4 +176,20 @@ public class RunStateTests
         Assert.Equal(state.Status() with { Files = [] }, restored.Status() with { Files = [] });
         Assert.Equal(state.Results.Keys, restored.Results.Keys);
     }
+
+    [Fact]
+    public void AResumedFailedRunQueuesWhatIsLeftWithFreshFailureCounts()
+    {
+        var state = Started(out var spec);
+        state.Apply(new ItemCompleted(spec.RunId, new ItemKey(0, 1), Empty));
+        var key = state.Assign("a", 1, T0, Lease)[0].Key;
+        Assert.Equal(1, state.RecordFailure(key, "a"));
+        state.Apply(new RunFailed(spec.RunId, "checkpoint missing"));
+        Assert.Equal((RunStages.Failed, 0, "checkpoint missing"), (state.Stage, state.PendingCount, state.Error));
+
+        state.Apply(new RunResumed(spec.RunId));
+
+        Assert.Equal((RunStages.Generate, 17, (string?)null), (state.Stage, state.PendingCount, state.Error));
+        Assert.Equal(1, state.RecordFailure(key, "a"));
+    }
 }
