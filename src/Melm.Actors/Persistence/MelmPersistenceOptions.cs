@@ -43,6 +43,7 @@ public sealed record MelmPersistenceOptions(PersistenceProvider Provider, string
                 plugin = "akka.persistence.snapshot-store.sql"
                 sql { connection-string = {{connection}}, provider-name = {{provider}}, auto-initialize = on }
               }
+              query.journal.sql { connection-string = {{connection}}, provider-name = {{provider}} }
             }
             """);
     }

@@ -57,7 +57,17 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal(TestRuns.DirectOutput(spec), File.ReadAllBytes(Path.Combine(spec.OutputFolder, RunOutput.JsonLinesFile)));
         Assert.Equal(["cpu0", "cpu1"], _factory.Devices.Order().ToArray());
         Assert.Equal(18, _factory.Processors.Sum(p => p.Calls));
-        Assert.Equal([spec.RunId], (await runs.Ask<RunList>(new ListRuns(), Timeout, TestContext.Current.CancellationToken)).RunIds);
+        var second = spec with { RunId = "run-2", OutputFolder = _folder.Combine("out-2") };
+        await runs.Ask<RunStatus>(new StartRun(second), Timeout, TestContext.Current.CancellationToken);
+        var cancelled = await runs.Ask<RunStatus>(new CancelRun(second.RunId), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(RunStages.Cancelled, cancelled.Stage);
+        Assert.Equal([spec.RunId, second.RunId], (await runs.Ask<RunList>(new ListRuns(), Timeout, TestContext.Current.CancellationToken)).RunIds);
+
+        // The journal alone tells the same story, without starting any coordinator.
+        var journal = await RunJournal.ReadAllAsync(Sys);
+        Assert.Equal([spec.RunId, second.RunId], journal.Select(r => r.RunId).ToArray());
+        Assert.Equal(status with { InFlight = 0, Pending = 0 }, journal[0] with { Files = status.Files });
+        Assert.Equal(RunStages.Cancelled, journal[1].Stage);
         Assert.Equal("nope", (await runs.Ask<RunNotFound>(new GetRunStatus("nope"), Timeout, TestContext.Current.CancellationToken)).RunId);
     }
 
