@@ -1,8 +1,13 @@
+using System.Collections.Immutable;
 using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Persistence.Sql;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
 using Akka.Streams;
+using Akka.Serialization;
 using Melm.Actors.Coordinator;
+using Melm.Actors.Protocol;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
 
@@ -15,6 +20,36 @@ namespace Melm.Actors.Persistence;
 /// </summary>
 public static class RunJournal
 {
+    /// <summary>Reads the runs of a journal from a short-lived local actor system (no remoting, no cluster).</summary>
+    public static async Task<IReadOnlyList<RunStatus>> ReadAllAsync(MelmPersistenceOptions persistence)
+    {
+        var system = CreateLocalSystem("melm-runs", persistence);
+        try
+        {
+            return await ReadAllAsync(system).ConfigureAwait(false);
+        }
+        finally
+        {
+            await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A local actor system (no remoting, no cluster) on the given journal with the Melm serializer,
+    /// for tools that read or write a journal outside a node.
+    /// </summary>
+    public static ActorSystem CreateLocalSystem(string name, MelmPersistenceOptions persistence)
+    {
+        ArgumentNullException.ThrowIfNull(persistence);
+        var serialization = SerializationSetup.Create(system => ImmutableHashSet.Create(
+            SerializerDetails.Create("melm", new MelmSerializer(system), ImmutableHashSet.Create(typeof(IMelmMessage)))));
+        var config = persistence.ToConfig()
+            .WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING"))
+            .WithFallback(SqlPersistence.DefaultConfiguration);
+        return ActorSystem.Create(name, BootstrapSetup.Create().WithConfig(config).And(serialization));
+    }
+
+    /// <summary>Reads the runs of the journal that the given system is configured with.</summary>
     public static async Task<IReadOnlyList<RunStatus>> ReadAllAsync(ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);

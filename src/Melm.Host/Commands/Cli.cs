@@ -27,6 +27,7 @@ public static class Cli
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(RunsCommand.Create());
         return root;
     }
 
