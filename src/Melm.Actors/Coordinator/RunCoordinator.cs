@@ -49,7 +49,10 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         Command<WriteOutput>(_ => WriteOutputFiles());
         Command<GetRunStatus>(_ => Sender.Tell(_state.Status()));
         Command<CancelRun>(_ => Cancel());
-        Command<SaveSnapshotSuccess>(_ => { });
+        // Events stay (melm runs reads them); only older snapshots go, as the newest one replaces them.
+        Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "run {0}: old snapshots not deleted", runId));
         Command<SaveSnapshotFailure>(failure => _log.Warning(failure.Cause, "run {0}: snapshot failed; recovery replays more events", runId));
     }
 

@@ -8,6 +8,7 @@ using Melm.Actors.Protocol.Queries;
 using Melm.Actors.Tests.Support;
 using Melm.Actors.Workers;
 using Melm.Models.Runs;
+using Microsoft.Data.Sqlite;
 
 namespace Melm.Actors.Tests.Coordinator;
 
@@ -76,6 +77,15 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var written = File.ReadAllBytes(Path.Combine(Spec.OutputFolder, RunOutput.JsonLinesFile));
         Assert.Equal(TestRuns.DirectOutput(Spec), written);
         Assert.True(File.Exists(Path.Combine(Spec.OutputFolder, RunOutput.ConllFile)));
+    }
+
+    private long SnapshotRows()
+    {
+        using var connection = new SqliteConnection($"Data Source={_folder.Combine("journal.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM snapshot";
+        return (long)command.ExecuteScalar()!;
     }
 
     private async Task StopAsync(IActorRef actor)
@@ -158,6 +168,11 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal(12, midway.Pending);
         await StopAsync(before);
         await StopAsync(first);
+        // Six events with a snapshot every four (saved in the background): the second coordinator recovers from a snapshot plus events.
+        var deadline = DateTime.UtcNow + Timeout;
+        while (SnapshotRows() == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(Poll, TestContext.Current.CancellationToken);
+        Assert.Equal(1L, SnapshotRows());
 
         var second = Coordinator();
         var resumed = await second.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
