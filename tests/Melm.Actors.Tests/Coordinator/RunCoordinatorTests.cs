@@ -36,7 +36,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
     private RunSpec Spec => TestRuns.Spec(_folder.Combine("out"));
 
-    private IActorRef Coordinator() => Sys.ActorOf(RunCoordinator.Props(Spec.RunId, Settings));
+    private IActorRef Coordinator(CoordinatorSettings? settings = null) => Sys.ActorOf(RunCoordinator.Props(Spec.RunId, settings ?? Settings));
 
     private IActorRef Worker(string id, IActorRef coordinator, IWorkItemProcessor processor, int capacity = 2) =>
         Sys.ActorOf(ModelWorker.Props(new WorkerSettings(id, capacity, Poll), coordinator, processor), id);
@@ -79,12 +79,14 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         Assert.True(File.Exists(Path.Combine(Spec.OutputFolder, RunOutput.ConllFile)));
     }
 
-    private long SnapshotRows()
+    private long SnapshotRows() => Rows("snapshot");
+
+    private long Rows(string table)
     {
         using var connection = new SqliteConnection($"Data Source={_folder.Combine("journal.db")}");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM snapshot";
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
         return (long)command.ExecuteScalar()!;
     }
 
@@ -183,6 +185,41 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
         Assert.Equal(13, after.Calls);
         Assert.Empty(after.Processed.Intersect(hanging.Processed));
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task ADuplicateResultIsPersistedOnce()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        var item = WorkPlan.Item(Spec, new ItemKey(1, 2));
+        var result = await new UpperCaseProcessor(TestRuns.Corpus).ProcessAsync(item, TestContext.Current.CancellationToken);
+
+        // Both arrive before the first is persisted: the second waits behind the write and is then refused.
+        coordinator.Tell(new WorkCompleted(Spec.RunId, "a", item.Key, result));
+        coordinator.Tell(new WorkCompleted(Spec.RunId, "b", item.Key, result));
+        var status = await UntilAsync(coordinator, s => s.Done == 1);
+
+        Assert.Equal(17, status.Pending);
+        Assert.Equal(2L, Rows("journal"));
+    }
+
+    [Fact]
+    public async Task AnItemHeldPastItsLeaseGoesToAnotherWorker()
+    {
+        var coordinator = Coordinator(Settings with { LeaseTimeout = TimeSpan.FromMilliseconds(300), LeaseCheckInterval = TimeSpan.FromMilliseconds(100) });
+        await StartAsync(coordinator);
+        var hung = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(Timeout * 10, ct));
+        var stuck = Worker("hung", coordinator, hung, capacity: 1);
+        var held = Assert.Single((await UntilAsync(stuck, s => s.InFlight.Count == 1)).InFlight);
+
+        var healthy = new UpperCaseProcessor(TestRuns.Corpus);
+        Worker("healthy", coordinator, healthy, capacity: 1);
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+
+        Assert.Contains(held, healthy.Processed);
+        Assert.Empty(hung.Processed);
         AssertOutputIsTheDirectLoops();
     }
 
