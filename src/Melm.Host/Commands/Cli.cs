@@ -32,6 +32,7 @@ public static class Cli
         root.Subcommands.Add(FinetuneCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(AugmentCommand.Create());
+        root.Subcommands.Add(RunsCommand.Create());
         return root;
     }
 

@@ -1,0 +1,7 @@
+namespace Melm.Actors.Coordinator;
+
+/// <summary>
+/// A coordinator tells its parent whether its run still wants workers (false once completed,
+/// cancelled or failed; true again after a resume). Local only.
+/// </summary>
+public sealed record RunActivity(string RunId, string Stage, bool Finished);

@@ -1,0 +1,247 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using Melm.Actors.Protocol.Commands;
+using Melm.Actors.Protocol.Events;
+using Melm.Actors.Protocol.Queries;
+using Melm.Models.Runs;
+
+namespace Melm.Actors.Coordinator;
+
+/// <summary>
+/// Owns one run: persists its events, hands out work items to workers that ask, takes items back
+/// from workers that stop, restart or overrun their lease, and writes the output once every item
+/// has a result. A thin actor over RunState; the journal is the only state that survives it.
+/// </summary>
+public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
+{
+    private readonly CoordinatorSettings _settings;
+    private readonly Dictionary<IActorRef, string> _workers = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private RunState _state;
+    private int _eventsSinceSnapshot;
+
+    public RunCoordinator(string runId, CoordinatorSettings settings)
+    {
+        _settings = settings;
+        _state = new RunState(runId);
+        PersistenceId = PersistenceIdOf(runId);
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is RunSnapshot snapshot)
+                _state = RunState.FromSnapshot(runId, snapshot);
+        });
+        Recover<IRunEvent>(e => _state.Apply(e));
+        Recover<RecoveryCompleted>(_ => AfterRecovery());
+
+        Command<StartRun>(Start);
+        Command<RequestWork>(Assign);
+        Command<WorkCompleted>(Complete);
+        Command<WorkFailed>(Fail);
+        Command<WorkerRestarted>(restarted => Release(restarted.WorkerId, "restarted"));
+        Command<Terminated>(terminated =>
+        {
+            if (_workers.Remove(terminated.ActorRef, out var workerId))
+                Release(workerId, "stopped");
+        });
+        Command<CheckLeases>(_ => ExpireLeases());
+        Command<WriteOutput>(_ => WriteOutputFiles());
+        Command<GetRunStatus>(_ => Sender.Tell(_state.Status()));
+        Command<CancelRun>(_ => Cancel());
+        // Events stay (melm runs reads them); only older snapshots go, as the newest one replaces them.
+        Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "run {0}: old snapshots not deleted", runId));
+        Command<SaveSnapshotFailure>(failure => _log.Warning(failure.Cause, "run {0}: snapshot failed; recovery replays more events", runId));
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static string PersistenceIdOf(string runId) => "melm-run-" + runId;
+
+    public static Props Props(string runId, CoordinatorSettings settings) =>
+        Akka.Actor.Props.Create(() => new RunCoordinator(runId, settings));
+
+    private void AfterRecovery()
+    {
+        Timers.StartPeriodicTimer("leases", CheckLeases.Instance, _settings.LeaseCheckInterval);
+        if (_state.Spec is not null)
+            _log.Info("run {0}: recovered at stage {1}, {2}/{3} items done", _state.RunId, _state.Stage, _state.Results.Count, _state.Spec.ItemCount);
+        ReportActivity();
+        if (_state.ReadyToWrite)
+            Self.Tell(WriteOutput.Instance);
+    }
+
+    private void Start(StartRun start)
+    {
+        if (_state.Spec is { } existing)
+        {
+            if (!existing.SameAs(start.Spec))
+                Sender.Tell(new Status.Failure(new InvalidOperationException($"run {start.RunId} already exists with a different spec")));
+            else if (_state.Stage == RunStages.Failed)
+                Resume(Sender);
+            else
+            {
+                // Starting again is how a run is resumed: a write that failed (full disk) is tried again.
+                if (_state.ReadyToWrite)
+                    WriteOutputFiles();
+                Sender.Tell(_state.Status());
+            }
+            return;
+        }
+        try
+        {
+            start.Spec.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            Sender.Tell(new Status.Failure(e));
+            return;
+        }
+        var replyTo = Sender;
+        PersistEvent(new RunStarted(start.Spec), () =>
+        {
+            _log.Info("run {0}: started, {1} items ({2} shards x {3} rounds)", start.RunId, start.Spec.ItemCount, start.Spec.ShardCount, start.Spec.Rounds);
+            replyTo.Tell(_state.Status());
+        });
+    }
+
+    private void Resume(IActorRef replyTo) =>
+        PersistEvent(new RunResumed(_state.RunId), () =>
+        {
+            _log.Info("run {0}: resumed at stage {1}, {2} items left", _state.RunId, _state.Stage, _state.PendingCount);
+            ReportActivity();
+            replyTo.Tell(_state.Status());
+            if (_state.ReadyToWrite)
+                WriteOutputFiles();
+        });
+
+    private void Assign(RequestWork request)
+    {
+        var items = _state.Assign(request.WorkerId, request.Capacity, DateTimeOffset.UtcNow, _settings.LeaseTimeout);
+        if (items.Count == 0)
+            return;
+        if (!_workers.ContainsKey(Sender))
+        {
+            _workers[Sender] = request.WorkerId;
+            Context.Watch(Sender);
+        }
+        foreach (var item in items)
+        {
+            _log.Debug("run {0}: {1} leased to {2}", _state.RunId, item.Key, request.WorkerId);
+            Sender.Tell(new WorkAssigned(item));
+        }
+    }
+
+    private void Complete(WorkCompleted completed)
+    {
+        if (!_state.Accepts(completed.Key))
+        {
+            _log.Debug("run {0}: {1} from {2} ignored (already completed or run not generating)", _state.RunId, completed.Key, completed.WorkerId);
+            return;
+        }
+        PersistEvent(new ItemCompleted(completed.RunId, completed.Key, completed.Result), () =>
+        {
+            _log.Debug("run {0}: {1} completed by {2}", _state.RunId, completed.Key, completed.WorkerId);
+            if (_state.ReadyToWrite)
+                WriteOutputFiles();
+        });
+    }
+
+    private void Fail(WorkFailed failed)
+    {
+        if (!_state.Accepts(failed.Key))
+            return;
+        var failures = _state.RecordFailure(failed.Key, failed.WorkerId);
+        _log.Warning("run {0}: {1} failed on {2} ({3} of {4} tries): {5}", _state.RunId, failed.Key, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason);
+        if (failures >= _settings.MaxItemFailures)
+            PersistEvent(new RunFailed(_state.RunId, $"{failed.Key} failed {failures} times; last error: {failed.Reason}"), ReportActivity);
+    }
+
+    private void Release(string workerId, string why)
+    {
+        var keys = _state.ReleaseWorker(workerId);
+        if (keys.Count > 0)
+            _log.Info("run {0}: worker {1} {2}; {3} items back in the queue", _state.RunId, workerId, why, keys.Count);
+    }
+
+    private void ExpireLeases()
+    {
+        var keys = _state.ExpireLeases(DateTimeOffset.UtcNow);
+        if (keys.Count > 0)
+            _log.Warning("run {0}: {1} leases timed out; items back in the queue", _state.RunId, keys.Count);
+    }
+
+    private void Cancel()
+    {
+        var replyTo = Sender;
+        if (_state.IsFinished || _state.Spec is null)
+        {
+            replyTo.Tell(_state.Status());
+            return;
+        }
+        PersistEvent(new RunCancelled(_state.RunId), () =>
+        {
+            _log.Info("run {0}: cancelled", _state.RunId);
+            replyTo.Tell(_state.Status());
+            ReportActivity();
+        });
+    }
+
+    /// <summary>
+    /// Assembles and writes the output, then persists the write stage and the run's end. A crash
+    /// before RunCompleted is persisted writes the same bytes again on recovery.
+    /// </summary>
+    private void WriteOutputFiles()
+    {
+        if (!_state.ReadyToWrite || _state.Spec is not { } spec)
+            return;
+        IReadOnlyList<string> files;
+        try
+        {
+            files = RunOutput.Write(spec.OutputFolder, RunOutput.Assemble(spec, _state.Results));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log.Error(e, "run {0}: cannot write the output to {1}; resume the run once fixed", spec.RunId, spec.OutputFolder);
+            _state.ReportError($"cannot write the output: {e.Message}");
+            return;
+        }
+        PersistEvent(new StageCompleted(spec.RunId, RunStages.Write, files), () => { });
+        PersistEvent(new RunCompleted(spec.RunId), () =>
+        {
+            _log.Info("run {0}: completed; output in {1}", spec.RunId, spec.OutputFolder);
+            ReportActivity();
+        });
+    }
+
+    private void PersistEvent<TEvent>(TEvent e, Action then) where TEvent : IRunEvent
+    {
+        Persist(e, persisted =>
+        {
+            _state.Apply(persisted);
+            then();
+            if (++_eventsSinceSnapshot >= _settings.SnapshotEvery)
+            {
+                _eventsSinceSnapshot = 0;
+                SaveSnapshot(_state.ToSnapshot());
+            }
+        });
+    }
+
+    /// <summary>The parent (the runs manager) routes work requests only to runs that are not finished.</summary>
+    private void ReportActivity() => Context.Parent.Tell(new RunActivity(_state.RunId, _state.Stage, _state.IsFinished));
+
+    private sealed class CheckLeases
+    {
+        public static readonly CheckLeases Instance = new();
+    }
+
+    private sealed class WriteOutput
+    {
+        public static readonly WriteOutput Instance = new();
+    }
+}

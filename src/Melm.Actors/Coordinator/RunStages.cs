@@ -1,0 +1,12 @@
+namespace Melm.Actors.Coordinator;
+
+/// <summary>The names of a run's stages as they appear in events and status.</summary>
+public static class RunStages
+{
+    public const string NotStarted = "not-started";
+    public const string Generate = "generate";
+    public const string Write = "write";
+    public const string Completed = "completed";
+    public const string Cancelled = "cancelled";
+    public const string Failed = "failed";
+}

@@ -1,0 +1,207 @@
+using Melm.Actors.Protocol.Events;
+using Melm.Actors.Protocol.Queries;
+using Melm.Models.Runs;
+
+namespace Melm.Actors.Coordinator;
+
+/// <summary>
+/// One run's state without actors: the events applied so far (spec, completed items, stage) and the
+/// transient work queue (pending items and leases). The coordinator persists events and applies them
+/// here; queue operations take the time as an argument so tests control it.
+/// </summary>
+public sealed class RunState
+{
+    private readonly SortedDictionary<ItemKey, ItemResult> _results = [];
+    private readonly SortedSet<ItemKey> _pending = [];
+    private readonly Dictionary<ItemKey, Lease> _leases = [];
+    private readonly Dictionary<ItemKey, int> _failures = [];
+
+    public RunState(string runId) => RunId = runId;
+
+    public string RunId { get; }
+
+    public RunSpec? Spec { get; private set; }
+
+    /// <summary>One of RunStages.</summary>
+    public string Stage { get; private set; } = RunStages.NotStarted;
+
+    public IReadOnlyDictionary<ItemKey, ItemResult> Results => _results;
+
+    public IReadOnlyList<string> Files { get; private set; } = [];
+
+    /// <summary>Why the run failed, or why its last attempt to write failed; null when all is well.</summary>
+    public string? Error { get; private set; }
+
+    public bool IsFinished => Stage is RunStages.Completed or RunStages.Cancelled or RunStages.Failed;
+
+    /// <summary>Every item has an accepted result, and the output is not yet written.</summary>
+    public bool ReadyToWrite => Stage == RunStages.Write;
+
+    public int PendingCount => _pending.Count;
+
+    public int InFlightCount => _leases.Count;
+
+    public void Apply(IRunEvent e)
+    {
+        switch (e)
+        {
+            case RunStarted started:
+                Spec = started.Spec;
+                Stage = RunStages.Generate;
+                foreach (var item in WorkPlan.Items(started.Spec))
+                {
+                    if (!_results.ContainsKey(item.Key))
+                        _pending.Add(item.Key);
+                }
+                break;
+            case ItemCompleted completed:
+                _results.TryAdd(completed.Key, completed.Result);
+                _pending.Remove(completed.Key);
+                _leases.Remove(completed.Key);
+                if (Stage == RunStages.Generate && Spec is { } spec && _results.Count == spec.ItemCount)
+                    Stage = RunStages.Write;
+                break;
+            case StageCompleted { Stage: RunStages.Write } written:
+                Files = written.Artefacts;
+                Error = null;
+                break;
+            case StageCompleted:
+                break;
+            case RunCompleted:
+                Stage = RunStages.Completed;
+                break;
+            case RunCancelled:
+                Stage = RunStages.Cancelled;
+                ClearQueue();
+                break;
+            case RunResumed when Stage == RunStages.Failed && Spec is { } resumed:
+                Error = null;
+                _failures.Clear();
+                Stage = _results.Count == resumed.ItemCount ? RunStages.Write : RunStages.Generate;
+                foreach (var item in WorkPlan.Items(resumed))
+                {
+                    if (!_results.ContainsKey(item.Key))
+                        _pending.Add(item.Key);
+                }
+                break;
+            case RunResumed:
+                break;
+            case RunFailed failed:
+                Stage = RunStages.Failed;
+                Error = failed.Reason;
+                ClearQueue();
+                break;
+            default:
+                throw new ArgumentException($"unknown run event {e.GetType().Name}", nameof(e));
+        }
+    }
+
+    /// <summary>
+    /// Leases pending items to a worker: at most capacity minus what it already holds, in ItemKey
+    /// order, each until now + leaseTimeout.
+    /// </summary>
+    public IReadOnlyList<WorkItem> Assign(string workerId, int capacity, DateTimeOffset now, TimeSpan leaseTimeout)
+    {
+        if (Spec is not { } spec || Stage != RunStages.Generate)
+            return [];
+        var free = capacity - _leases.Values.Count(l => l.WorkerId == workerId);
+        var items = new List<WorkItem>();
+        while (free-- > 0 && _pending.Count > 0)
+        {
+            var key = _pending.Min;
+            _pending.Remove(key);
+            _leases[key] = new Lease(key, workerId, now + leaseTimeout);
+            items.Add(WorkPlan.Item(spec, key));
+        }
+        return items;
+    }
+
+    /// <summary>Whether a result should be persisted: the run is generating and the item is real and not yet completed.</summary>
+    public bool Accepts(ItemKey key) =>
+        Stage == RunStages.Generate && Spec is { } spec
+        && key.Shard >= 0 && key.Shard < spec.ShardCount && key.Round >= 1 && key.Round <= spec.Rounds
+        && !_results.ContainsKey(key);
+
+    public IReadOnlyList<ItemKey> LeasesOf(string workerId) =>
+        _leases.Values.Where(l => l.WorkerId == workerId).Select(l => l.Key).Order().ToArray();
+
+    /// <summary>Puts every item leased to the worker back in the queue (it left, stopped or restarted).</summary>
+    public IReadOnlyList<ItemKey> ReleaseWorker(string workerId)
+    {
+        var keys = LeasesOf(workerId);
+        foreach (var key in keys)
+            Requeue(key);
+        return keys;
+    }
+
+    /// <summary>Puts every item whose lease ran out before now back in the queue.</summary>
+    public IReadOnlyList<ItemKey> ExpireLeases(DateTimeOffset now)
+    {
+        var keys = _leases.Values.Where(l => l.Deadline <= now).Select(l => l.Key).Order().ToArray();
+        foreach (var key in keys)
+            Requeue(key);
+        return keys;
+    }
+
+    /// <summary>
+    /// Records that the worker's processor threw on the item and re-queues it when the worker still
+    /// held it. Returns how often the item has failed so far.
+    /// </summary>
+    public int RecordFailure(ItemKey key, string workerId)
+    {
+        if (_leases.TryGetValue(key, out var lease) && lease.WorkerId == workerId)
+            Requeue(key);
+        var failures = _failures.GetValueOrDefault(key) + 1;
+        _failures[key] = failures;
+        return failures;
+    }
+
+    public RunStatus Status() => new(
+        RunId,
+        Stage,
+        Spec?.ItemCount ?? 0,
+        _results.Count,
+        _leases.Count,
+        _pending.Count,
+        Files,
+        Error);
+
+    /// <summary>Records a problem that stops the run for now without ending it (the output could not be written).</summary>
+    public void ReportError(string error) => Error = error;
+
+    public RunSnapshot ToSnapshot() => new(
+        Spec,
+        Stage,
+        _results.Select(r => new ItemCompleted(RunId, r.Key, r.Value)).ToArray(),
+        Files,
+        Error);
+
+    public static RunState FromSnapshot(string runId, RunSnapshot snapshot)
+    {
+        var state = new RunState(runId) { Spec = snapshot.Spec, Stage = snapshot.Stage, Files = snapshot.Files, Error = snapshot.Error };
+        foreach (var completed in snapshot.Completed)
+            state._results[completed.Key] = completed.Result;
+        if (state.Spec is { } spec && state.Stage == RunStages.Generate)
+        {
+            foreach (var item in WorkPlan.Items(spec))
+            {
+                if (!state._results.ContainsKey(item.Key))
+                    state._pending.Add(item.Key);
+            }
+        }
+        return state;
+    }
+
+    private void Requeue(ItemKey key)
+    {
+        _leases.Remove(key);
+        if (!_results.ContainsKey(key) && Stage == RunStages.Generate)
+            _pending.Add(key);
+    }
+
+    private void ClearQueue()
+    {
+        _pending.Clear();
+        _leases.Clear();
+    }
+}

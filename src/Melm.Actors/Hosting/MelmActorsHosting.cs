@@ -1,0 +1,80 @@
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Persistence.Sql;
+using Akka.Remote.Hosting;
+using Melm.Actors.Coordinator;
+using Melm.Actors.Persistence;
+using Melm.Actors.Protocol;
+using Melm.Actors.Workers;
+using Melm.Models.Runs;
+
+namespace Melm.Actors.Hosting;
+
+public static class MelmActorsHosting
+{
+    public const string RunsManagerName = "runs";
+
+    /// <summary>
+    /// Sets up a Melm node: remoting, clustering with its roles and a keep-majority split-brain
+    /// resolver, SQL persistence, the Melm serializer, the runs manager singleton (hosted on
+    /// coordinator nodes, reached through a proxy everywhere) and, on worker nodes, one model worker
+    /// per device with a processor from the IWorkItemProcessorFactory in the service container.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddMelmActors(this AkkaConfigurationBuilder builder, MelmClusterOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        builder
+            .WithRemoting(options.Hostname, options.Port)
+            .WithClustering(new ClusterOptions
+            {
+                Roles = options.Roles.ToArray(),
+                SeedNodes = options.SeedNodes.ToArray(),
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            .WithMelmPersistence(options.Persistence);
+
+        var singleton = new ClusterSingletonOptions { Role = MelmRoles.Coordinator };
+        if (options.HasRole(MelmRoles.Coordinator))
+            builder.WithSingleton<RunsManagerKey>(RunsManagerName, RunsManager.Props(options.Coordinator), singleton, createProxyToo: true);
+        else
+            builder.WithSingletonProxy<RunsManagerKey>(RunsManagerName, singleton);
+
+        if (options.SeedNodes.Count == 0)
+        {
+            builder.WithActors((system, _) =>
+            {
+                var cluster = Cluster.Get(system);
+                cluster.Join(cluster.SelfAddress);
+            });
+        }
+
+        if (options.HasRole(MelmRoles.Worker))
+        {
+            builder.WithActors((system, registry, resolver) =>
+            {
+                var factory = resolver.GetService<IWorkItemProcessorFactory>();
+                var runs = registry.Get<RunsManagerKey>();
+                var node = Cluster.Get(system).SelfAddress;
+                foreach (var device in options.Devices)
+                {
+                    var settings = new WorkerSettings($"{node.Host}:{node.Port}/{device}", options.WorkerCapacity, options.WorkerPollInterval);
+                    system.ActorOf(ModelWorker.Props(settings, runs, factory.Create(device)), "worker-" + Uri.EscapeDataString(device).Replace("%", "_", StringComparison.Ordinal));
+                }
+            });
+        }
+        return builder;
+    }
+
+    /// <summary>Journal and snapshot store on the given database, and the Melm serializer for everything they store.</summary>
+    public static AkkaConfigurationBuilder WithMelmPersistence(this AkkaConfigurationBuilder builder, MelmPersistenceOptions persistence)
+    {
+        ArgumentNullException.ThrowIfNull(persistence);
+        return builder
+            .AddHocon(persistence.ToConfig(), HoconAddMode.Prepend)
+            .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
+            .WithCustomSerializer("melm", [typeof(IMelmMessage)], system => new MelmSerializer(system));
+    }
+}

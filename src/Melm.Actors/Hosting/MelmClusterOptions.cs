@@ -1,0 +1,38 @@
+using Melm.Actors.Coordinator;
+using Melm.Actors.Persistence;
+
+namespace Melm.Actors.Hosting;
+
+/// <summary>
+/// One node's settings. With no seed nodes the node joins itself: `melm augment` on one machine is
+/// a one-node cluster running the same actors as a distributed run.
+/// </summary>
+public sealed record MelmClusterOptions
+{
+    public string SystemName { get; init; } = "melm";
+
+    /// <summary>Remoting binds here; loopback unless told otherwise.</summary>
+    public string Hostname { get; init; } = "127.0.0.1";
+
+    /// <summary>Remoting port; 0 picks a free one (fine for a node that joins itself).</summary>
+    public int Port { get; init; }
+
+    public IReadOnlyList<string> Roles { get; init; } = [MelmRoles.Coordinator, MelmRoles.Worker];
+
+    /// <summary>Seed node addresses, for example "akka.tcp://melm@127.0.0.1:4053".</summary>
+    public IReadOnlyList<string> SeedNodes { get; init; } = [];
+
+    public required MelmPersistenceOptions Persistence { get; init; }
+
+    /// <summary>One model worker per device on a worker node; the CPU counts as one device.</summary>
+    public IReadOnlyList<string> Devices { get; init; } = ["cpu"];
+
+    /// <summary>Items one worker runs at once.</summary>
+    public int WorkerCapacity { get; init; } = 1;
+
+    public TimeSpan WorkerPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public CoordinatorSettings Coordinator { get; init; } = CoordinatorSettings.Default;
+
+    public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+}

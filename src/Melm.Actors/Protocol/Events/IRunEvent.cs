@@ -1,0 +1,4 @@
+namespace Melm.Actors.Protocol.Events;
+
+/// <summary>An event in a run coordinator's journal.</summary>
+public interface IRunEvent : IWithRunId;

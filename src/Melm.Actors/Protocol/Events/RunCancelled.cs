@@ -1,0 +1,3 @@
+namespace Melm.Actors.Protocol.Events;
+
+public sealed record RunCancelled(string RunId) : IRunEvent;

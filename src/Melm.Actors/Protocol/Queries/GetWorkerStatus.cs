@@ -1,0 +1,3 @@
+namespace Melm.Actors.Protocol.Queries;
+
+public sealed record GetWorkerStatus : IMelmMessage;

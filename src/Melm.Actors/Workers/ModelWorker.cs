@@ -1,0 +1,128 @@
+using Akka.Actor;
+using Akka.Event;
+using Melm.Actors.Protocol.Commands;
+using Melm.Actors.Protocol.Queries;
+using Melm.Models.Runs;
+
+namespace Melm.Actors.Workers;
+
+/// <summary>
+/// One per device: pulls items from the runs manager and runs them on its processor off the
+/// mailbox (the task's result comes back as a message), so status queries are answered while
+/// items run. It never holds more than Capacity items; after a restart it tells the coordinators,
+/// which put the items it lost back in the queue.
+/// </summary>
+public sealed class ModelWorker : ReceiveActor, IWithTimers
+{
+    private readonly WorkerSettings _settings;
+    private readonly IActorRef _runs;
+    private readonly IWorkItemProcessor _processor;
+    private readonly Dictionary<(string RunId, ItemKey Key), (WorkItem Item, CancellationTokenSource Cancel)> _running = [];
+    private readonly Queue<WorkItem> _waiting = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private int _completed;
+    private int _failed;
+
+    public ModelWorker(WorkerSettings settings, IActorRef runs, IWorkItemProcessor processor)
+    {
+        _settings = settings;
+        _runs = runs;
+        _processor = processor;
+
+        Receive<WorkAssigned>(assigned =>
+        {
+            if (_running.ContainsKey((assigned.RunId, assigned.Item.Key)) || _waiting.Any(w => w.Key == assigned.Item.Key && w.RunId == assigned.RunId))
+                return;
+            _waiting.Enqueue(assigned.Item);
+            StartWaiting();
+        });
+        Receive<ItemProcessed>(processed =>
+        {
+            if (!Finish(processed.Item))
+                return;
+            _completed++;
+            _runs.Tell(new WorkCompleted(processed.Item.RunId, _settings.WorkerId, processed.Item.Key, processed.Result));
+            StartWaiting();
+            AskForWork();
+        });
+        Receive<ItemFailedLocally>(failed =>
+        {
+            if (!Finish(failed.Item))
+                return;
+            _failed++;
+            _log.Warning(failed.Cause, "worker {0}: run {1} {2} failed", _settings.WorkerId, failed.Item.RunId, failed.Item.Key);
+            _runs.Tell(new WorkFailed(failed.Item.RunId, _settings.WorkerId, failed.Item.Key, failed.Cause.Message));
+            StartWaiting();
+            AskForWork();
+        });
+        Receive<Poll>(_ => AskForWork());
+        Receive<GetWorkerStatus>(_ => Sender.Tell(new WorkerStatus(
+            _settings.WorkerId, _settings.Capacity, _running.Keys.Select(k => k.Key).Order().ToArray(), _waiting.Count, _completed, _failed)));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(WorkerSettings settings, IActorRef runs, IWorkItemProcessor processor) =>
+        Akka.Actor.Props.Create(() => new ModelWorker(settings, runs, processor));
+
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer("poll", Poll.Instance, _settings.PollInterval);
+        AskForWork();
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        _runs.Tell(new WorkerRestarted(_settings.WorkerId));
+        base.PostRestart(reason);
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var (_, cancel) in _running.Values)
+        {
+            cancel.Cancel();
+            cancel.Dispose();
+        }
+        _running.Clear();
+    }
+
+    private void AskForWork()
+    {
+        if (_running.Count + _waiting.Count < _settings.Capacity)
+            _runs.Tell(new RequestWork(_settings.WorkerId, _settings.Capacity));
+    }
+
+    private void StartWaiting()
+    {
+        while (_running.Count < _settings.Capacity && _waiting.Count > 0)
+        {
+            var item = _waiting.Dequeue();
+            var cancel = new CancellationTokenSource();
+            _running[(item.RunId, item.Key)] = (item, cancel);
+            // Task.Run keeps a processor that works synchronously before its first await off this actor's thread.
+            Task.Run(() => _processor.ProcessAsync(item, cancel.Token), cancel.Token).PipeTo(
+                Self,
+                success: result => new ItemProcessed(item, result),
+                failure: e => new ItemFailedLocally(item, e is AggregateException { InnerException: { } inner } ? inner : e));
+        }
+    }
+
+    /// <summary>Frees the item's slot; false when the item is not this instance's (it started before a restart).</summary>
+    private bool Finish(WorkItem item)
+    {
+        if (!_running.Remove((item.RunId, item.Key), out var running))
+            return false;
+        running.Cancel.Dispose();
+        return true;
+    }
+
+    private sealed record ItemProcessed(WorkItem Item, ItemResult Result);
+
+    private sealed record ItemFailedLocally(WorkItem Item, Exception Cause);
+
+    private sealed class Poll
+    {
+        public static readonly Poll Instance = new();
+    }
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Text.Json;
+using Melm.Actors.Hosting;
+using Melm.Actors.Persistence;
+using Melm.Actors.Protocol.Queries;
+using Melm.Models.Diagnostics;
+using Spectre.Console;
+
+namespace Melm.Host.Commands;
+
+/// <summary>`melm runs`: the runs recorded in a journal, with their stage and progress, read without starting them.</summary>
+public static class RunsCommand
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    public static Command Create()
+    {
+        var root = new Option<DirectoryInfo>("--run-root") { Description = "Folder whose journal.db records the runs (default: the current folder)." };
+        var config = new Option<FileInfo>("--config") { Description = "Node settings (cluster-config/*.json) naming the journal, for example a PostgreSQL server." };
+        var json = new Option<bool>("--json") { Description = "Print the runs as JSON instead of a table." };
+        var command = new Command("runs", "List the runs in a journal: stage, work items done of total, items left, and the last error.");
+        command.Options.Add(root);
+        command.Options.Add(config);
+        command.Options.Add(json);
+        command.SetAction(parseResult => Cli.Run(() =>
+        {
+            var folder = parseResult.GetValue(root)?.FullName ?? Directory.GetCurrentDirectory();
+            if (!Directory.Exists(folder))
+                throw new InputException(folder, null, "no such folder");
+            MelmPersistenceOptions persistence;
+            if (parseResult.GetValue(config) is { } file)
+            {
+                persistence = MelmClusterConfig.Load(file.FullName, folder).Persistence;
+            }
+            else
+            {
+                var journal = Path.Combine(folder, MelmClusterConfig.DefaultSqliteFile);
+                if (!File.Exists(journal))
+                {
+                    Console.WriteLine(parseResult.GetValue(json) ? "[]" : $"no runs in {folder} (no {MelmClusterConfig.DefaultSqliteFile})");
+                    return 0;
+                }
+                persistence = MelmPersistenceOptions.SqliteFile(journal);
+            }
+            var runs = RunJournal.ReadAllAsync(persistence).GetAwaiter().GetResult();
+            if (parseResult.GetValue(json))
+                Console.WriteLine(JsonSerializer.Serialize(runs, JsonOptions));
+            else
+                ConsoleOutput.Create().Write(Table(runs));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Table Table(IReadOnlyList<RunStatus> runs)
+    {
+        // Leases live only in a running coordinator, so the journal shows items done and left.
+        var table = new Table().AddColumns("run", "stage", "done", "left", "error");
+        foreach (var run in runs)
+        {
+            table.AddRow(
+                Markup.Escape(run.RunId),
+                run.Stage,
+                $"{run.Done}/{run.Total}",
+                run.Pending.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Markup.Escape(run.Error ?? ""));
+        }
+        return table;
+    }
+}

@@ -1,0 +1,47 @@
+namespace Melm.Models.Runs;
+
+/// <summary>
+/// What one augmentation run does, as data every node can read: the seed every draw derives from,
+/// the sentences to rewrite (ids in corpus order), how many rounds and how many sentences go in one
+/// work item, and the folder the final files are written to (shared storage in a cluster).
+/// </summary>
+/// <param name="RunId">Stable name of the run; also names its journal entries.</param>
+/// <param name="Seed">Run seed; every random draw derives from (seed, purpose, sentence id, round).</param>
+/// <param name="Rounds">R, the number of rewrites asked of each sentence.</param>
+/// <param name="ShardSize">Sentences per work item.</param>
+/// <param name="SentenceIds">The source sentences in corpus order; the output follows this order.</param>
+/// <param name="OutputFolder">Where the assembled output is written.</param>
+public sealed record RunSpec(string RunId, ulong Seed, int Rounds, int ShardSize, IReadOnlyList<string> SentenceIds, string OutputFolder)
+{
+    /// <summary>Number of shards: the sentence list cut into pieces of ShardSize, the last one shorter.</summary>
+    public int ShardCount => (SentenceIds.Count + ShardSize - 1) / ShardSize;
+
+    /// <summary>Number of work items: one per shard and round.</summary>
+    public int ItemCount => ShardCount * Rounds;
+
+    /// <summary>Throws ArgumentException naming the first thing that makes the spec unusable.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(RunId) || RunId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            throw new ArgumentException($"run id \"{RunId}\" must be non-empty ASCII letters, digits, '-', '_' or '.'", nameof(RunId));
+        if (Rounds < 1)
+            throw new ArgumentException($"rounds must be at least 1, got {Rounds}", nameof(Rounds));
+        if (ShardSize < 1)
+            throw new ArgumentException($"shard size must be at least 1, got {ShardSize}", nameof(ShardSize));
+        if (SentenceIds.Count == 0)
+            throw new ArgumentException("a run needs at least one sentence", nameof(SentenceIds));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in SentenceIds)
+        {
+            if (!seen.Add(id))
+                throw new ArgumentException($"sentence id \"{id}\" appears twice", nameof(SentenceIds));
+        }
+        if (string.IsNullOrWhiteSpace(OutputFolder))
+            throw new ArgumentException("the output folder is empty", nameof(OutputFolder));
+    }
+
+    /// <summary>Records compare lists by reference; runs are the same when every field has the same contents.</summary>
+    public bool SameAs(RunSpec other) =>
+        RunId == other.RunId && Seed == other.Seed && Rounds == other.Rounds && ShardSize == other.ShardSize
+        && OutputFolder == other.OutputFolder && SentenceIds.SequenceEqual(other.SentenceIds, StringComparer.Ordinal);
+}

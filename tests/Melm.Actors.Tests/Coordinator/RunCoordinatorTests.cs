@@ -1,0 +1,320 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Melm.Actors.Coordinator;
+using Melm.Actors.Hosting;
+using Melm.Actors.Persistence;
+using Melm.Actors.Protocol.Commands;
+using Melm.Actors.Protocol.Queries;
+using Melm.Actors.Tests.Support;
+using Melm.Actors.Workers;
+using Melm.Models.Runs;
+using Microsoft.Data.Sqlite;
+
+namespace Melm.Actors.Tests.Coordinator;
+
+/// <summary>
+/// A coordinator and workers in one actor system, journalling to a SQLite file in a temp folder.
+/// Each test gets its own system and file.
+/// </summary>
+public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
+
+    private static readonly CoordinatorSettings Settings = new(
+        LeaseTimeout: TimeSpan.FromSeconds(30), LeaseCheckInterval: TimeSpan.FromMilliseconds(200), SnapshotEvery: 4, MaxItemFailures: 3);
+
+    private readonly TempFolder _folder = new();
+
+    public RunCoordinatorTests(ITestOutputHelper output)
+        : base(output: output)
+    {
+    }
+
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
+        builder.WithMelmPersistence(MelmPersistenceOptions.SqliteFile(_folder.Combine("journal.db")));
+
+    private RunSpec Spec => TestRuns.Spec(_folder.Combine("out"));
+
+    private IActorRef Coordinator(CoordinatorSettings? settings = null) => Sys.ActorOf(RunCoordinator.Props(Spec.RunId, settings ?? Settings));
+
+    private IActorRef Worker(string id, IActorRef coordinator, IWorkItemProcessor processor, int capacity = 2) =>
+        Sys.ActorOf(ModelWorker.Props(new WorkerSettings(id, capacity, Poll), coordinator, processor), id);
+
+    private async Task<RunStatus> StartAsync(IActorRef coordinator) =>
+        await coordinator.Ask<RunStatus>(new StartRun(Spec), Timeout, TestContext.Current.CancellationToken);
+
+    private async Task<RunStatus> UntilAsync(IActorRef coordinator, Func<RunStatus, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            var status = await coordinator.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+            if (condition(status))
+                return status;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"run status never met the condition; last: {status}");
+            await Task.Delay(Poll, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task<WorkerStatus> UntilAsync(IActorRef worker, Func<WorkerStatus, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (true)
+        {
+            var status = await worker.Ask<WorkerStatus>(new GetWorkerStatus(), Timeout, TestContext.Current.CancellationToken);
+            if (condition(status))
+                return status;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"worker status never met the condition; last: {status}");
+            await Task.Delay(Poll, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private void AssertOutputIsTheDirectLoops()
+    {
+        var written = File.ReadAllBytes(Path.Combine(Spec.OutputFolder, RunOutput.JsonLinesFile));
+        Assert.Equal(TestRuns.DirectOutput(Spec), written);
+        Assert.True(File.Exists(Path.Combine(Spec.OutputFolder, RunOutput.ConllFile)));
+    }
+
+    private long SnapshotRows() => Rows("snapshot");
+
+    private long Rows(string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={_folder.Combine("journal.db")}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private async Task StopAsync(IActorRef actor)
+    {
+        var probe = CreateTestProbe();
+        probe.Watch(actor);
+        Sys.Stop(actor);
+        await probe.ExpectTerminatedAsync(actor, Timeout);
+    }
+
+    [Fact]
+    public async Task TwoWorkersWriteTheBytesOfTheDirectLoop()
+    {
+        var coordinator = Coordinator();
+        var started = await StartAsync(coordinator);
+        Assert.Equal((RunStages.Generate, 18, 0), (started.Stage, started.Total, started.Done));
+        var one = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(5, ct));
+        var two = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(5, ct));
+        Worker("w1", coordinator, one);
+        Worker("w2", coordinator, two);
+
+        var done = await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal((18, 0, 0), (done.Done, done.InFlight, done.Pending));
+        Assert.Equal(18, one.Calls + two.Calls);
+        Assert.True(one.Calls > 0 && two.Calls > 0, $"both workers should pull work: {one.Calls} and {two.Calls}");
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task ABusyWorkerAnswersStatusAndHoldsNoMoreThanItsCapacity()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var processor = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => release.Task.WaitAsync(ct));
+        var worker = Worker("w1", coordinator, processor, capacity: 3);
+
+        var busy = await UntilAsync(worker, s => s.InFlight.Count == 3);
+        await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
+        var still = await worker.Ask<WorkerStatus>(new GetWorkerStatus(), Timeout, TestContext.Current.CancellationToken);
+        var run = await coordinator.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal([new(0, 1), new(1, 1), new(2, 1)], busy.InFlight);
+        Assert.Equal((3, 0, 0), (still.InFlight.Count, still.Waiting, still.Completed));
+        Assert.Equal((3, 15), (run.InFlight, run.Pending));
+        release.SetResult();
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task StoppingAWorkerMidRunRequeuesItsItemsAndTheOutputIsUnchanged()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        var stuck = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(Timeout * 10, ct));
+        var doomed = Worker("doomed", coordinator, stuck);
+        var held = (await UntilAsync(doomed, s => s.InFlight.Count == 2)).InFlight;
+
+        var survivor = new UpperCaseProcessor(TestRuns.Corpus);
+        Worker("survivor", coordinator, survivor);
+        await StopAsync(doomed);
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(18, survivor.Calls);
+        Assert.All(held, key => Assert.Contains(key, survivor.Processed));
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task ARestartedCoordinatorResumesAndNeverRecomputesACompletedItem()
+    {
+        var first = Coordinator();
+        await StartAsync(first);
+        // The first worker finishes five items, then hangs on the sixth until it is stopped.
+        var hanging = new UpperCaseProcessor(TestRuns.Corpus, (_, call, ct) => call <= 5 ? Task.CompletedTask : Task.Delay(Timeout * 10, ct));
+        var before = Worker("before", first, hanging, capacity: 1);
+        var midway = await UntilAsync(first, s => s.Done == 5 && s.InFlight == 1);
+        Assert.Equal(12, midway.Pending);
+        await StopAsync(before);
+        await StopAsync(first);
+        // Six events with a snapshot every four (saved in the background): the second coordinator recovers from a snapshot plus events.
+        var deadline = DateTime.UtcNow + Timeout;
+        while (SnapshotRows() == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(Poll, TestContext.Current.CancellationToken);
+        Assert.Equal(1L, SnapshotRows());
+
+        var second = Coordinator();
+        var resumed = await second.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal((RunStages.Generate, 5, 0, 13), (resumed.Stage, resumed.Done, resumed.InFlight, resumed.Pending));
+        var after = new UpperCaseProcessor(TestRuns.Corpus);
+        Worker("after", second, after);
+        await UntilAsync(second, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(13, after.Calls);
+        Assert.Empty(after.Processed.Intersect(hanging.Processed));
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task ADuplicateResultIsPersistedOnce()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        var item = WorkPlan.Item(Spec, new ItemKey(1, 2));
+        var result = await new UpperCaseProcessor(TestRuns.Corpus).ProcessAsync(item, TestContext.Current.CancellationToken);
+
+        // Both arrive before the first is persisted: the second waits behind the write and is then refused.
+        coordinator.Tell(new WorkCompleted(Spec.RunId, "a", item.Key, result));
+        coordinator.Tell(new WorkCompleted(Spec.RunId, "b", item.Key, result));
+        var status = await UntilAsync(coordinator, s => s.Done == 1);
+
+        Assert.Equal(17, status.Pending);
+        Assert.Equal(2L, Rows("journal"));
+    }
+
+    [Fact]
+    public async Task AnItemHeldPastItsLeaseGoesToAnotherWorker()
+    {
+        var coordinator = Coordinator(Settings with { LeaseTimeout = TimeSpan.FromMilliseconds(300), LeaseCheckInterval = TimeSpan.FromMilliseconds(100) });
+        await StartAsync(coordinator);
+        var hung = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(Timeout * 10, ct));
+        var stuck = Worker("hung", coordinator, hung, capacity: 1);
+        var held = Assert.Single((await UntilAsync(stuck, s => s.InFlight.Count == 1)).InFlight);
+
+        var healthy = new UpperCaseProcessor(TestRuns.Corpus);
+        Worker("healthy", coordinator, healthy, capacity: 1);
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+
+        Assert.Contains(held, healthy.Processed);
+        Assert.Empty(hung.Processed);
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task ACompletedRunRecoversAsCompletedAndHandsOutNothing()
+    {
+        var first = Coordinator();
+        await StartAsync(first);
+        var worker = Worker("w1", first, new UpperCaseProcessor(TestRuns.Corpus));
+        await UntilAsync(first, s => s.Stage == RunStages.Completed);
+        await StopAsync(worker);
+        await StopAsync(first);
+
+        var second = Coordinator();
+        var status = await second.Ask<RunStatus>(new StartRun(Spec), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal((RunStages.Completed, 18), (status.Stage, status.Done));
+        Assert.Equal(2, status.Files.Count);
+        var processor = new UpperCaseProcessor(TestRuns.Corpus);
+        Worker("w2", second, processor);
+        await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
+        Assert.Equal(0, processor.Calls);
+    }
+
+    [Fact]
+    public async Task AnItemThatKeepsFailingFailsTheRunAndStartingItAgainResumesIt()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        var broken = true;
+        var processor = new UpperCaseProcessor(TestRuns.Corpus, (item, _, _) =>
+            Volatile.Read(ref broken) && item.Key == new ItemKey(2, 1) ? throw new InvalidOperationException("checkpoint unreadable") : Task.CompletedTask);
+        Worker("w1", coordinator, processor);
+
+        var failed = await UntilAsync(coordinator, s => s.Stage == RunStages.Failed);
+        Assert.Contains("checkpoint unreadable", failed.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Spec.OutputFolder, RunOutput.JsonLinesFile)));
+
+        Volatile.Write(ref broken, false);
+        var resumed = await StartAsync(coordinator);
+        Assert.Equal((RunStages.Generate, (string?)null), (resumed.Stage, resumed.Error));
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task AnOutputThatCannotBeWrittenStopsTheRunUntilItIsStartedAgain()
+    {
+        // A file where the output folder should be: the write fails like it would on a full disk.
+        Directory.CreateDirectory(Path.GetDirectoryName(Spec.OutputFolder)!);
+        await File.WriteAllTextAsync(Spec.OutputFolder, "in the way", TestContext.Current.CancellationToken);
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        Worker("w1", coordinator, new UpperCaseProcessor(TestRuns.Corpus));
+
+        var stuck = await UntilAsync(coordinator, s => s.Error is not null);
+        Assert.Equal((RunStages.Write, 18), (stuck.Stage, stuck.Done));
+        Assert.Contains("cannot write the output", stuck.Error, StringComparison.Ordinal);
+
+        File.Delete(Spec.OutputFolder);
+        await StartAsync(coordinator);
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task ACancelledRunStopsHandingOutWorkAndStaysCancelledAfterRestart()
+    {
+        var first = Coordinator();
+        await StartAsync(first);
+        var cancelled = await first.Ask<RunStatus>(new CancelRun(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(RunStages.Cancelled, cancelled.Stage);
+        var processor = new UpperCaseProcessor(TestRuns.Corpus);
+        var worker = Worker("w1", first, processor);
+        await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
+        Assert.Equal(0, processor.Calls);
+        await StopAsync(worker);
+        await StopAsync(first);
+
+        var second = Coordinator();
+        var status = await second.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal((RunStages.Cancelled, 0), (status.Stage, status.Pending));
+    }
+
+    [Fact]
+    public async Task StartingAnExistingRunWithAnotherSpecIsRefused()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            coordinator.Ask<RunStatus>(new StartRun(Spec with { Seed = 7 }), Timeout, TestContext.Current.CancellationToken));
+    }
+
+    protected override async Task AfterAllAsync()
+    {
+        await base.AfterAllAsync();
+        _folder.Dispose();
+    }
+}

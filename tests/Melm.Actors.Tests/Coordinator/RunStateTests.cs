@@ -1,0 +1,195 @@
+using Melm.Actors.Coordinator;
+using Melm.Actors.Protocol.Events;
+using Melm.Actors.Tests.Support;
+using Melm.Models.Runs;
+
+namespace Melm.Actors.Tests.Coordinator;
+
+public class RunStateTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
+    private static readonly ItemResult Empty = new([], 0);
+
+    private static RunState Started(out RunSpec spec)
+    {
+        spec = TestRuns.Spec("/out");
+        var state = new RunState(spec.RunId);
+        state.Apply(new RunStarted(spec));
+        return state;
+    }
+
+    [Fact]
+    public void StartQueuesEveryItemRoundFirst()
+    {
+        var state = Started(out var spec);
+        Assert.Equal(RunStages.Generate, state.Stage);
+        Assert.Equal(18, spec.ItemCount);
+        Assert.Equal(18, state.PendingCount);
+        var items = state.Assign("w", 7, T0, Lease);
+        Assert.Equal(
+            [new(0, 1), new(1, 1), new(2, 1), new(3, 1), new(4, 1), new(5, 1), new(0, 2)],
+            items.Select(i => i.Key).ToArray());
+        Assert.Equal(["train:20", "train:21", "train:22"], items[5].SentenceIds);
+        Assert.Equal(42UL, items[0].Seed);
+    }
+
+    [Fact]
+    public void AWorkerGetsAtMostItsCapacityMinusWhatItHolds()
+    {
+        var state = Started(out _);
+        Assert.Equal(2, state.Assign("a", 2, T0, Lease).Count);
+        Assert.Empty(state.Assign("a", 2, T0, Lease));
+        Assert.Equal(2, state.Assign("b", 2, T0, Lease).Count);
+        Assert.Equal(4, state.InFlightCount);
+        Assert.Equal(14, state.PendingCount);
+    }
+
+    [Fact]
+    public void ACompletedItemFreesTheSlotAndADuplicateIsNotAccepted()
+    {
+        var state = Started(out var spec);
+        var key = state.Assign("a", 1, T0, Lease)[0].Key;
+        Assert.True(state.Accepts(key));
+        state.Apply(new ItemCompleted(spec.RunId, key, Empty));
+        Assert.False(state.Accepts(key));
+        Assert.Equal(0, state.InFlightCount);
+        Assert.Single(state.Results);
+        Assert.Single(state.Assign("a", 1, T0, Lease));
+    }
+
+    [Fact]
+    public void ItemsOutsideTheRunAreNotAccepted()
+    {
+        var state = Started(out _);
+        Assert.False(state.Accepts(new ItemKey(6, 1)));
+        Assert.False(state.Accepts(new ItemKey(0, 0)));
+        Assert.False(state.Accepts(new ItemKey(0, 4)));
+        Assert.False(new RunState("r").Accepts(new ItemKey(0, 1)));
+    }
+
+    [Fact]
+    public void ReleasingAWorkerRequeuesOnlyItsItems()
+    {
+        var state = Started(out _);
+        var fromA = state.Assign("a", 2, T0, Lease).Select(i => i.Key).ToArray();
+        var fromB = state.Assign("b", 2, T0, Lease).Select(i => i.Key).ToArray();
+        Assert.Equal(fromA, state.ReleaseWorker("a"));
+        Assert.Equal(fromB, state.LeasesOf("b"));
+        Assert.Equal(16, state.PendingCount);
+        // Released items go out first again: the queue is ordered by key.
+        Assert.Equal(fromA, state.Assign("c", 2, T0, Lease).Select(i => i.Key).ToArray());
+    }
+
+    [Fact]
+    public void ExpiredLeasesGoBackAndLiveOnesStay()
+    {
+        var state = Started(out _);
+        var early = state.Assign("a", 1, T0, Lease)[0].Key;
+        var late = state.Assign("b", 1, T0 + TimeSpan.FromSeconds(30), Lease)[0].Key;
+        Assert.Empty(state.ExpireLeases(T0 + TimeSpan.FromSeconds(59)));
+        Assert.Equal([early], state.ExpireLeases(T0 + Lease));
+        Assert.Equal([late], state.LeasesOf("b"));
+        Assert.Equal(17, state.PendingCount);
+    }
+
+    [Fact]
+    public void AFailureRequeuesTheItemOnlyWhenTheFailingWorkerStillHeldIt()
+    {
+        var state = Started(out _);
+        var key = state.Assign("a", 1, T0, Lease)[0].Key;
+        state.ExpireLeases(T0 + Lease);
+        Assert.Equal(key, state.Assign("b", 1, T0 + Lease, Lease)[0].Key);
+        Assert.Equal(1, state.RecordFailure(key, "a"));
+        Assert.Equal([key], state.LeasesOf("b"));
+        Assert.Equal(2, state.RecordFailure(key, "b"));
+        Assert.Empty(state.LeasesOf("b"));
+        Assert.Equal(18, state.PendingCount);
+    }
+
+    [Fact]
+    public void TheLastResultMovesTheRunToWriteAndThenCompleted()
+    {
+        var state = Started(out var spec);
+        foreach (var item in WorkPlan.Items(spec))
+        {
+            Assert.Equal(RunStages.Generate, state.Stage);
+            state.Apply(new ItemCompleted(spec.RunId, item.Key, Empty));
+        }
+        Assert.True(state.ReadyToWrite);
+        Assert.Empty(state.Assign("a", 5, T0, Lease));
+        state.Apply(new StageCompleted(spec.RunId, RunStages.Write, ["/out/aug.jsonl"]));
+        state.Apply(new RunCompleted(spec.RunId));
+        Assert.True(state.IsFinished);
+        var status = state.Status();
+        Assert.Equal((RunStages.Completed, 18, 18, 0, 0), (status.Stage, status.Total, status.Done, status.InFlight, status.Pending));
+        Assert.Equal(["/out/aug.jsonl"], status.Files);
+    }
+
+    [Fact]
+    public void CancellingEmptiesTheQueueAndRefusesResults()
+    {
+        var state = Started(out var spec);
+        var key = state.Assign("a", 1, T0, Lease)[0].Key;
+        state.Apply(new RunCancelled(spec.RunId));
+        Assert.Equal(RunStages.Cancelled, state.Stage);
+        Assert.Equal((0, 0), (state.PendingCount, state.InFlightCount));
+        Assert.False(state.Accepts(key));
+        Assert.Empty(state.Assign("a", 1, T0, Lease));
+        Assert.Empty(state.ReleaseWorker("a"));
+    }
+
+    [Fact]
+    public void RecoveryFromEventsOrASnapshotQueuesExactlyTheItemsNotCompleted()
+    {
+        var spec = TestRuns.Spec("/out");
+        var done = new[] { new ItemKey(0, 1), new ItemKey(3, 2), new ItemKey(5, 3) };
+        var events = new List<IRunEvent> { new RunStarted(spec) };
+        events.AddRange(done.Select(k => new ItemCompleted(spec.RunId, k, Empty)));
+
+        var replayed = new RunState(spec.RunId);
+        foreach (var e in events)
+            replayed.Apply(e);
+        var restored = RunState.FromSnapshot(spec.RunId, replayed.ToSnapshot());
+
+        foreach (var state in new[] { replayed, restored })
+        {
+            Assert.Equal(15, state.PendingCount);
+            Assert.Equal(done, state.Results.Keys.Order().ToArray());
+            var handedOut = state.Assign("a", 100, T0, Lease).Select(i => i.Key).ToHashSet();
+            Assert.Equal(15, handedOut.Count);
+            Assert.DoesNotContain(handedOut, done.Contains);
+        }
+    }
+
+    [Fact]
+    public void ASnapshotTakenMidRunPlusLaterEventsEqualsReplayingEverything()
+    {
+        var spec = TestRuns.Spec("/out");
+        var state = new RunState(spec.RunId);
+        state.Apply(new RunStarted(spec));
+        state.Apply(new ItemCompleted(spec.RunId, new ItemKey(1, 1), Empty));
+        var restored = RunState.FromSnapshot(spec.RunId, state.ToSnapshot());
+        var later = new ItemCompleted(spec.RunId, new ItemKey(2, 1), Empty);
+        state.Apply(later);
+        restored.Apply(later);
+        Assert.Equal(state.Status() with { Files = [] }, restored.Status() with { Files = [] });
+        Assert.Equal(state.Results.Keys, restored.Results.Keys);
+    }
+
+    [Fact]
+    public void AResumedFailedRunQueuesWhatIsLeftWithFreshFailureCounts()
+    {
+        var state = Started(out var spec);
+        state.Apply(new ItemCompleted(spec.RunId, new ItemKey(0, 1), Empty));
+        var key = state.Assign("a", 1, T0, Lease)[0].Key;
+        Assert.Equal(1, state.RecordFailure(key, "a"));
+        state.Apply(new RunFailed(spec.RunId, "checkpoint missing"));
+        Assert.Equal((RunStages.Failed, 0, "checkpoint missing"), (state.Stage, state.PendingCount, state.Error));
+
+        state.Apply(new RunResumed(spec.RunId));
+
+        Assert.Equal((RunStages.Generate, 17, (string?)null), (state.Stage, state.PendingCount, state.Error));
+        Assert.Equal(1, state.RecordFailure(key, "a"));
+    }
+}

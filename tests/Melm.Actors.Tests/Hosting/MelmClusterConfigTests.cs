@@ -1,0 +1,57 @@
+using Melm.Actors.Hosting;
+using Melm.Actors.Persistence;
+using Melm.Models.Diagnostics;
+
+namespace Melm.Actors.Tests.Hosting;
+
+public class MelmClusterConfigTests
+{
+    private static string Repository([System.Runtime.CompilerServices.CallerFilePath] string file = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(file)!, "..", "..", ".."));
+
+    [Fact]
+    public void TheShippedRoleFilesLoad()
+    {
+        using var root = new TempFolder();
+        var coordinator = MelmClusterConfig.Load(Path.Combine(Repository(), "cluster-config", "coordinator.json"), root.Path);
+        var worker = MelmClusterConfig.Load(Path.Combine(Repository(), "cluster-config", "worker.json"), root.Path);
+        var single = MelmClusterConfig.Load(Path.Combine(Repository(), "cluster-config", "single-node.json"), root.Path);
+
+        Assert.Equal([MelmRoles.Coordinator], coordinator.Roles);
+        Assert.Equal((4053, "127.0.0.1"), (coordinator.Port, coordinator.Hostname));
+        Assert.Equal($"Data Source={root.Combine("journal.db")}", coordinator.Persistence.ConnectionString);
+        Assert.Equal(coordinator.SeedNodes, worker.SeedNodes);
+        Assert.Equal([MelmRoles.Worker], worker.Roles);
+        Assert.Equal(["cpu"], worker.Devices);
+        Assert.True(single.HasRole(MelmRoles.Coordinator) && single.HasRole(MelmRoles.Worker));
+        Assert.Empty(single.SeedNodes);
+    }
+
+    [Fact]
+    public void PostgreSqlTakesAConnectionString()
+    {
+        using var root = new TempFolder();
+        var path = Path.Combine(root.Path, "node.json");
+        File.WriteAllText(path, """{ "persistence": { "provider": "postgresql", "connectionString": "Host=127.0.0.1;Database=melm" } }""");
+        var options = MelmClusterConfig.Load(path, root.Path);
+        Assert.Equal((PersistenceProvider.PostgreSql, "Host=127.0.0.1;Database=melm"), (options.Persistence.Provider, options.Persistence.ConnectionString));
+        Assert.Equal("Host=127.0.0.1;Database=melm", options.Persistence.ToConfig().GetString("akka.persistence.journal.sql.connection-string"));
+        Assert.Equal("PostgreSQL.15", options.Persistence.ToConfig().GetString("akka.persistence.snapshot-store.sql.provider-name"));
+    }
+
+    [Fact]
+    public void ProblemsAreCollectedAndNamed()
+    {
+        using var root = new TempFolder();
+        var path = Path.Combine(root.Path, "node.json");
+        File.WriteAllText(path, """{ "roles": ["boss"], "port": 70000, "workerCapacity": 0, "seedNodes": ["127.0.0.1:4053"], "persistence": { "provider": "postgresql" } }""");
+        var problems = Assert.Throws<InputException>(() => MelmClusterConfig.Load(path, root.Path)).Problems.Select(p => p.Message).ToArray();
+        Assert.Equal(5, problems.Length);
+        Assert.Contains(problems, p => p.Contains("boss", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("70000", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("connectionString", StringComparison.Ordinal));
+
+        File.WriteAllText(path, """{ "rolez": [] }""");
+        Assert.Contains("rolez", Assert.Throws<InputException>(() => MelmClusterConfig.Load(path, root.Path)).Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Akka.Actor;
+using Melm.Actors.Coordinator;
+using Melm.Actors.Persistence;
+using Melm.Actors.Protocol.Commands;
+using Melm.Actors.Protocol.Queries;
+using Melm.Models.Runs;
+
+namespace Melm.Host.Tests.Commands;
+
+[Collection(ConsoleCapture.Collection)]
+public sealed class RunsCommandTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Records two runs in root/journal.db through the runs manager: one started, one cancelled.</summary>
+    private static async Task RecordRunsAsync(string root)
+    {
+        var system = RunJournal.CreateLocalSystem("runs-test", MelmPersistenceOptions.SqliteFile(Path.Combine(root, "journal.db")));
+        try
+        {
+            var runs = system.ActorOf(RunsManager.Props(CoordinatorSettings.Default));
+            var spec = new RunSpec("first", 1, Rounds: 2, ShardSize: 2, ["a", "b", "c"], Path.Combine(root, "first"));
+            await runs.Ask<RunStatus>(new StartRun(spec), Timeout, TestContext.Current.CancellationToken);
+            await runs.Ask<RunStatus>(new StartRun(spec with { RunId = "second" }), Timeout, TestContext.Current.CancellationToken);
+            await runs.Ask<RunStatus>(new CancelRun("second"), Timeout, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task ListsEveryRunOfTheJournalWithItsStageAndProgress()
+    {
+        using var root = new TempFolder();
+        await RecordRunsAsync(root.Path);
+
+        var (code, output, _) = ConsoleCapture.Run("runs", "--run-root", root.Path, "--json");
+
+        Assert.Equal(0, code);
+        var runs = JsonDocument.Parse(output).RootElement.EnumerateArray().ToArray();
+        Assert.Equal(["first", "second"], runs.Select(r => r.GetProperty("run_id").GetString()!).ToArray());
+        Assert.Equal(["generate", "cancelled"], runs.Select(r => r.GetProperty("stage").GetString()!).ToArray());
+        Assert.Equal((4, 0), (runs[0].GetProperty("total").GetInt32(), runs[0].GetProperty("done").GetInt32()));
+
+        var (tableCode, table, _) = ConsoleCapture.Run("runs", "--run-root", root.Path);
+        Assert.Equal(0, tableCode);
+        Assert.Contains("0/4", table, StringComparison.Ordinal);
+        Assert.Contains("cancelled", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AFolderWithoutAJournalHasNoRunsAndAMissingFolderIsBadInput()
+    {
+        using var root = new TempFolder();
+        var (code, output, _) = ConsoleCapture.Run("runs", "--run-root", root.Path);
+        Assert.Equal(0, code);
+        Assert.Contains("no runs", output, StringComparison.Ordinal);
+        Assert.False(File.Exists(root.Combine("journal.db")));
+
+        var (missing, _, error) = ConsoleCapture.Run("runs", "--run-root", root.Combine("nowhere"));
+        Assert.Equal(2, missing);
+        Assert.Contains("no such folder", error, StringComparison.Ordinal);
+    }
+}
