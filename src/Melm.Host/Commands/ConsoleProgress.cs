@@ -92,7 +92,7 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
     private void ReportPlain(ProgressUpdate value)
     {
         if (!_plain.TryGetValue(value.Stage, out var state))
-            state = (Stopwatch.StartNew(), TimeSpan.MinValue);
+            state = (Stopwatch.StartNew(), -PlainInterval);
         var now = state.Clock.Elapsed;
         var last = value.Done >= value.Total;
         if (last || now - state.LastPrinted >= PlainInterval)
