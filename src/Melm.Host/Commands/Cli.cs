@@ -19,6 +19,7 @@ public static class Cli
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
+        root.Subcommands.Add(MlmCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         return root;
     }
