@@ -76,9 +76,10 @@ public static class PretrainCommand
                     $"{folder}: pretraining already finished ({r.Steps}/{r.TotalSteps} steps); held-out accuracy {r.HeldOutAccuracy:P2}, loss {r.HeldOutLoss:0.####}"));
                 return 0;
             }
-            var status = r.Finished ? "finished" : $"stopped by the {r.StoppedBy} (run the same command again to resume)";
+            var status = r.Finished ? "finished" : $"stopped by the {r.StoppedBy}";
+            var resume = r.Finished ? "" : " Run the same command again to resume.";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{folder}: {status} at step {r.Steps}/{r.TotalSteps}; {r.TokensSeen} tokens seen, {r.TokensPerSecond:0} tokens/s; train loss {r.TrainLoss:0.####}; held-out loss {r.HeldOutLoss:0.####}, accuracy {r.HeldOutAccuracy:P2} over {r.HeldOutMaskedTokens} masked tokens (most frequent token {r.MostFrequentTokenAccuracy:P2})"));
+                $"{folder}: {status} at step {r.Steps}/{r.TotalSteps}; {r.TokensSeen} tokens seen, {r.TokensPerSecond:0} tokens/s; train loss {r.TrainLoss:0.####}; held-out loss {r.HeldOutLoss:0.####}, accuracy {r.HeldOutAccuracy:P2} over {r.HeldOutMaskedTokens} masked tokens (most frequent token {r.MostFrequentTokenAccuracy:P2}).{resume}"));
             return 0;
         }));
         return command;
