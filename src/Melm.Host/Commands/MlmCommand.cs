@@ -20,7 +20,7 @@ public static class MlmCommand
     public static Command Create()
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "Hugging Face model folder (config.json, weights, sentencepiece.bpe.model).", Required = true };
-        var input = new Option<FileInfo>("--input") { Description = "JSON Lines: {\"input_ids\": [...]} or {\"words\": [...]} per line; the word <mask> is one masked subword.", Required = true };
+        var input = new Option<FileInfo>("--input") { Description = "JSON Lines: {\"input_ids\": [...]} or {\"words\": [...]} per line; the word <mask> is one masked subword; a line without <mask> gets an empty \"masks\" list.", Required = true };
         var topK = new Option<int>("--top-k") { Description = "Predictions listed per <mask>.", DefaultValueFactory = _ => 10 };
         var hidden = new Option<bool>("--hidden") { Description = "Also write each line's last hidden state ([tokens][hidden])." };
         var output = new Option<FileInfo?>("--out") { Description = "Output file (default: standard output)." };

@@ -71,6 +71,25 @@ public sealed class PretrainerTests : IDisposable
     }
 
     [Fact]
+    public void ContinuesFromACheckpointWithItsShapeAndTokenizer()
+    {
+        var scratch = Out("scratch");
+        Run(Tiny("en") with { TotalSteps = 2, HoldoutLines = 10 }, scratch);
+        var adapted = Out("adapted");
+        var options = Tiny("de") with { Tokenizer = null, Layers = null, Hidden = null, Heads = null, Intermediate = null, InitFolder = scratch, TotalSteps = 2, HoldoutLines = 10 };
+
+        var report = Run(options, adapted).Report;
+
+        Assert.True(report.Finished);
+        Assert.Equal(File.ReadAllText(Path.Combine(scratch, ModelFolder.ConfigFile)), File.ReadAllText(Path.Combine(adapted, ModelFolder.ConfigFile)));
+        Assert.NotEqual(
+            File.ReadAllBytes(Path.Combine(scratch, ModelFolder.SafetensorsFileName)),
+            File.ReadAllBytes(Path.Combine(adapted, ModelFolder.SafetensorsFileName)));
+        var shaped = Assert.Throws<InputException>(() => Run(options with { Layers = 3 }, Out("shaped")));
+        Assert.Contains("keeps the checkpoint's shape", shaped.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ResumingWithOtherOptionsIsRefusedNamingTheDifference()
     {
         var options = Tiny("en") with { TotalSteps = 4, CheckpointEvery = 2, HoldoutLines = 10 };
