@@ -118,7 +118,7 @@ public sealed class Pretrainer
         var recentLosses = new Queue<double>();
         int[]? order = null;
         var orderEpoch = -1;
-        string stoppedBy = "schedule";
+        var stoppedBy = "schedule";
         PretrainReport? report = null;
 
         while (step < totalSteps)
@@ -211,10 +211,7 @@ public sealed class Pretrainer
     private RobertaForMaskedLM CreateModel(Device device)
     {
         if (_options.InitFolder is { } init)
-        {
-            var loaded = ModelFolder.LoadMaskedLm(init, device);
-            return loaded;
-        }
+            return ModelFolder.LoadMaskedLm(init, device);
         var preset = RobertaConfig.Small(_tokenizer.VocabSize);
         var config = preset with
         {
