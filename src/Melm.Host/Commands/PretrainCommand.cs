@@ -66,9 +66,24 @@ public static class PretrainCommand
             var budget = new PretrainBudget(parseResult.GetValue(steps), parseResult.GetValue(minutes));
             var folder = parseResult.GetValue(output)!.FullName;
             var computeOptions = compute.Read(parseResult);
+            // Ctrl+C finishes the current step and writes a checkpoint instead of losing the work since the last one.
+            using var interrupt = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                interrupt.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
             PretrainResult result;
-            using (var progress = new ConsoleProgress())
-                result = Pretrainer.Run(options, folder, budget, computeOptions, progress, line => Console.Error.WriteLine(line));
+            try
+            {
+                using var progress = new ConsoleProgress();
+                result = Pretrainer.Run(options, folder, budget, computeOptions, progress, line => Console.Error.WriteLine(line), interrupt.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
             var r = result.Report;
             if (result.AlreadyFinished)
             {

@@ -10,7 +10,7 @@ public sealed record PretrainReport
     public int TotalSteps { get; init; }
     public bool Finished { get; init; }
 
-    /// <summary>Why this invocation stopped: "schedule", "steps budget" or "minutes budget".</summary>
+    /// <summary>Why this invocation stopped: "schedule", "steps budget", "minutes budget" or "interrupt".</summary>
     public string StoppedBy { get; init; } = "";
 
     public long TokensSeen { get; init; }

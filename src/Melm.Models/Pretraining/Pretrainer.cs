@@ -64,8 +64,9 @@ public sealed class Pretrainer
     /// <summary>Trains (or resumes) until the schedule ends or the budget runs out; checkpoints and reports on the way.</summary>
     /// <param name="outFolder">The model folder to write; holding a checkpoint of the same run, it is resumed.</param>
     /// <param name="log">Receives a line per notable event (data statistics, checkpoints, held-out figures).</param>
+    /// <param name="stop">Stops after the current step, with a checkpoint (Ctrl+C on the command line).</param>
     public static PretrainResult Run(PretrainOptions options, string outFolder, PretrainBudget budget, ComputeOptions compute,
-        IProgress<ProgressUpdate>? progress = null, Action<string>? log = null)
+        IProgress<ProgressUpdate>? progress = null, Action<string>? log = null, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Check();
@@ -77,10 +78,10 @@ public sealed class Pretrainer
             throw new InputException("--minutes", null, $"must be positive, got {budget.Minutes}");
         var device = compute.Apply("--device");
         var trainer = new Pretrainer(options, outFolder, log ?? (_ => { }));
-        return trainer.Train(budget, compute, device, progress);
+        return trainer.Train(budget, compute, device, progress, stop);
     }
 
-    private PretrainResult Train(PretrainBudget budget, ComputeOptions compute, Device device, IProgress<ProgressUpdate>? progress)
+    private PretrainResult Train(PretrainBudget budget, ComputeOptions compute, Device device, IProgress<ProgressUpdate>? progress, CancellationToken stop)
     {
         var batchesPerEpoch = (_train.Blocks.Count + _options.BatchSize - 1) / _options.BatchSize;
         var totalSteps = _options.TotalSteps ?? _options.Epochs * batchesPerEpoch;
@@ -131,6 +132,11 @@ public sealed class Pretrainer
             if (budget.Minutes is { } minutes && clock.Elapsed.TotalMinutes >= minutes)
             {
                 stoppedBy = "minutes budget";
+                break;
+            }
+            if (stop.IsCancellationRequested)
+            {
+                stoppedBy = "interrupt";
                 break;
             }
             var epoch = step / batchesPerEpoch;
