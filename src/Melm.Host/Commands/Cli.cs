@@ -33,6 +33,8 @@ public static class Cli
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(AugmentCommand.Create());
         root.Subcommands.Add(RunsCommand.Create());
+        root.Subcommands.Add(MlmCommand.Create());
+        root.Subcommands.Add(PretrainCommand.Create());
         return root;
     }
 

@@ -15,6 +15,8 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
     private readonly bool _live;
     private readonly Dictionary<string, (Stopwatch Clock, TimeSpan LastPrinted)> _plain = new(StringComparer.Ordinal);
+    // Units already done when a stage was first reported (a resumed run): the rate counts only the units done since.
+    private readonly Dictionary<string, long> _doneAtStart = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ProgressTask> _tasks = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _finished = new();
@@ -50,6 +52,8 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
     {
         lock (_gate)
         {
+            // The first report arrives after one unit of work whose time no clock saw: count from it.
+            _doneAtStart.TryAdd(value.Stage, value.Done);
             if (_live)
                 ReportLive(value);
             else
@@ -64,12 +68,13 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
     }
 
     /// <summary>"rate unit/s" and the metrics, for a line or a task description.</summary>
-    public static string Describe(ProgressUpdate update, double elapsedSeconds)
+    /// <param name="doneAtStart">Units done before <paramref name="elapsedSeconds"/> started counting.</param>
+    public static string Describe(ProgressUpdate update, double elapsedSeconds, long doneAtStart = 0)
     {
         var parts = new List<string> { $"{update.Stage} {update.Done}/{update.Total} {update.Unit}" };
-        if (elapsedSeconds > 0 && update.Done > 0)
+        if (elapsedSeconds > 0 && update.Done > doneAtStart)
         {
-            var rate = update.Done / elapsedSeconds;
+            var rate = (update.Done - doneAtStart) / elapsedSeconds;
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{rate:0.##} {update.Unit}/s"));
             if (update.Total > update.Done)
                 parts.Add($"ETA {TimeSpan.FromSeconds((update.Total - update.Done) / rate):hh\\:mm\\:ss}");
@@ -89,7 +94,7 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
         task.MaxValue = Math.Max(1, value.Total);
         task.Value = value.Done;
         var elapsed = task.ElapsedTime?.TotalSeconds ?? 0;
-        task.Description = Markup.Escape(Describe(value, elapsed));
+        task.Description = Markup.Escape(Describe(value, elapsed, _doneAtStart[value.Stage]));
     }
 
     private void ReportPlain(ProgressUpdate value)
@@ -98,10 +103,10 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
             state = (Stopwatch.StartNew(), -PlainInterval);
         var now = state.Clock.Elapsed;
         var last = value.Done >= value.Total;
-        // The first update of a stage always prints (LastPrinted is MinValue, which subtraction would overflow).
-        if (last || state.LastPrinted == TimeSpan.MinValue || now - state.LastPrinted >= PlainInterval)
+        // A new stage starts with LastPrinted one interval back, so its first update prints.
+        if (last || now - state.LastPrinted >= PlainInterval)
         {
-            Console.Error.WriteLine(Describe(value, now.TotalSeconds));
+            Console.Error.WriteLine(Describe(value, now.TotalSeconds, _doneAtStart[value.Stage]));
             state.LastPrinted = now;
         }
         _plain[value.Stage] = state;

@@ -1,0 +1,406 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Melm.Models.Checkpoints;
+using Melm.Models.Diagnostics;
+using Melm.Models.Nn;
+using Melm.Models.Randomness;
+using Melm.Models.Runs;
+using Melm.Models.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Melm.Models.Pretraining;
+
+/// <summary>
+/// Masked-LM pretraining from raw text: a small model from scratch or continued from a checkpoint.
+/// The output folder is a Hugging Face model folder plus `pretrain-state/` (optimizer state, step,
+/// options); running again with the same folder resumes from the last checkpoint and, because
+/// every random draw (data order, masks, dropout) derives from the seed and the step, reaches the
+/// same weights bit for bit as a run that was never interrupted (same device and thread count).
+/// </summary>
+public sealed class Pretrainer
+{
+    public const string StateFolder = "pretrain-state";
+    public const string StateFile = "state.json";
+    public const string OptimizerFile = "optimizer.bin";
+    public const string ReportFile = "pretrain-report.json";
+    private const string Stage = "pretrain";
+
+    private readonly PretrainOptions _options;
+    private readonly string _out;
+    private readonly Action<string> _log;
+    private readonly XlmrTokenizer _tokenizer;
+    private readonly PackedBlocks _train;
+    private readonly PackedBlocks _heldOut;
+    private readonly int _heldOutLines;
+    private readonly int _skippedWords;
+    private readonly HashSet<long> _specialIds;
+    private readonly MlmMasking _masking;
+    private readonly long _mostFrequentToken;
+
+    private Pretrainer(PretrainOptions options, string outFolder, Action<string> log)
+    {
+        _options = options;
+        _out = outFolder;
+        _log = log;
+        _tokenizer = XlmrTokenizer.Load(options.Tokenizer ?? options.InitFolder!);
+        var lines = PretrainingText.Read(options.TextFiles, options.ConllFiles);
+        var holdout = PretrainingText.HoldoutIndices(lines.Count, options.HoldoutLines, options.Seed);
+        var encoded = Encode(lines, out _skippedWords);
+        _train = BlockPacker.Pack(encoded.Where((_, i) => !holdout.Contains(i)), options.BlockSize, XlmrTokenizer.Bos, XlmrTokenizer.Eos);
+        _heldOut = BlockPacker.Pack(encoded.Where((_, i) => holdout.Contains(i)), options.BlockSize, XlmrTokenizer.Bos, XlmrTokenizer.Eos);
+        _heldOutLines = holdout.Count;
+        if (_train.Blocks.Count == 0)
+            throw new InputException("--text/--conll", null, "the training text has no words");
+        _specialIds = [XlmrTokenizer.Bos, XlmrTokenizer.Pad, XlmrTokenizer.Eos, _tokenizer.Mask];
+        // Random replacements are ordinary pieces only: never a control token, <mask> or an added marker.
+        _masking = new MlmMasking(options.MaskRate, _tokenizer.Mask, XlmrTokenizer.Unk + 1, _tokenizer.Mask - XlmrTokenizer.Unk - 1);
+        _mostFrequentToken = _train.Blocks.SelectMany(b => b).Where(id => !_specialIds.Contains(id))
+            .GroupBy(id => id).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault();
+    }
+
+    /// <summary>Trains (or resumes) until the schedule ends or the budget runs out; checkpoints and reports on the way.</summary>
+    /// <param name="outFolder">The model folder to write; holding a checkpoint of the same run, it is resumed.</param>
+    /// <param name="log">Receives a line per notable event (data statistics, checkpoints, held-out figures).</param>
+    /// <param name="stop">Stops after the current step, with a checkpoint (Ctrl+C on the command line).</param>
+    public static PretrainResult Run(PretrainOptions options, string outFolder, PretrainBudget budget, ComputeOptions compute,
+        IProgress<ProgressUpdate>? progress = null, Action<string>? log = null, CancellationToken stop = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Check();
+        if (problems.Count > 0)
+            throw new InputException(problems);
+        if (budget.Steps is <= 0)
+            throw new InputException("--steps", null, $"must be positive, got {budget.Steps}");
+        if (budget.Minutes is <= 0)
+            throw new InputException("--minutes", null, $"must be positive, got {budget.Minutes}");
+        var device = compute.Apply("--device");
+        var trainer = new Pretrainer(options, outFolder, log ?? (_ => { }));
+        return trainer.Train(budget, compute, device, progress, stop);
+    }
+
+    private PretrainResult Train(PretrainBudget budget, ComputeOptions compute, Device device, IProgress<ProgressUpdate>? progress, CancellationToken stop)
+    {
+        var batchesPerEpoch = (_train.Blocks.Count + _options.BatchSize - 1) / _options.BatchSize;
+        var totalSteps = _options.TotalSteps ?? _options.Epochs * batchesPerEpoch;
+        var state = ReadState();
+        if (state is not null && state.Step >= totalSteps)
+        {
+            var finished = JsonSerializer.Deserialize<PretrainReport>(File.ReadAllText(Path.Combine(_out, ReportFile)), PretrainReport.Json)!;
+            return new PretrainResult(finished, true);
+        }
+
+        _log(string.Create(CultureInfo.InvariantCulture,
+            $"data: {_train.Lines} lines -> {_train.Blocks.Count} blocks ({_train.Tokens} tokens) for training, {_heldOut.Lines} held-out lines -> {_heldOut.Blocks.Count} blocks; {_train.SplitLines + _heldOut.SplitLines} lines split over blocks, {_train.CutWords + _heldOut.CutWords} words cut, {_skippedWords} words without pieces left out"));
+        using var model = state is null ? CreateModel(device) : ModelFolder.LoadMaskedLm(_out, device);
+        if (_options.BlockSize > model.Config.MaxSequenceLength)
+            throw new InputException("--block", null, $"{_options.BlockSize} tokens, but the model takes at most {model.Config.MaxSequenceLength}");
+        if (_tokenizer.VocabSize > model.Config.VocabSize)
+            throw new InputException(_options.Tokenizer ?? "--tokenizer", null, $"the tokenizer has {_tokenizer.VocabSize} ids but the model's vocabulary {model.Config.VocabSize}: it does not belong to this model");
+        model.Precision = compute.Precision;
+        model.train();
+        _log($"model: {model.Config}{(state is null ? "" : string.Create(CultureInfo.InvariantCulture, $", resumed at step {state.Step}"))}");
+
+        var parameters = model.parameters().ToList();
+        using var optimizer = optim.AdamW(parameters, _options.LearningRate, weight_decay: _options.WeightDecay);
+        if (state is not null)
+            optimizer.load_state_dict(Path.Combine(_out, StateFolder, OptimizerFile));
+        else
+            _tokenizer.Save(_out);
+
+        var step = state?.Step ?? 0;
+        var tokensSeen = state?.TokensSeen ?? 0;
+        var priorSeconds = state?.Seconds ?? 0;
+        var clock = Stopwatch.StartNew();
+        long tokensThisRun = 0;
+        var lossesSinceCheckpoint = new List<double>();
+        var recentLosses = new Queue<double>();
+        int[]? order = null;
+        var orderEpoch = -1;
+        var stoppedBy = "schedule";
+        PretrainReport? report = null;
+
+        while (step < totalSteps)
+        {
+            if (budget.Steps is { } maxSteps && step >= maxSteps)
+            {
+                stoppedBy = "steps budget";
+                break;
+            }
+            if (budget.Minutes is { } minutes && clock.Elapsed.TotalMinutes >= minutes)
+            {
+                stoppedBy = "minutes budget";
+                break;
+            }
+            if (stop.IsCancellationRequested)
+            {
+                stoppedBy = "interrupt";
+                break;
+            }
+            var epoch = step / batchesPerEpoch;
+            if (epoch != orderEpoch)
+            {
+                order = Enumerable.Range(0, _train.Blocks.Count).ToArray();
+                SeedDerivation.For(_options.Seed, "pretrain-order", "", epoch).Shuffle(order);
+                orderEpoch = epoch;
+            }
+            var first = step % batchesPerEpoch * _options.BatchSize;
+            var indices = order!.Skip(first).Take(_options.BatchSize).ToArray();
+            var examples = indices.Select(i => _masking.Mask(_train.Blocks[i], _specialIds,
+                SeedDerivation.For(_options.Seed, "pretrain-mask", i.ToString(CultureInfo.InvariantCulture), epoch))).ToList();
+
+            var learningRate = LearningRateAt(step, totalSteps);
+            foreach (var group in optimizer.ParamGroups)
+                group.LearningRate = learningRate;
+            manual_seed(unchecked((long)SeedDerivation.Derive(_options.Seed, "dropout", "", step)));
+            double loss;
+            using (var scope = NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                var (ids, mask, positions, labels) = Batch(examples, device);
+                var logits = model.PredictAt(model.Encode(ids, mask), positions);
+                var lossTensor = nn.functional.cross_entropy(logits, labels);
+                lossTensor.backward();
+                nn.utils.clip_grad_norm_(parameters, _options.ClipNorm);
+                optimizer.step();
+                loss = lossTensor.item<float>();
+            }
+            var tokens = examples.Sum(e => (long)e.InputIds.Length);
+            tokensSeen += tokens;
+            tokensThisRun += tokens;
+            step++;
+            lossesSinceCheckpoint.Add(loss);
+            recentLosses.Enqueue(loss);
+            if (recentLosses.Count > 20)
+                recentLosses.Dequeue();
+            progress?.Report(new ProgressUpdate(Stage, step, totalSteps, "steps",
+            [
+                new("loss", recentLosses.Average()),
+                new("tokens/s", tokensThisRun / Math.Max(1e-9, clock.Elapsed.TotalSeconds)),
+                new("lr", learningRate),
+            ]));
+            if (step % _options.CheckpointEvery == 0 && step < totalSteps)
+            {
+                report = Checkpoint(model, optimizer, step, totalSteps, tokensSeen, priorSeconds + clock.Elapsed.TotalSeconds,
+                    tokensThisRun / Math.Max(1e-9, clock.Elapsed.TotalSeconds), lossesSinceCheckpoint, "");
+                lossesSinceCheckpoint.Clear();
+            }
+        }
+
+        var seconds = clock.Elapsed.TotalSeconds;
+        if (report is null || report.Steps != step)
+        {
+            report = Checkpoint(model, optimizer, step, totalSteps, tokensSeen, priorSeconds + seconds,
+                tokensThisRun / Math.Max(1e-9, seconds), lossesSinceCheckpoint, stoppedBy);
+        }
+        else
+        {
+            report = report with { StoppedBy = stoppedBy };
+            WriteReport(report);
+        }
+        return new PretrainResult(report, false);
+    }
+
+    /// <summary>Linear warm-up over the first share of the schedule, then linear decay to zero.</summary>
+    public static double LearningRateAt(int step, int totalSteps, double peak, double warmupShare)
+    {
+        var warmup = (int)Math.Ceiling(totalSteps * warmupShare);
+        if (step < warmup)
+            return peak * (step + 1) / warmup;
+        return peak * Math.Max(0.0, (double)(totalSteps - step) / Math.Max(1, totalSteps - warmup));
+    }
+
+    private double LearningRateAt(int step, int totalSteps) => LearningRateAt(step, totalSteps, _options.LearningRate, _options.WarmupShare);
+
+    private RobertaForMaskedLM CreateModel(Device device)
+    {
+        if (_options.InitFolder is { } init)
+            return ModelFolder.LoadMaskedLm(init, device);
+        var preset = RobertaConfig.Small(_tokenizer.VocabSize);
+        var config = preset with
+        {
+            NumHiddenLayers = _options.Layers ?? preset.NumHiddenLayers,
+            HiddenSize = _options.Hidden ?? preset.HiddenSize,
+            NumAttentionHeads = _options.Heads ?? preset.NumAttentionHeads,
+            IntermediateSize = _options.Intermediate ?? preset.IntermediateSize,
+            MaxPositionEmbeddings = _options.BlockSize + preset.PadTokenId + 1,
+        };
+        var problems = config.Check("--layers/--hidden/--heads/--intermediate");
+        if (problems.Count > 0)
+            throw new InputException(problems);
+        return new RobertaForMaskedLM(config, unchecked((long)SeedDerivation.Derive(_options.Seed, "pretrain-init")), device);
+    }
+
+    private PretrainReport Checkpoint(RobertaForMaskedLM model, TorchSharp.Modules.AdamW optimizer, int step, int totalSteps, long tokensSeen,
+        double seconds, double tokensPerSecond, List<double> losses, string stoppedBy)
+    {
+        var (heldOutLoss, accuracy, baseline, masked) = EvaluateHeldOut(model);
+        var report = new PretrainReport
+        {
+            Steps = step,
+            TotalSteps = totalSteps,
+            Finished = step >= totalSteps,
+            StoppedBy = stoppedBy,
+            TokensSeen = tokensSeen,
+            Seconds = seconds,
+            TokensPerSecond = tokensPerSecond,
+            TrainLoss = losses.Count > 0 ? losses.Average() : double.NaN,
+            HeldOutLoss = heldOutLoss,
+            HeldOutAccuracy = accuracy,
+            MostFrequentTokenAccuracy = baseline,
+            HeldOutMaskedTokens = masked,
+            HeldOutBlocks = _heldOut.Blocks.Count,
+            HeldOutLines = _heldOutLines,
+            TrainBlocks = _train.Blocks.Count,
+            TrainLines = _train.Lines,
+            TrainTokens = _train.Tokens,
+            SplitLines = _train.SplitLines + _heldOut.SplitLines,
+            CutWords = _train.CutWords + _heldOut.CutWords,
+            SkippedWords = _skippedWords,
+            Model = model.Config.ToString(),
+        };
+
+        // Everything goes to a scratch folder first and the state file moves last, so an
+        // interruption mid-checkpoint leaves the previous checkpoint's state in charge.
+        var stateFolder = Path.Combine(_out, StateFolder);
+        var partial = Path.Combine(stateFolder, "partial");
+        if (Directory.Exists(partial))
+            Directory.Delete(partial, true);
+        Directory.CreateDirectory(partial);
+        ModelFolder.Save(model, partial);
+        optimizer.save_state_dict(Path.Combine(partial, OptimizerFile));
+        File.Move(Path.Combine(partial, ModelFolder.SafetensorsFileName), Path.Combine(_out, ModelFolder.SafetensorsFileName), true);
+        File.Move(Path.Combine(partial, ModelFolder.ConfigFile), Path.Combine(_out, ModelFolder.ConfigFile), true);
+        File.Move(Path.Combine(partial, OptimizerFile), Path.Combine(stateFolder, OptimizerFile), true);
+        var state = new JsonObject
+        {
+            ["step"] = step,
+            ["tokens_seen"] = tokensSeen,
+            ["seconds"] = seconds,
+            ["options"] = _options.ToJson(),
+        };
+        File.WriteAllText(Path.Combine(partial, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(Path.Combine(partial, StateFile), Path.Combine(stateFolder, StateFile), true);
+        Directory.Delete(partial, true);
+        WriteReport(report);
+        _log(string.Create(CultureInfo.InvariantCulture,
+            $"checkpoint at step {step}/{totalSteps}: train loss {report.TrainLoss:0.####}, held-out loss {heldOutLoss:0.####}, held-out accuracy {accuracy:P2} over {masked} masked tokens (most frequent token: {baseline:P2}), {tokensPerSecond:0} tokens/s"));
+        return report;
+    }
+
+    private void WriteReport(PretrainReport report) =>
+        File.WriteAllText(Path.Combine(_out, ReportFile), JsonSerializer.Serialize(report, PretrainReport.Json));
+
+    /// <summary>Loss and accuracy on the held-out blocks under a fixed mask, with the most-frequent-token baseline.</summary>
+    private (double Loss, double Accuracy, double Baseline, int Masked) EvaluateHeldOut(RobertaForMaskedLM model)
+    {
+        if (_heldOut.Blocks.Count == 0)
+            return (double.NaN, double.NaN, double.NaN, 0);
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            double lossSum = 0;
+            long correct = 0, baseline = 0, count = 0;
+            for (var start = 0; start < _heldOut.Blocks.Count; start += _options.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var examples = Enumerable.Range(start, Math.Min(_options.BatchSize, _heldOut.Blocks.Count - start))
+                    .Select(i => _masking.Mask(_heldOut.Blocks[i], _specialIds,
+                        SeedDerivation.For(_options.Seed, "holdout-mask", i.ToString(CultureInfo.InvariantCulture), 0)))
+                    .ToList();
+                var (ids, mask, positions, labels) = Batch(examples, model.Device);
+                var logits = model.PredictAt(model.Encode(ids, mask), positions);
+                lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).item<float>();
+                correct += logits.argmax(1).eq(labels).sum().item<long>();
+                baseline += labels.eq(_mostFrequentToken).sum().item<long>();
+                count += labels.shape[0];
+            }
+            return (lossSum / count, (double)correct / count, (double)baseline / count, (int)count);
+        }
+        finally
+        {
+            model.train();
+        }
+    }
+
+    /// <summary>Right-padded ids, attention mask, flat predicted positions and their labels.</summary>
+    private static (Tensor Ids, Tensor Mask, Tensor Positions, Tensor Labels) Batch(List<MaskedExample> examples, Device device)
+    {
+        var width = examples.Max(e => e.InputIds.Length);
+        var ids = new long[examples.Count * width];
+        var mask = new long[examples.Count * width];
+        Array.Fill(ids, (long)XlmrTokenizer.Pad);
+        var positions = new List<long>();
+        var labels = new List<long>();
+        for (var b = 0; b < examples.Count; b++)
+        {
+            var example = examples[b];
+            Array.Copy(example.InputIds, 0, ids, b * width, example.InputIds.Length);
+            Array.Fill(mask, 1L, b * width, example.InputIds.Length);
+            positions.AddRange(example.Positions.Select(p => (long)(b * width + p)));
+            labels.AddRange(example.Labels);
+        }
+        return (tensor(ids, examples.Count, width, device: device), tensor(mask, examples.Count, width, device: device),
+            tensor(positions.ToArray(), device: device), tensor(labels.ToArray(), device: device));
+    }
+
+    private List<IReadOnlyList<IReadOnlyList<int>>> Encode(IReadOnlyList<TextLine> lines, out int skipped)
+    {
+        // Word frequencies are Zipfian: a cache makes encoding a few million words cheap.
+        var cache = new Dictionary<string, IReadOnlyList<int>?>(StringComparer.Ordinal);
+        var result = new List<IReadOnlyList<IReadOnlyList<int>>>(lines.Count);
+        skipped = 0;
+        foreach (var line in lines)
+        {
+            var words = new List<IReadOnlyList<int>>(line.Words.Count);
+            foreach (var word in line.Words)
+            {
+                if (!cache.TryGetValue(word, out var ids))
+                {
+                    ids = _tokenizer.CanEncode(word) ? _tokenizer.EncodeWord(word).Ids : null;
+                    cache[word] = ids;
+                }
+                if (ids is null)
+                    skipped++;
+                else
+                    words.Add(ids);
+            }
+            result.Add(words);
+        }
+        return result;
+    }
+
+    private sealed record SavedState(int Step, long TokensSeen, double Seconds);
+
+    private SavedState? ReadState()
+    {
+        var path = Path.Combine(_out, StateFolder, StateFile);
+        if (!File.Exists(path))
+        {
+            if (File.Exists(Path.Combine(_out, ModelFolder.ConfigFile)) || File.Exists(Path.Combine(_out, ModelFolder.SafetensorsFileName)))
+                throw new InputException(_out, null, $"holds a model but no {StateFolder}/{StateFile}: not a pretraining run to resume; choose another --out");
+            return null;
+        }
+        JsonObject json;
+        try
+        {
+            json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InputException(path, null, "not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new InputException(path, null, $"not valid JSON: {e.Message}");
+        }
+        if (json["options"] is not JsonObject saved || json["step"] is null || json["tokens_seen"] is null || json["seconds"] is null)
+            throw new InputException(path, null, "lacks step, tokens_seen, seconds or options: not a pretraining state file");
+        var differences = _options.DifferencesFrom(saved);
+        if (differences.Count > 0)
+        {
+            throw new InputException([.. differences.Select(d => new InputProblem(_out, null,
+                $"resuming needs the options of the run that wrote this folder; differs in {d}"))]);
+        }
+        return new SavedState(json["step"]!.GetValue<int>(), json["tokens_seen"]!.GetValue<long>(), json["seconds"]!.GetValue<double>());
+    }
+}
