@@ -24,6 +24,7 @@ public static class Cli
     public static RootCommand Build()
     {
         var root = new RootCommand("Melm: masked-entity language-model data augmentation for low-resource NER.");
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(ModelCommand.Create());
