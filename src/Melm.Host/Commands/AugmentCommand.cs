@@ -31,9 +31,10 @@ public static class AugmentCommand
         var tagger = new Option<DirectoryInfo?>("--tagger") { Description = "A trained NER tagger folder (melm ner train) to filter with, instead of training one." };
         var taggerEpochs = new Option<int>("--tagger-epochs") { Description = "Epochs for the filter's tagger when augment trains it.", DefaultValueFactory = _ => new NerTrainingOptions { Seed = 0 }.Epochs };
         var command = new Command("augment", "Augment a gold NER training set with MELM: fine-tune, generate, filter, and write aug.conll, aug.jsonl, train+aug.conll, summary.json.");
-        foreach (var option in new Option[] { model, train, dev, output, filter, tagger, taggerEpochs, options.Method, options.Seed, options.Device }
+        foreach (var option in new Option[] { model, train, dev, output, filter, tagger, taggerEpochs, options.Method, options.Seed }
                      .Concat(options.FineTuneOptions).Concat(options.GenerationOptions))
             command.Options.Add(option);
+        options.Compute.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var method = options.ReadMethod(parseResult);

@@ -18,14 +18,15 @@ public static class CodeMixCommand
         var train = new Option<string[]>("--train") { Description = "A language's training file as LANG=FILE (CoNLL columns or .jsonl); one per language, at least two.", Required = true };
         var vectors = new Option<string[]>("--vectors") { Description = "Aligned word vectors of a language as LANG=FILE (MUSE / fastText .vec text); one per training language." };
         var model = new Option<DirectoryInfo?>("--model") { Description = "MLM folder whose mean-pooled encoder states stand in for aligned vectors when no --vectors are given." };
-        var device = new Option<string>("--device") { Description = "Device for --model: cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var compute = new ComputeArguments();
         var random = new Option<bool>("--random") { Description = "Code-Mix-random: a uniformly random target mention instead of the most similar one." };
         var rounds = new Option<int>("--rounds") { Description = "Code-mixed sentences attempted per training sentence.", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Run seed; every draw comes from (seed, method, sentence id, round).", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for aug.conll, aug.jsonl, substitutions.jsonl and summary.json (created if missing).", Required = true };
         var command = new Command("codemix", "Replace each entity by a same-type entity of another language: the most similar one (aligned vectors or encoder states) or, with --random, any.");
-        foreach (var option in new Option[] { train, vectors, model, device, random, rounds, seed, output })
+        foreach (var option in new Option[] { train, vectors, model, random, rounds, seed, output })
             command.Options.Add(option);
+        compute.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var roundCount = parseResult.GetValue(rounds);
@@ -51,7 +52,7 @@ public static class CodeMixCommand
             else if (modelFolder is not null)
             {
                 Console.WriteLine($"no aligned vectors given: substitutes are chosen by the mean-pooled encoder states of {modelFolder}");
-                var torchDevice = new ComputeOptions(parseResult.GetValue(device)!).Apply("--device");
+                var torchDevice = compute.Read(parseResult).Apply("--device");
                 using var mlm = ModelFolder.LoadMaskedLm(modelFolder, torchDevice);
                 var tokenizer = XlmrTokenizer.Load(modelFolder);
                 using var progress = new ConsoleProgress();

@@ -28,15 +28,16 @@ public static class DemoCommand
         var seed = new Option<ulong>("--seed") { Description = "Run seed.", DefaultValueFactory = _ => 1UL };
         var pretrainSteps = new Option<int>("--pretrain-steps") { Description = "Steps of masked-LM pretraining.", DefaultValueFactory = _ => 2000 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs of MELM fine-tuning and of each tagger.", DefaultValueFactory = _ => 15 };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var compute = new ComputeArguments();
         var command = new Command("demo", "Run the whole MELM pipeline offline on the embedded four-language sample with a tiny model it pretrains itself (a few minutes on 2 cores).");
-        foreach (var option in new Option[] { output, seed, pretrainSteps, epochs, device })
+        foreach (var option in new Option[] { output, seed, pretrainSteps, epochs })
             command.Options.Add(option);
+        compute.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var settings = new Settings(
                 parseResult.GetValue(output)!.FullName, parseResult.GetValue(seed), parseResult.GetValue(pretrainSteps),
-                parseResult.GetValue(epochs), new ComputeOptions(parseResult.GetValue(device)!));
+                parseResult.GetValue(epochs), compute.Read(parseResult));
             Run(settings);
             return 0;
         }));

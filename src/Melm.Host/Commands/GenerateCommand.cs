@@ -15,8 +15,9 @@ public static class GenerateCommand
         var input = new Option<FileInfo>("--input") { Description = "Sentences to rewrite (CoNLL columns or .jsonl).", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for aug.conll, aug.jsonl, train+aug.conll and summary.json.", Required = true };
         var command = new Command("generate", "Rewrite entity words with a masked-entity language model: R rounds, top-k sampling, labels kept.");
-        foreach (var option in new Option[] { model, input, output, options.Method, options.Seed, options.Device }.Concat(options.GenerationOptions))
+        foreach (var option in new Option[] { model, input, output, options.Method, options.Seed }.Concat(options.GenerationOptions))
             command.Options.Add(option);
+        options.Compute.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var method = parseResult.GetResult(options.Method) is { Implicit: false } ? options.ReadMethod(parseResult) : (AugmentationMethod?)null;

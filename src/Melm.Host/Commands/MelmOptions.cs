@@ -19,7 +19,7 @@ internal sealed class MelmOptions
 
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Run seed; every random draw derives from it, the sentence id and the round.", DefaultValueFactory = _ => 1UL };
 
-    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+    public ComputeArguments Compute { get; } = new();
 
     public Option<int> Epochs { get; } = new("--epochs") { Description = "Fine-tuning epochs (paper: 20).", DefaultValueFactory = _ => 20 };
 
@@ -58,7 +58,7 @@ internal sealed class MelmOptions
             : throw new InputException("--method", null, $"unknown method '{text}' (expected {string.Join(", ", AugmentationMethods.Names)})");
     }
 
-    public Device ReadDevice(ParseResult result) => new ComputeOptions(result.GetValue(Device)!).Apply("--device");
+    public Device ReadDevice(ParseResult result) => Compute.Read(result).Apply("--device");
 
     public IReadOnlyList<string>? ReadLanguages(ParseResult result) =>
         result.GetValue(Languages) is { } text ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;

@@ -43,12 +43,13 @@ public static class NerCommand
         var clip = new Option<double?>("--clip") { Description = "Clip the gradient norm to this [default: no clipping]." };
         var freeze = new Option<bool>("--freeze-encoder") { Description = "Train only the emission layer and the CRF." };
         var maxLength = new Option<int?>("--max-length") { Description = "Subwords per encoder input, <s> and </s> included; longer sentences go in overlapping windows [default: the model's limit]." };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var compute = new ComputeArguments();
         var json = new Option<FileInfo?>("--json") { Description = "Also write every epoch's loss and dev F1 to this JSON file." };
         var command = new Command("train", "Train a tagger (paper defaults: AdamW, lr 2e-5, batch 16, 10 epochs, best epoch by dev F1) and save it as a folder.")
         {
-            train, dev, model, output, seed, epochs, batchSize, lr, crfLr, weightDecay, warmup, linearDecay, clip, freeze, maxLength, device, json,
+            train, dev, model, output, seed, epochs, batchSize, lr, crfLr, weightDecay, warmup, linearDecay, clip, freeze, maxLength, json,
         };
+        compute.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var options = new NerTrainingOptions
@@ -67,13 +68,13 @@ public static class NerCommand
             var problems = options.Check("options");
             if (problems.Count > 0)
                 throw new InputException(problems);
-            var compute = new ComputeOptions(parseResult.GetValue(device)!).Apply("--device");
+            var device = compute.Read(parseResult).Apply("--device");
             var trainPath = parseResult.GetValue(train)!.FullName;
             var devPath = parseResult.GetValue(dev)!.FullName;
             var modelPath = parseResult.GetValue(model)!.FullName;
             var outPath = parseResult.GetValue(output)!.FullName;
             var (trainCorpus, devCorpus) = ReadBoth(trainPath, devPath);
-            var (result, took) = TrainAndSave(modelPath, trainCorpus, devCorpus, options, compute, parseResult.GetValue(maxLength), outPath);
+            var (result, took) = TrainAndSave(modelPath, trainCorpus, devCorpus, options, device, parseResult.GetValue(maxLength), outPath);
             var console = ConsoleOutput.Create();
             console.Write(EpochTable(result));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -91,18 +92,19 @@ public static class NerCommand
         var test = new Option<FileInfo>("--test") { Description = "Gold sentences to tag and score (CoNLL columns or JSON Lines).", Required = true };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file." };
         var batchSize = new Option<int>("--batch-size") { Description = "Sentences per forward pass.", DefaultValueFactory = _ => 32 };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var compute = new ComputeArguments();
         var command = new Command("eval", "Tag a gold file with a tagger and print entity-level precision, recall and F1 (conlleval semantics).")
         {
-            model, test, json, batchSize, device,
+            model, test, json, batchSize,
         };
+        compute.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var modelPath = parseResult.GetValue(model)!.FullName;
             var testPath = parseResult.GetValue(test)!.FullName;
             var size = CheckBatchSize(parseResult.GetValue(batchSize));
-            var compute = new ComputeOptions(parseResult.GetValue(device)!).Apply("--device");
-            var (tagger, tokenizer) = TaggerFolder.Load(modelPath, compute);
+            var device = compute.Read(parseResult).Apply("--device");
+            var (tagger, tokenizer) = TaggerFolder.Load(modelPath, device);
             using (tagger)
             {
                 var corpus = CorpusFile.Read(testPath);
@@ -136,19 +138,20 @@ public static class NerCommand
         var input = new Option<FileInfo>("--input") { Description = "Sentences to tag (CoNLL columns or JSON Lines); their tags are replaced.", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the tagged sentences: JSON Lines for .jsonl, CoNLL columns otherwise.", Required = true };
         var batchSize = new Option<int>("--batch-size") { Description = "Sentences per forward pass.", DefaultValueFactory = _ => 32 };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
+        var compute = new ComputeArguments();
         var command = new Command("predict", "Tag sentences with a tagger, keeping tokens, ids and extra columns.")
         {
-            model, input, output, batchSize, device,
+            model, input, output, batchSize,
         };
+        compute.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var modelPath = parseResult.GetValue(model)!.FullName;
             var inputPath = parseResult.GetValue(input)!.FullName;
             var outputPath = parseResult.GetValue(output)!.FullName;
             var size = CheckBatchSize(parseResult.GetValue(batchSize));
-            var compute = new ComputeOptions(parseResult.GetValue(device)!).Apply("--device");
-            var (tagger, tokenizer) = TaggerFolder.Load(modelPath, compute);
+            var device = compute.Read(parseResult).Apply("--device");
+            var (tagger, tokenizer) = TaggerFolder.Load(modelPath, device);
             using (tagger)
             {
                 var corpus = CorpusFile.Read(inputPath);

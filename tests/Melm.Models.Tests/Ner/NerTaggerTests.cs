@@ -9,7 +9,7 @@ using TorchSharp.Modules;
 
 namespace Melm.Models.Tests.Ner;
 
-[Collection(TorchTrainingGroup.Name)]
+[Collection(TorchGlobalGenerator.Collection)]
 public sealed class NerTaggerTests(TrainedSyntheticTagger trained) : IClassFixture<TrainedSyntheticTagger>
 {
     [Fact]

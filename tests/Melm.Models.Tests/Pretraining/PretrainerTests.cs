@@ -5,6 +5,7 @@ using Melm.Models.Pretraining;
 
 namespace Melm.Models.Tests.Pretraining;
 
+[Collection(TorchGlobalGenerator.Collection)]
 public sealed class PretrainerTests : IDisposable
 {
     private readonly DirectoryInfo _scratch = Directory.CreateTempSubdirectory("melm-pretrain-");

@@ -1,4 +1,4 @@
-namespace Melm.Models.Tests.Augmentation;
+namespace Melm.Models.Tests;
 
 /// <summary>Tests whose results depend on torch's global generator (dropout in training) run in this collection, never beside others.</summary>
 [CollectionDefinition(Collection, DisableParallelization = true)]
