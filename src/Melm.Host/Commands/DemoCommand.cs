@@ -101,7 +101,7 @@ public static class DemoCommand
             table.AddRow(name, count.ToString(CultureInfo.InvariantCulture), F(f1.Precision), F(f1.Recall), F(f1.F1));
         }
         console.Write(table);
-        console.MarkupLine("[grey]120 test sentences and a model pretrained for a minute: these figures show the pipeline runs end to end, not what MELM achieves.[/]");
+        console.MarkupLine("[grey]120 test sentences and a tiny model pretrained for a few minutes: these figures show that the pipeline runs end to end, not what MELM achieves.[/]");
 
         console.MarkupLine($"[bold]Done[/] in {clock.Elapsed.TotalMinutes:0.0} min. Outputs in {Markup.Escape(s.Out)}:");
         foreach (var (what, path) in new[]
