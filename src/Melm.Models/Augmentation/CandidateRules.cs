@@ -44,9 +44,6 @@ public sealed class CandidateRules
     /// <summary>The piece's text without its word-start mark.</summary>
     public string Surface(int id) => _surface[id];
 
-    /// <summary>The script of the piece's letters: Common when it has none, Other when mixed.</summary>
-    public Script ScriptOf(int id) => _script[id];
-
     /// <summary>
     /// Whether <paramref name="id"/> may stand at a masked position. <paramref name="wordStart"/>: the
     /// position begins a word; <paramref name="onlySubwordOfWord"/>: the word has no other subword, so

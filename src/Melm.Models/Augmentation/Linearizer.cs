@@ -40,8 +40,4 @@ public sealed class Linearizer(MarkerSet markers, bool withMarkers = true)
         }
         return result;
     }
-
-    /// <summary>The words of a linearized sentence, markers removed, in source order.</summary>
-    public static IReadOnlyList<string> Delinearize(IReadOnlyList<LinearToken> tokens) =>
-        tokens.Where(t => t.Kind == LinearTokenKind.Word).Select(t => t.Text).ToArray();
 }
