@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Evaluation;
@@ -38,7 +36,12 @@ public static class EvalCommand
             Console.WriteLine($"gold {goldPath}, predicted {predictedPath}: {report.Sentences} sentences, {report.Mode}");
             ConsoleOutput.Create().Write(F1Table.Build(report));
             if (parseResult.GetValue(json) is { } jsonFile)
-                WriteJson(jsonFile.FullName, goldPath, predictedPath, report);
+                JsonReport.Write(jsonFile.FullName, json =>
+                {
+                    json.WriteString("gold", goldPath);
+                    json.WriteString("predicted", predictedPath);
+                    report.WriteTo(json);
+                });
             return 0;
         }));
         return command;
@@ -48,23 +51,5 @@ public static class EvalCommand
     {
         var corpora = CorpusFile.ReadAll([goldPath, predictedPath]);
         return (corpora[0], corpora[1]);
-    }
-
-    private static void WriteJson(string path, string goldPath, string predictedPath, F1Report report)
-    {
-        try
-        {
-            using var stream = File.Create(path);
-            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            json.WriteStartObject();
-            json.WriteString("gold", goldPath);
-            json.WriteString("predicted", predictedPath);
-            report.WriteTo(json);
-            json.WriteEndObject();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, null, $"cannot write the JSON report: {e.Message}");
-        }
     }
 }

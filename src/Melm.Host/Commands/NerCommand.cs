@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
@@ -80,7 +79,7 @@ public static class NerCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"kept epoch {result.BestEpoch} (dev F1 {result.BestDevF1:F2}); {result.Steps} steps in {took.TotalSeconds:F1} s; tagger saved to {outPath}"));
             if (parseResult.GetValue(json) is { } jsonFile)
-                WriteJson(jsonFile.FullName, w => WriteTraining(w, trainPath, devPath, modelPath, outPath, options, result));
+                JsonReport.Write(jsonFile.FullName, w => WriteTraining(w, trainPath, devPath, modelPath, outPath, options, result));
             return 0;
         }));
         return command;
@@ -119,7 +118,7 @@ public static class NerCommand
                 ConsoleOutput.Create().Write(F1Table.Build(report));
                 if (parseResult.GetValue(json) is { } jsonFile)
                 {
-                    WriteJson(jsonFile.FullName, w =>
+                    JsonReport.Write(jsonFile.FullName, w =>
                     {
                         w.WriteString("model", modelPath);
                         w.WriteString("test", testPath);
@@ -247,21 +246,5 @@ public static class NerCommand
             json.WriteEndObject();
         }
         json.WriteEndArray();
-    }
-
-    private static void WriteJson(string path, Action<Utf8JsonWriter> body)
-    {
-        try
-        {
-            using var stream = File.Create(path);
-            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-            json.WriteStartObject();
-            body(json);
-            json.WriteEndObject();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException(path, null, $"cannot write the JSON report: {e.Message}");
-        }
     }
 }
