@@ -7,12 +7,12 @@ namespace Melm.Models.Nn;
 public sealed class RobertaAttention : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly RobertaSelfAttention self;
-    private readonly RobertaSelfOutput output;
+    private readonly RobertaOutput output;
 
     public RobertaAttention(RobertaConfig config, Device device, ScalarType dtype) : base(nameof(RobertaAttention))
     {
         self = new RobertaSelfAttention(config, device, dtype);
-        output = new RobertaSelfOutput(config, device, dtype);
+        output = new RobertaOutput(config.HiddenSize, config, device, dtype);
         register_module("self", self);
         register_module("output", output);
     }

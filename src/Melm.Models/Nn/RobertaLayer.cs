@@ -14,7 +14,7 @@ public sealed class RobertaLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         attention = new RobertaAttention(config, device, dtype);
         intermediate = new RobertaIntermediate(config, device, dtype);
-        output = new RobertaOutput(config, device, dtype);
+        output = new RobertaOutput(config.IntermediateSize, config, device, dtype);
         register_module("attention", attention);
         register_module("intermediate", intermediate);
         register_module("output", output);
