@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Melm.Models.Nn;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Randomness;
@@ -78,7 +79,7 @@ public static class MelmFineTuner
                 if (batch.Length > 0)
                 {
                     using var scope = NewDisposeScope();
-                    SeedDropout(options.Seed, epoch, b);
+                    TorchRandom.Reseed(options.Seed, "dropout", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), b);
                     var (ids, attention, flat, labels) = MaskedRow.Batch(batch, XlmrTokenizer.Pad, device);
                     optimizer.zero_grad();
                     var hidden = model.Mlm.Encode(ids, attention);
@@ -115,19 +116,6 @@ public static class MelmFineTuner
     }
 
     private const string ModelFileName = "model.safetensors";
-
-    /// <summary>
-    /// Dropout draws from torch's global generator, so it is reseeded before every step from (seed,
-    /// epoch, batch). Other torch work drawing from it in the same process at the same time (building
-    /// a model, another training) would still change the masks: run fine-tunings one per process.
-    /// </summary>
-    private static void SeedDropout(ulong seed, int epoch, int batch)
-    {
-        var value = unchecked((long)SeedDerivation.Derive(seed, "dropout", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), batch));
-        manual_seed(value);
-        if (cuda.is_available())
-            cuda.manual_seed_all(value);
-    }
 
     /// <summary>A sentence with entities, encoded, with its windows.</summary>
     private sealed record Prepared(Sentence Sentence, MelmEncoding Encoding, IReadOnlyList<Sequences.WordWindow> Windows);

@@ -1,3 +1,4 @@
+using Melm.Models.Nn;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Evaluation;
@@ -43,7 +44,7 @@ public static class NerTrainer
         var stepsPerEpoch = (trainInputs.Length + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
         var warmupSteps = (int)Math.Round(options.WarmupFraction * totalSteps);
-        SeedDropout(options.Seed);
+        TorchRandom.Reseed(options.Seed, "ner dropout");
 
         var trainable = options.FreezeEncoder ? tagger.ClassifierParameters() : [.. tagger.EncoderParameters(), .. tagger.ClassifierParameters()];
         var crfLearningRate = options.CrfLearningRate ?? options.LearningRate;
@@ -142,15 +143,6 @@ public static class NerTrainer
         }
         if (problems.Count > 0)
             throw new InputException(problems);
-    }
-
-    // Dropout draws from torch's global generator; seeding it from the run seed makes a rerun repeat every mask.
-    private static void SeedDropout(ulong seed)
-    {
-        var derived = unchecked((long)SeedDerivation.Derive(seed, "ner dropout"));
-        torch.manual_seed(derived);
-        if (torch.cuda.is_available())
-            torch.cuda.manual_seed_all(derived);
     }
 
     private static List<KeyValuePair<string, double>> Metrics(int epoch, double loss, List<NerEpoch> epochs)

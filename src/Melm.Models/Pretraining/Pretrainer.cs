@@ -154,7 +154,7 @@ public sealed class Pretrainer
             var learningRate = LearningRateAt(step, totalSteps);
             foreach (var group in optimizer.ParamGroups)
                 group.LearningRate = learningRate;
-            manual_seed(unchecked((long)SeedDerivation.Derive(_options.Seed, "dropout", "", step)));
+            TorchRandom.Reseed(_options.Seed, "dropout", "", step);
             double loss;
             using (var scope = NewDisposeScope())
             {
