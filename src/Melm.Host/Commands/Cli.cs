@@ -36,6 +36,7 @@ public static class Cli
         root.Subcommands.Add(RunsCommand.Create());
         root.Subcommands.Add(MlmCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
+        root.Subcommands.Add(ExperimentCommand.Create());
         return root;
     }
 

@@ -34,14 +34,18 @@ public static class FinetuneCommand
         return command;
     }
 
-    /// <summary>Prepares the model with the training data's markers and fine-tunes it into <paramref name="outFolder"/>.</summary>
+    /// <summary>
+    /// Prepares the model with the markers of the training data's tags (or of <paramref name="labelSource"/>'s,
+    /// the task's full data when the training data is a sample that may lack a tag its dev set has) and
+    /// fine-tunes it into <paramref name="outFolder"/>.
+    /// </summary>
     internal static FineTuneResult Run(
         string modelFolder, Corpus train, Corpus? dev, string outFolder, AugmentationMethod method,
-        FineTuneOptions fineTune, IReadOnlyList<string>? languages, TorchSharp.torch.Device device)
+        FineTuneOptions fineTune, IReadOnlyList<string>? languages, TorchSharp.torch.Device device, IReadOnlyList<Sentence>? labelSource = null)
     {
         if (!AugmentationMethods.IsFineTuned(method))
             throw new InputException("--method", null, $"{AugmentationMethods.Name(method)} uses the pretrained model as it is; there is nothing to fine-tune");
-        using var model = MelmModel.Prepare(modelFolder, train.Sentences, method, languages, device: device);
+        using var model = MelmModel.Prepare(modelFolder, labelSource ?? train.Sentences, method, languages, device: device);
         using var progress = new ConsoleProgress();
         return MelmFineTuner.Run(model, train.Sentences, dev?.Sentences ?? [], fineTune, outFolder, progress, train.Source, dev?.Source ?? "dev");
     }

@@ -186,12 +186,14 @@ public static class NerCommand
 
     /// <summary>
     /// Trains a tagger from a pretrained encoder folder on gold data and saves it: `ner train`, and the
-    /// consistency filter of `augment` when no tagger folder is given.
+    /// consistency filter of `augment` when no tagger folder is given. The labels are those of the
+    /// training data unless <paramref name="labels"/> names the task's full label set (a sample may lack some).
     /// </summary>
     internal static (NerTrainingResult Result, TimeSpan Took) TrainAndSave(
-        string modelPath, Corpus trainCorpus, Corpus devCorpus, NerTrainingOptions options, TorchSharp.torch.Device compute, int? maxLength, string outPath)
+        string modelPath, Corpus trainCorpus, Corpus devCorpus, NerTrainingOptions options, TorchSharp.torch.Device compute, int? maxLength, string outPath,
+        TaggerLabels? labels = null)
     {
-        var labels = TaggerLabels.FromTraining(trainCorpus);
+        labels ??= TaggerLabels.FromTraining(trainCorpus);
         var tokenizer = XlmrTokenizer.Load(modelPath);
         using var tagger = NerTagger.FromPretrained(modelPath, labels, options.Seed, compute);
         if (maxLength is { } window)

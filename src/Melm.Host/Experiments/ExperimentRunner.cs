@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Melm.Host.Commands;
+using Melm.Models.Augmentation;
+using Melm.Models.Baselines;
+using Melm.Models.Data;
+using Melm.Models.Evaluation;
+using Melm.Models.Ner;
+using Spectre.Console;
+using Device = TorchSharp.torch.Device;
+
+namespace Melm.Host.Experiments;
+
+/// <summary>
+/// Runs a grid cell by cell and method by method. Every finished part leaves its files in the
+/// experiment folder (sample, taggers, fine-tuned models, augmented data, result.json), so a rerun
+/// after a crash or a stop continues where the last one ended and recomputes nothing finished.
+/// </summary>
+internal sealed class ExperimentRunner(ExperimentSettings settings, Device device, IAnsiConsole console)
+{
+    private const string AugmentedFile = "aug.jsonl";
+    private readonly Dictionary<string, (Corpus Train, Corpus Dev, Corpus Test)> _corpora = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<CellResult> Run()
+    {
+        var runs = settings.Cells().SelectMany(cell => settings.Methods.Select(method => (Cell: cell, Method: method))).ToArray();
+        var results = new List<CellResult>();
+        var clock = Stopwatch.StartNew();
+        var ranHere = 0;
+        for (var i = 0; i < runs.Length; i++)
+        {
+            var (cell, method) = runs[i];
+            var folder = MethodFolder(cell, method);
+            if (CellResult.Load(folder) is { } finished)
+            {
+                results.Add(finished);
+                continue;
+            }
+            console.Write(new Rule(Markup.Escape(Heading(i, runs.Length, cell, method, clock.Elapsed, ranHere))).LeftJustified());
+            var result = RunMethod(cell, method, folder);
+            result.Save(folder);
+            results.Add(result);
+            ranHere++;
+            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                $"{cell} {ExperimentMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")));
+            ExperimentReport.Write(settings, results);
+        }
+        return results;
+    }
+
+    /// <summary>"run 5/36: en N=100 seed 2 melm", with the rate and ETA of the runs done in this process.</summary>
+    private static string Heading(int index, int total, ExperimentCell cell, ExperimentMethod method, TimeSpan elapsed, int ranHere)
+    {
+        var heading = $"run {index + 1}/{total}: {cell} {ExperimentMethods.Name(method)}";
+        if (ranHere == 0)
+            return heading;
+        var perRun = elapsed / ranHere;
+        var eta = perRun * (total - index);
+        return heading + string.Create(CultureInfo.InvariantCulture, $" ({perRun.TotalMinutes:F1} min/run here, ETA {eta:hh\\:mm\\:ss})");
+    }
+
+    private string CellFolder(ExperimentCell cell) => Path.Combine(settings.Out, cell.Name);
+
+    private string MethodFolder(ExperimentCell cell, ExperimentMethod method) => Path.Combine(CellFolder(cell), ExperimentMethods.Name(method));
+
+    private CellResult RunMethod(ExperimentCell cell, ExperimentMethod method, string folder)
+    {
+        var (train, dev, test) = Sample(cell);
+        var parts = new StepClock(folder);
+        var seed = unchecked((ulong)cell.Seed);
+        IReadOnlyList<Sentence> augmented = method switch
+        {
+            ExperimentMethod.GoldOnly => [],
+            ExperimentMethod.Labelwise => parts.Time("augment", () => Labelwise(train, folder, seed)),
+            _ => Generate(cell, method, train, dev, folder, parts),
+        };
+        var taggerFolder = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(folder, "tagger");
+        var training = parts.Time("train tagger", () =>
+            TrainTagger(cell.Language, train with { Sentences = [.. train.Sentences, .. augmented] }, dev, taggerFolder, seed));
+        var score = parts.Time("evaluate", () => Evaluate(taggerFolder, test));
+        return new CellResult(cell.Language, cell.N, cell.Seed, ExperimentMethods.Name(method), train.Sentences.Count, augmented.Count,
+            test.Sentences.Count, score.Precision, score.Recall, score.F1, training.BestEpoch, training.BestDevF1, parts.Seconds);
+    }
+
+    /// <summary>The cell's gold sample, written under the cell folder with its manifest the first time.</summary>
+    private (Corpus Train, Corpus Dev, Corpus Test) Sample(ExperimentCell cell)
+    {
+        if (!_corpora.TryGetValue(cell.Language, out var corpora))
+        {
+            var read = CorpusFile.ReadAll([settings.Split(cell.Language, "train"), settings.Split(cell.Language, "dev"), settings.Split(cell.Language, "test")]);
+            _corpora[cell.Language] = corpora = (read[0], read[1], read[2]);
+        }
+        var folder = Path.Combine(CellFolder(cell), "sample");
+        if (!File.Exists(Path.Combine(folder, SampleManifest.FileName)))
+            LowResourceSample.Write(corpora.Train, corpora.Dev, cell.N, cell.Seed, folder);
+        var sample = CorpusFile.ReadAll([Path.Combine(folder, LowResourceSample.TrainFile), Path.Combine(folder, LowResourceSample.DevFile)]);
+        return (sample[0], sample[1], corpora.Test);
+    }
+
+    private IReadOnlyList<Sentence> Labelwise(Corpus train, string folder, ulong seed)
+    {
+        var path = Path.Combine(folder, AugmentedFile);
+        if (File.Exists(path))
+            return ReadAugmented(path);
+        var scheme = TagSchemes.Detect(train.Sentences.Select(s => s.Tags));
+        var result = LabelwiseSubstitution.Augment(train.Sentences, MentionInventory.From(train.Sentences), scheme, settings.Rounds, seed);
+        CorpusFile.WriteSentences(result.Sentences, path);
+        return result.Sentences;
+    }
+
+    /// <summary>Fine-tunes (when the method does), generates R rounds and keeps what the gold tagger agrees with.</summary>
+    private IReadOnlyList<Sentence> Generate(ExperimentCell cell, ExperimentMethod method, Corpus train, Corpus dev, string folder, StepClock parts)
+    {
+        var generator = ExperimentMethods.Generator(method)!.Value;
+        var seed = unchecked((ulong)cell.Seed);
+        var model = settings.Model;
+        if (AugmentationMethods.IsFineTuned(generator))
+        {
+            var tuned = Path.Combine(folder, "model");
+            parts.Time("fine-tune", () => FinetuneCommand.Run(model, train, dev, tuned, generator, settings.FineTune with { Seed = seed }, null, device, _corpora[cell.Language].Train.Sentences));
+            model = tuned;
+        }
+        var filterTagger = GoldTagger(cell, train, dev);
+        var output = Path.Combine(folder, "aug");
+        return parts.Time("generate and filter", () =>
+        {
+            var summaryFile = Path.Combine(output, "summary.json");
+            if (!File.Exists(summaryFile))
+            {
+                using var melm = GenerateCommand.Open(model, generator, train.Sentences, device);
+                var (tagger, tokenizer) = TaggerFolder.Load(filterTagger, device);
+                using (tagger)
+                    GenerateCommand.GenerateAndWrite(melm, train, train.Source, new GenerationOptions(Rounds: settings.Rounds, Seed: seed), new NerPredictor(tagger, tokenizer), output);
+            }
+            return ReadAugmented(Path.Combine(output, AugmentedFile));
+        });
+    }
+
+    /// <summary>Augmented sentences written earlier; an empty file is a method that kept none (the corpus reader refuses empty files).</summary>
+    private static IReadOnlyList<Sentence> ReadAugmented(string path) =>
+        new FileInfo(path).Length == 0 ? [] : CorpusFile.Read(path).Sentences;
+
+    /// <summary>The tagger trained on the cell's gold sample: the gold-only result and the MELM methods' consistency filter.</summary>
+    private string GoldTagger(ExperimentCell cell, Corpus train, Corpus dev)
+    {
+        var folder = GoldTaggerFolder(cell);
+        new StepClock(MethodFolder(cell, ExperimentMethod.GoldOnly)).Time("train tagger", () => TrainTagger(cell.Language, train, dev, folder, unchecked((ulong)cell.Seed)));
+        return folder;
+    }
+
+    private string GoldTaggerFolder(ExperimentCell cell) => Path.Combine(MethodFolder(cell, ExperimentMethod.GoldOnly), "tagger");
+
+    /// <summary>Trains a tagger into the folder, or reads what a previous run trained there.</summary>
+    private TaggerTraining TrainTagger(string language, Corpus train, Corpus dev, string folder, ulong seed)
+    {
+        var summary = Path.Combine(folder, TaggerTraining.FileName);
+        if (File.Exists(summary))
+            return JsonSerializer.Deserialize<TaggerTraining>(File.ReadAllBytes(summary))!;
+        // The language's full train split fixes the label set: a 100-sentence sample may lack a tag that its dev sample has.
+        var labels = TaggerLabels.FromTraining(_corpora[language].Train);
+        var (result, _) = NerCommand.TrainAndSave(settings.Model, train, dev, settings.Tagger with { Seed = seed }, device, null, folder, labels);
+        var training = new TaggerTraining(result.BestEpoch, result.BestDevF1);
+        File.WriteAllBytes(summary, JsonSerializer.SerializeToUtf8Bytes(training));
+        return training;
+    }
+
+    private EntityCounts Evaluate(string taggerFolder, Corpus test)
+    {
+        var (tagger, tokenizer) = TaggerFolder.Load(taggerFolder, device);
+        using (tagger)
+        {
+            var predicted = new NerPredictor(tagger, tokenizer).Predict([.. test.Sentences.Select(s => s.Tokens)]);
+            return EntityF1.Score(test.Sentences.Zip(predicted, (gold, prediction) => (gold.Tags, prediction))).Overall;
+        }
+    }
+
+    /// <summary>What a tagger's training kept, saved beside the tagger so a resumed run can report it.</summary>
+    private sealed record TaggerTraining(int BestEpoch, double BestDevF1)
+    {
+        public const string FileName = "training.json";
+    }
+}

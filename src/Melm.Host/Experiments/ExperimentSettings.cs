@@ -1,0 +1,33 @@
+using Melm.Models.Augmentation;
+using Melm.Models.Ner;
+
+namespace Melm.Host.Experiments;
+
+/// <summary>
+/// A grid of low-resource runs (paper 3.1): for every language, sample size N and seed, each method's
+/// final tagger is trained on gold (+ augmented) data and scored on the language's full test set.
+/// </summary>
+/// <param name="ConllRoot">A folder with LANG/train.txt, LANG/dev.txt and LANG/test.txt.</param>
+/// <param name="Model">The pretrained MLM: the encoder of every tagger and the MLM MELM starts from.</param>
+/// <param name="Tagger">Tagger training options; the seed is replaced by each cell's seed.</param>
+/// <param name="FineTune">MELM fine-tuning options; the seed is replaced by each cell's seed.</param>
+/// <param name="Rounds">R: rewrites per sentence, for every augmentation method.</param>
+/// <param name="Out">The experiment folder: one subfolder per cell, results.md and results.json.</param>
+public sealed record ExperimentSettings(
+    string ConllRoot,
+    string Model,
+    IReadOnlyList<string> Languages,
+    IReadOnlyList<int> Sizes,
+    IReadOnlyList<int> Seeds,
+    IReadOnlyList<ExperimentMethod> Methods,
+    NerTrainingOptions Tagger,
+    FineTuneOptions FineTune,
+    int Rounds,
+    string Out)
+{
+    public string Split(string language, string split) => Path.Combine(ConllRoot, language, split + ".txt");
+
+    /// <summary>Every (language, N, seed) in a fixed order: languages, then sizes, then seeds.</summary>
+    public IEnumerable<ExperimentCell> Cells() =>
+        from language in Languages from n in Sizes from seed in Seeds select new ExperimentCell(language, n, seed);
+}
