@@ -134,7 +134,7 @@ public static class NerCommand
     private static Command CreatePredict()
     {
         var model = new Option<DirectoryInfo>("--model") { Description = "A tagger folder written by `melm ner train`.", Required = true };
-        var input = new Option<FileInfo>("--input") { Description = "Sentences to tag (CoNLL columns or JSON Lines); their tags are replaced.", Required = true };
+        var input = new Option<FileInfo>("--input") { Description = "Sentences to tag: CoNLL columns (tokens alone, one per line, or tagged files whose tags are replaced) or JSON Lines.", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the tagged sentences: JSON Lines for .jsonl, CoNLL columns otherwise.", Required = true };
         var batchSize = new Option<int>("--batch-size") { Description = "Sentences per forward pass.", DefaultValueFactory = _ => 32 };
         var compute = new ComputeArguments();
@@ -153,7 +153,7 @@ public static class NerCommand
             var (tagger, tokenizer) = TaggerFolder.Load(modelPath, device);
             using (tagger)
             {
-                var corpus = CorpusFile.Read(inputPath);
+                var corpus = CorpusFile.Read(inputPath, new ConllReadOptions { AllowUntagged = true });
                 var problems = TaggerInput.CheckFits(corpus, tokenizer, tagger.MaxLength);
                 if (problems.Count > 0)
                     throw new InputException(problems);

@@ -13,4 +13,8 @@ public sealed record ConllReadOptions
     /// <summary>0-based column (neither the first nor the last) that holds each token's language;
     /// it must be the same within a sentence. The column stays in <see cref="Sentence.ExtraColumns"/>.</summary>
     public int? LanguageColumn { get; init; }
+
+    /// <summary>Input to tag: when the first token line holds one column, the file is tokens alone and every
+    /// tag reads as O (a placeholder the tagger replaces); every token line must then hold one column.</summary>
+    public bool AllowUntagged { get; init; }
 }

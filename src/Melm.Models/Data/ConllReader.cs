@@ -81,6 +81,7 @@ public static class ConllReader
         private LineSpacing _lastSpacing = LineSpacing.Tab;
         private int _columns;
         private int _columnsLine;
+        private bool _untagged;
 
         public void Line(ReadOnlySpan<char> line, int number)
         {
@@ -104,7 +105,7 @@ public static class ConllReader
             }
             if (!CheckColumns(number))
                 return;
-            var tag = _fields[^1];
+            var tag = _untagged ? Tag.OutsideText : _fields[^1];
             if (!_tags.TryGetValue(tag, out var interned))
             {
                 if (!Tag.TryParse(tag, out _, out var error))
@@ -134,6 +135,18 @@ public static class ConllReader
 
         private bool CheckColumns(int number)
         {
+            if (_columns == 0 && !_untagged && _fields.Count == 1 && options.AllowUntagged)
+            {
+                _untagged = true;
+                _columnsLine = number;
+            }
+            if (_untagged)
+            {
+                if (_fields.Count == 1)
+                    return true;
+                Problem(number, $"{_fields.Count} columns, but line {_columnsLine} holds a token alone: in a file of tokens to tag every line holds one token");
+                return false;
+            }
             if (_fields.Count < 2)
             {
                 Problem(number, $"only one column (\"{_fields[0]}\"): expected a token and a tag separated by spaces or tabs");

@@ -59,6 +59,15 @@ public sealed class NerCommandTests
             Assert.Equal(gold.Sentences.Count, result.Sentences.Count);
             Assert.All(gold.Sentences.Zip(result.Sentences), p => Assert.Equal(p.Item1.Tokens, p.Item2.Tokens));
         }
+
+        // Tokens alone, as a user has them before tagging: the same predictions as for the tagged file.
+        var raw = folder.Write("raw.txt", string.Join("\n\n", CorpusFile.Read(test).Sentences.Select(s => string.Join('\n', s.Tokens))) + "\n");
+        var fromRaw = Path.Combine(folder.Path, "raw-pred.txt");
+        (code, _, error) = ConsoleCapture.Run("ner", "predict", "--model", tagger, "--input", raw, "--out", fromRaw);
+        Assert.True(code == 0, error);
+        Assert.Equal(
+            CorpusFile.Read(Path.Combine(folder.Path, "pred.txt")).Sentences.Select(s => s.Tags),
+            CorpusFile.Read(fromRaw).Sentences.Select(s => s.Tags));
     }
 
     [Fact]
