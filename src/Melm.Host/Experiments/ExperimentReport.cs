@@ -68,12 +68,12 @@ public static class ExperimentReport
             text.AppendLine(Invariant($"| {row.Language} | {row.N} | {row.Method} | {row.F1.Count} | {Spread(row.F1)} | {perSeed} | {row.MeanAugmented:F0} |"));
         }
         text.AppendLine();
-        text.AppendLine("Seconds per part, mean over the runs of each method (tagger training includes its dev evaluation per epoch):");
+        text.AppendLine("Seconds per part, mean over the runs of each N and method, both languages together (tagger training includes its dev evaluation per epoch):");
         text.AppendLine();
-        text.AppendLine("| method | part | runs | mean s |");
-        text.AppendLine("|---|---|---:|---:|");
-        foreach (var (method, part, seconds) in Timings(rows))
-            text.AppendLine(Invariant($"| {method} | {part} | {seconds.Count} | {seconds.Average():F0} |"));
+        text.AppendLine("| N | method | part | runs | mean s |");
+        text.AppendLine("|---:|---|---|---:|---:|");
+        foreach (var (n, method, part, seconds) in Timings(rows))
+            text.AppendLine(Invariant($"| {n} | {method} | {part} | {seconds.Count} | {seconds.Average():F0} |"));
         return text.ToString();
     }
 
@@ -96,12 +96,12 @@ public static class ExperimentReport
         console.Write(chart);
     }
 
-    private static IEnumerable<(string Method, string Part, IReadOnlyList<double> Seconds)> Timings(IReadOnlyList<Row> rows) =>
-        rows.GroupBy(r => r.Method).SelectMany(group =>
+    private static IEnumerable<(int N, string Method, string Part, IReadOnlyList<double> Seconds)> Timings(IReadOnlyList<Row> rows) =>
+        rows.GroupBy(r => (r.N, r.Method)).OrderBy(group => group.Key.N).SelectMany(group =>
         {
             var runs = group.SelectMany(r => r.Runs).ToArray();
             var parts = runs.SelectMany(r => r.Seconds.Keys).Distinct(StringComparer.Ordinal);
-            return parts.Select(part => (group.Key, part, (IReadOnlyList<double>)[.. runs.Where(r => r.Seconds.ContainsKey(part)).Select(r => r.Seconds[part])]));
+            return parts.Select(part => (group.Key.N, group.Key.Method, part, (IReadOnlyList<double>)[.. runs.Where(r => r.Seconds.ContainsKey(part)).Select(r => r.Seconds[part])]));
         });
 
     private static byte[] Json(ExperimentSettings settings, IReadOnlyList<Row> rows)

@@ -29,7 +29,7 @@ public sealed class ExperimentReportTests
         Assert.Contains("5 of 8 runs finished", markdown, StringComparison.Ordinal);
         Assert.Contains("| en | 100 | melm | 2 | 60.00 ± 14.14 | 50.00, 70.00 | 10 |", markdown, StringComparison.Ordinal);
         Assert.Contains("| es | 100 | melm | 1 | 40.00 | 40.00 | 10 |", markdown, StringComparison.Ordinal);
-        Assert.Contains("| melm | train tagger | 3 | 30 |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| 100 | melm | train tagger | 3 | 30 |", markdown, StringComparison.Ordinal);
     }
 
     private static CellResult Result(string language, string method, int seed, double f1) =>
