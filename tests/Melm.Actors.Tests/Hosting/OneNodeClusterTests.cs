@@ -40,7 +40,7 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
     public async Task ARunStartedThroughTheRunsManagerWritesTheDirectLoopsBytes()
     {
         var runs = ActorRegistry.Get<RunsManagerKey>();
-        var spec = TestRuns.Spec(_folder.Combine("out"));
+        var spec = TestRuns.InFolder(_folder);
 
         var started = await runs.Ask<RunStatus>(new StartRun(spec), Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(18, started.Total);
@@ -54,7 +54,7 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
         while (status.Stage != RunStages.Completed && DateTime.UtcNow < deadline);
 
         Assert.Equal(RunStages.Completed, status.Stage);
-        Assert.Equal(TestRuns.DirectOutput(spec), File.ReadAllBytes(Path.Combine(spec.OutputFolder, RunOutput.JsonLinesFile)));
+        Assert.Equal(TestRuns.DirectOutput(spec), TestRuns.WrittenOutput(spec));
         Assert.Equal(["cpu0", "cpu1"], _factory.Devices.Order().ToArray());
         Assert.Equal(18, _factory.Processors.Sum(p => p.Calls));
         var second = spec with { RunId = "run-2", OutputFolder = _folder.Combine("out-2") };
@@ -81,11 +81,11 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
     {
         public List<string> Devices { get; } = [];
 
-        public List<UpperCaseProcessor> Processors { get; } = [];
+        public List<CountingProcessor> Processors { get; } = [];
 
         public IWorkItemProcessor Create(string device)
         {
-            var processor = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(5, ct));
+            var processor = new CountingProcessor((_, _, ct) => Task.Delay(5, ct));
             lock (Processors)
             {
                 Devices.Add(device);

@@ -4,6 +4,7 @@ using Melm.Actors.Coordinator;
 using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Queries;
+using Melm.Models.Augmentation;
 using Melm.Models.Runs;
 
 namespace Melm.Host.Tests.Commands;
@@ -20,7 +21,8 @@ public sealed class RunsCommandTests
         try
         {
             var runs = system.ActorOf(RunsManager.Props(CoordinatorSettings.Default));
-            var spec = new RunSpec("first", 1, Rounds: 2, ShardSize: 2, ["a", "b", "c"], Path.Combine(root, "first"));
+            var inputs = new RunInputs(Path.Combine(root, "corpus.txt"), Path.Combine(root, "model"), "melm", null, new GenerationOptions(Rounds: 2));
+            var spec = new RunSpec("first", inputs, ShardSize: 2, ["a", "b", "c"], Path.Combine(root, "first"));
             await runs.Ask<RunStatus>(new StartRun(spec), Timeout, TestContext.Current.CancellationToken);
             await runs.Ask<RunStatus>(new StartRun(spec with { RunId = "second" }), Timeout, TestContext.Current.CancellationToken);
             await runs.Ask<RunStatus>(new CancelRun("second"), Timeout, TestContext.Current.CancellationToken);
