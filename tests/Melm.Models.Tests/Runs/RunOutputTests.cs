@@ -89,7 +89,7 @@ public class RunOutputTests
 
         Assert.Equal(["aug.conll", "aug.jsonl", "train+aug.conll", "summary.json"], files.Select(f => Path.GetFileName(f)).ToArray());
         Assert.Equal(4, ConllReader.Read(files[2]).Sentences.Count);
-        Assert.Equal("a1\tO\n", File.ReadAllText(files[0]));
+        Assert.Equal("corpus:01\tO\n\n", File.ReadAllText(files[0]));
         var summary = AugmentationOutput.ReadSummary(spec.OutputFolder);
         Assert.Equal((1, 2, "none", "melm"), (summary.Kept, summary.Dropped["filter"], summary.Filter, summary.Method));
         File.WriteAllText(corpus, "a\tB-PER\n");
