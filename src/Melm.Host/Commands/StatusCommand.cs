@@ -30,7 +30,7 @@ public static class StatusCommand
             foreach (var member in report.Members)
                 members.AddRow(Markup.Escape(member.Address), string.Join(",", member.Roles), member.Status, member.Reachable ? "yes" : "NO");
             console.Write(members);
-            var runs = new Table().Title("runs").AddColumns("run", "stage", "done", "in flight", "left", "items/s", "ETA", "error");
+            var runs = new Table().Title("runs").AddColumn(new TableColumn("run").NoWrap()).AddColumns("stage", "done", "in flight", "left", "items/s", "ETA", "error");
             var workers = new Table().Title("workers").AddColumns("run", "worker", "done", "in flight", "items/s");
             foreach (var run in report.Runs)
             {

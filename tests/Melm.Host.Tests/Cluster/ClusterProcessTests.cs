@@ -2,6 +2,7 @@ using Melm.Actors.Coordinator;
 using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Queries;
 using Melm.Host.Cluster;
+using Melm.Host.Tests.Commands;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Runs;
@@ -14,11 +15,9 @@ namespace Melm.Host.Tests.Cluster;
 /// split-brain resolver, a model folder that vanished. The model-free test processor
 /// (MELM_TEST_PROCESSOR) keeps each run to seconds; every output is compared with the direct loop's.
 /// </summary>
-[Collection(Collection)]
+[Collection(ConsoleCapture.Collection)]
 public sealed class ClusterProcessTests : IDisposable
 {
-    public const string Collection = "Cluster processes";
-
     private const int TestTimeout = 120_000;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 
@@ -121,6 +120,67 @@ public sealed class ClusterProcessTests : IDisposable
         Assert.Equal(RunStages.Generate, (await client.ResumeAsync(spec.RunId)).Stage);
         await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
         AssertSameOutputAsTheDirectLoop(spec);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task AnOutputThatCannotBeWrittenStopsTheRunAndResumeOnTheJournalFinishesIt()
+    {
+        var spec = Spec();
+        // A file where the output folder should be: writing fails as on a full disk.
+        File.WriteAllText(spec.OutputFolder, "in the way");
+        var node = Node("node", "coordinator,worker", _seedPort);
+        await UntilMembersAsync(1);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+        var stuck = await UntilRunAsync(client, spec, s => s.Error is not null);
+        Assert.Equal((RunStages.Write, spec.ItemCount), (stuck.Stage, stuck.Done));
+        Assert.Contains("cannot write the output", stuck.Error, StringComparison.Ordinal);
+        node.Kill();
+
+        File.Delete(spec.OutputFolder);
+        var itemLog = _folder.Combine("items-resume.log");
+        using var resume = new NodeProcess(_folder.Combine("resume.log"),
+            new Dictionary<string, string> { [ProcessorChoice.Variable] = "upper-case:100", [ProcessorChoice.LogVariable] = itemLog },
+            "resume", spec.RunId, "--run-root", _folder.Path);
+        Assert.True(resume.WaitForExit(Wait), "melm resume did not end");
+
+        Assert.True(resume.ExitCode == 0, resume.Log());
+        Assert.Contains($"run {spec.RunId}: completed, {spec.ItemCount}/{spec.ItemCount} items done", resume.Log(), StringComparison.Ordinal);
+        Assert.False(File.Exists(itemLog), "resuming the write recomputed items");
+        AssertSameOutputAsTheDirectLoop(spec);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task TheCommandLineSubmitsWaitsShowsStatusAndCancels()
+    {
+        var spec = Spec();
+        Node("node", "coordinator,worker", _seedPort);
+        await UntilMembersAsync(1);
+
+        var (code, output, error) = ConsoleCapture.Run("submit", "--url", StatusUrl, "--model", spec.Inputs.ModelFolder, "--train", spec.Inputs.CorpusFile,
+            "--out", spec.OutputFolder, "--shard-size", "2", "--rounds", "2", "--seed", "11", "--wait");
+        Assert.True(code == 0, error);
+        Assert.Contains($"run {spec.RunId}: completed, 40/40 items done", output, StringComparison.Ordinal);
+        AssertSameOutputAsTheDirectLoop(spec);
+
+        var (tableCode, table, _) = ConsoleCapture.Run("status", "--url", StatusUrl);
+        Assert.Equal(0, tableCode);
+        Assert.Contains($"127.0.0.1:{_seedPort}", table, StringComparison.Ordinal);
+        Assert.Contains("coordinator,worker", table, StringComparison.Ordinal);
+        Assert.Contains("40/40", table, StringComparison.Ordinal);
+        var (_, json, _) = ConsoleCapture.Run("status", "--url", StatusUrl, "--json");
+        using var report = System.Text.Json.JsonDocument.Parse(json);
+        var worker = report.RootElement.GetProperty("runs")[0].GetProperty("workers")[0];
+        Assert.Equal((40, $"127.0.0.1:{_seedPort}/cpu"), (worker.GetProperty("done").GetInt32(), worker.GetProperty("worker_id").GetString()));
+
+        var other = spec with { RunId = "other", OutputFolder = _folder.Combine("other") };
+        await new StatusClient(StatusUrl).SubmitAsync(other);
+        var (cancelCode, cancelled, _) = ConsoleCapture.Run("cancel", "other", "--url", StatusUrl);
+        Assert.Equal(0, cancelCode);
+        Assert.Contains("run other: cancelled", cancelled, StringComparison.Ordinal);
+        var (missingCode, _, missing) = ConsoleCapture.Run("resume", "nope", "--url", StatusUrl);
+        Assert.Equal(1, missingCode);
+        Assert.Contains("no run named nope", missing, StringComparison.Ordinal);
     }
 
     public void Dispose()

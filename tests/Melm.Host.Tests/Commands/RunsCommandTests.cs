@@ -54,6 +54,26 @@ public sealed class RunsCommandTests
     }
 
     [Fact]
+    public async Task CancelStopsARunInTheJournalAndNamesAnUnknownOne()
+    {
+        using var root = new TempFolder();
+        await RecordRunsAsync(root.Path);
+
+        var (code, output, error) = ConsoleCapture.Run("cancel", "first", "--run-root", root.Path);
+        var (unknownCode, _, unknownError) = ConsoleCapture.Run("cancel", "third", "--run-root", root.Path);
+        var (bothCode, _, bothError) = ConsoleCapture.Run("cancel", "first", "--run-root", root.Path, "--url", "http://127.0.0.1:1");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("run first: cancelled, 0/4 items done", output, StringComparison.Ordinal);
+        var (_, json, _) = ConsoleCapture.Run("runs", "--run-root", root.Path, "--json");
+        Assert.Equal(["cancelled", "cancelled"], JsonDocument.Parse(json).RootElement.EnumerateArray().Select(r => r.GetProperty("stage").GetString()!).ToArray());
+        Assert.Equal(2, unknownCode);
+        Assert.Contains("no run named third", unknownError, StringComparison.Ordinal);
+        Assert.Equal(2, bothCode);
+        Assert.Contains("give either --url", bothError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AFolderWithoutAJournalHasNoRunsAndAMissingFolderIsBadInput()
     {
         using var root = new TempFolder();
