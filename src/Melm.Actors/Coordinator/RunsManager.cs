@@ -36,6 +36,16 @@ public sealed class RunsManager : ReceivePersistentActor
 
         Command<StartRun>(start =>
         {
+            // Refused before it is registered, so a bad spec leaves no run behind.
+            try
+            {
+                start.Spec.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                Sender.Tell(new Status.Failure(e));
+                return;
+            }
             if (_runs.Contains(start.RunId))
             {
                 CoordinatorOf(start.RunId).Forward(start);

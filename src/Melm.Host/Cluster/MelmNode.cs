@@ -17,6 +17,7 @@ namespace Melm.Host.Cluster;
 /// </summary>
 internal sealed class MelmNode : IAsyncDisposable
 {
+    private const string NoAnswer = "the coordinator did not answer in time (is a coordinator node up?)";
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private readonly IHost _host;
 
@@ -64,14 +65,21 @@ internal sealed class MelmNode : IAsyncDisposable
     /// <summary>The cluster and every run's progress, from the runs manager.</summary>
     public async Task<ClusterReport> ReportAsync(CancellationToken cancellationToken)
     {
-        var list = await Runs.Ask<RunList>(new ListRuns(), AskTimeout, cancellationToken).ConfigureAwait(false);
-        var runs = new List<RunProgress>();
-        foreach (var runId in list.RunIds)
-            runs.Add(await Runs.Ask<RunProgress>(new GetRunProgress(runId), AskTimeout, cancellationToken).ConfigureAwait(false));
-        return new ClusterReport(Akka.Cluster.Cluster.Get(System).SelfAddress.ToString(), Members(), runs);
+        try
+        {
+            var list = await Runs.Ask<RunList>(new ListRuns(), AskTimeout, cancellationToken).ConfigureAwait(false);
+            var runs = new List<RunProgress>();
+            foreach (var runId in list.RunIds)
+                runs.Add(await Runs.Ask<RunProgress>(new GetRunProgress(runId), AskTimeout, cancellationToken).ConfigureAwait(false));
+            return new ClusterReport(Akka.Cluster.Cluster.Get(System).SelfAddress.ToString(), Members(), runs);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new RunRequestException(NoAnswer);
+        }
     }
 
-    /// <summary>Asks the runs manager; a refusal (Status.Failure) or an unknown run becomes a RunRequestException.</summary>
+    /// <summary>Asks the runs manager; a refusal (Status.Failure, which Ask throws) or an unknown run becomes a RunRequestException.</summary>
     public async Task<RunStatus> AskAsync(object message, CancellationToken cancellationToken)
     {
         object reply;
@@ -81,13 +89,16 @@ internal sealed class MelmNode : IAsyncDisposable
         }
         catch (AskTimeoutException)
         {
-            throw new RunRequestException("the coordinator did not answer in time (is a coordinator node up?)");
+            throw new RunRequestException(NoAnswer);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new RunRequestException(e.Message);
         }
         return reply switch
         {
             RunStatus status => status,
             RunNotFound notFound => throw new RunRequestException($"no run named {notFound.RunId}"),
-            Status.Failure failure => throw new RunRequestException(failure.Cause.Message),
             _ => throw new InvalidOperationException($"unexpected reply {reply.GetType().Name}"),
         };
     }

@@ -76,6 +76,11 @@ internal sealed class StatusServer : IAsyncDisposable
         {
             await ReplyAsync(context, HttpStatusCode.BadRequest, new { error = e.Message }).ConfigureAwait(false);
         }
+        catch (Exception e)
+        {
+            // Anything else still gets an answer, so a client never waits for its timeout.
+            await ReplyAsync(context, HttpStatusCode.InternalServerError, new { error = $"{e.GetType().Name}: {e.Message}" }).ConfigureAwait(false);
+        }
     }
 
     private static async Task<RunSpec> ReadSpecAsync(HttpListenerRequest request)

@@ -75,6 +75,9 @@ public static class AugmentCommand
         kind.ToLowerInvariant() switch
         {
             "none" => null,
+            // A given tagger is checked here, so a wrong folder is bad input now, not a failed run later.
+            "ner" when taggerFolder is not null && !File.Exists(Path.Combine(taggerFolder, TaggerFolder.MetadataFileName)) =>
+                throw new InputException(taggerFolder, null, $"not a tagger folder (no {TaggerFolder.MetadataFileName}); train one with melm ner train"),
             "ner" => taggerFolder ?? trainTagger(),
             _ => throw new InputException("--filter", null, $"unknown filter '{kind}' (expected none or ner)"),
         };
@@ -83,7 +86,7 @@ public static class AugmentCommand
     private static string TrainFilterTagger(string modelFolder, Corpus train, Corpus? dev, ulong seed, int epochs, TorchSharp.torch.Device device, string outFolder)
     {
         var folder = Path.Combine(outFolder, TaggerSubfolder);
-        if (File.Exists(Path.Combine(folder, "melm-tagger.json")))
+        if (File.Exists(Path.Combine(folder, TaggerFolder.MetadataFileName)))
         {
             Console.WriteLine($"filter tagger: reusing {folder}");
             return folder;

@@ -28,6 +28,9 @@ public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IRea
     /// <summary>Throws ArgumentException naming the first thing that makes the spec unusable.</summary>
     public void Validate()
     {
+        // A spec read from JSON (the status endpoint) may lack fields its type says are there.
+        if (Inputs?.Generation is null || SentenceIds is null || Inputs.CorpusFile is null || Inputs.ModelFolder is null || Inputs.Method is null)
+            throw new ArgumentException("the spec lacks its inputs (corpus file, model folder, method, generation settings) or its sentence ids", nameof(Inputs));
         if (string.IsNullOrWhiteSpace(RunId) || RunId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             throw new ArgumentException($"run id \"{RunId}\" must be non-empty ASCII letters, digits, '-', '_' or '.'", nameof(RunId));
         if (Rounds < 1)

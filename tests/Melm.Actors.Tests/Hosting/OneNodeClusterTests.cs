@@ -61,6 +61,7 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
         await runs.Ask<RunStatus>(new StartRun(second), Timeout, TestContext.Current.CancellationToken);
         var cancelled = await runs.Ask<RunStatus>(new CancelRun(second.RunId), Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(RunStages.Cancelled, cancelled.Stage);
+        await Assert.ThrowsAsync<ArgumentException>(() => runs.Ask<RunStatus>(new StartRun(spec with { RunId = "a/b" }), Timeout, TestContext.Current.CancellationToken));
         Assert.Equal([spec.RunId, second.RunId], (await runs.Ask<RunList>(new ListRuns(), Timeout, TestContext.Current.CancellationToken)).RunIds);
 
         // The journal alone tells the same story, without starting any coordinator.

@@ -173,8 +173,11 @@ public sealed class ClusterProcessTests : IDisposable
         var worker = report.RootElement.GetProperty("runs")[0].GetProperty("workers")[0];
         Assert.Equal((40, $"127.0.0.1:{_seedPort}/cpu"), (worker.GetProperty("done").GetInt32(), worker.GetProperty("worker_id").GetString()));
 
+        using var client = new StatusClient(StatusUrl);
+        var refused = await Assert.ThrowsAsync<RunRequestException>(() => client.SubmitAsync(spec with { RunId = "a/b" }));
+        Assert.Contains("run id \"a/b\" must be", refused.Message, StringComparison.Ordinal);
         var other = spec with { RunId = "other", OutputFolder = _folder.Combine("other") };
-        await new StatusClient(StatusUrl).SubmitAsync(other);
+        await client.SubmitAsync(other);
         var (cancelCode, cancelled, _) = ConsoleCapture.Run("cancel", "other", "--url", StatusUrl);
         Assert.Equal(0, cancelCode);
         Assert.Contains("run other: cancelled", cancelled, StringComparison.Ordinal);

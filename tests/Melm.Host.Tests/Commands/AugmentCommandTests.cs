@@ -110,6 +110,7 @@ public sealed class AugmentCommandTests
         var (notTunedCode, _, notTunedError) = ConsoleCapture.Run("generate", "--model", model, "--input", odd, "--out", output);
         var (nothingCode, _, nothingError) = ConsoleCapture.Run("finetune", "--model", model, "--train", odd, "--out", output, "--method", "mlm-entity");
         var (methodCode, _, methodError) = ConsoleCapture.Run("generate", "--model", model, "--input", odd, "--out", output, "--method", "gold");
+        var (taggerCode, _, taggerError) = ConsoleCapture.Run("augment", "--model", model, "--train", odd, "--out", output, "--tagger", folder.Path);
 
         Assert.Equal(2, emptyCode);
         Assert.Contains($"{empty}: no sentences", emptyError, StringComparison.Ordinal);
@@ -119,6 +120,8 @@ public sealed class AugmentCommandTests
         Assert.Contains("there is nothing to fine-tune", nothingError, StringComparison.Ordinal);
         Assert.Equal(2, methodCode);
         Assert.Contains("unknown method 'gold'", methodError, StringComparison.Ordinal);
+        Assert.Equal(2, taggerCode);
+        Assert.Contains($"{folder.Path}: not a tagger folder (no melm-tagger.json)", taggerError, StringComparison.Ordinal);
     }
 
     [Fact]
