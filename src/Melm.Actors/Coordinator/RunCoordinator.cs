@@ -101,8 +101,11 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         var replyTo = Sender;
         PersistEvent(new RunStarted(start.Spec), () =>
+            _log.Info("run {0}: started, {1} items ({2} shards x {3} rounds)", start.RunId, start.Spec.ItemCount, start.Spec.ShardCount, start.Spec.Rounds));
+        foreach (var stage in start.Prepared ?? [])
+            PersistEvent(stage with { RunId = start.RunId }, () => _log.Info("run {0}: {1} done before the items: {2}", start.RunId, stage.Stage, string.Join(", ", stage.Artefacts)));
+        DeferAsync(start, _ =>
         {
-            _log.Info("run {0}: started, {1} items ({2} shards x {3} rounds)", start.RunId, start.Spec.ItemCount, start.Spec.ShardCount, start.Spec.Rounds);
             replyTo.Tell(_state.Status());
             ReportActivity();
         });
@@ -232,6 +235,8 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         if (!_state.ReadyToWrite || _state.Spec is not { } spec)
             return;
+        if (!_state.StagesDone.Contains(RunStages.Generate))
+            PersistEvent(new StageCompleted(spec.RunId, RunStages.Generate, []), () => { });
         IReadOnlyList<string> files;
         try
         {

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using Melm.Actors.Coordinator;
 using Melm.Actors.Protocol.Commands;
+using Melm.Actors.Protocol.Events;
 using Melm.Host.Cluster;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
@@ -61,7 +63,13 @@ public static class AugmentCommand
             // Generation and filtering run as a one-node cluster, the same actors as a distributed run.
             var inputs = new RunInputs(trainPath, modelFolder, AugmentationMethods.Name(method), taggerFolder, generation);
             var spec = RunSpecs.For(corpus, inputs, LocalRun.DefaultShardSize, outFolder);
-            LocalRun.Run(outFolder, options.Compute.Read(parseResult).Device, new StartRun(spec));
+            // The stages run here before the items are recorded as the run's first events.
+            var prepared = new List<StageCompleted>();
+            if (AugmentationMethods.IsFineTuned(method))
+                prepared.Add(new StageCompleted(spec.RunId, RunStages.FineTune, [modelFolder]));
+            if (taggerFolder is not null)
+                prepared.Add(new StageCompleted(spec.RunId, RunStages.FilterTagger, [taggerFolder]));
+            LocalRun.Run(outFolder, options.Compute.Read(parseResult).Device, new StartRun(spec, prepared));
             var summary = AugmentationOutput.ReadSummary(outFolder);
             Console.WriteLine($"{summary.Kept} rewrites of {summary.SentencesRead} sentences written to {outFolder} (run {spec.RunId})");
             AugmentSummaryTable.Write(ConsoleOutput.Create(), summary);

@@ -54,12 +54,13 @@ public static class RunsCommand
     private static Table Table(IReadOnlyList<RunStatus> runs)
     {
         // Leases live only in a running coordinator, so the journal shows items done and left.
-        var table = new Table().AddColumns("run", "stage", "done", "left", "error");
+        var table = new Table().AddColumns("run", "stage", "stages done", "items done", "left", "error");
         foreach (var run in runs)
         {
             table.AddRow(
                 Markup.Escape(run.RunId),
                 run.Stage,
+                string.Join(", ", run.StagesDone),
                 $"{run.Done}/{run.Total}",
                 run.Pending.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(run.Error ?? ""));

@@ -168,12 +168,14 @@ public class RunStateTests
         var spec = TestRuns.Spec("/out");
         var state = new RunState(spec.RunId);
         state.Apply(new RunStarted(spec));
+        state.Apply(new StageCompleted(spec.RunId, RunStages.FineTune, ["/model"]));
         state.Apply(new ItemCompleted(spec.RunId, new ItemKey(1, 1), Empty));
         var restored = RunState.FromSnapshot(spec.RunId, state.ToSnapshot());
         var later = new ItemCompleted(spec.RunId, new ItemKey(2, 1), Empty);
         state.Apply(later);
         restored.Apply(later);
-        Assert.Equal(state.Status() with { Files = [] }, restored.Status() with { Files = [] });
+        Assert.Equal(state.Status() with { Files = [], StagesDone = [] }, restored.Status() with { Files = [], StagesDone = [] });
+        Assert.Equal([RunStages.FineTune], restored.StagesDone);
         Assert.Equal(state.Results.Keys, restored.Results.Keys);
     }
 

@@ -4,6 +4,7 @@ using Melm.Actors.Coordinator;
 using Melm.Actors.Hosting;
 using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Commands;
+using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
 using Melm.Actors.Tests.Support;
 using Melm.Models.Runs;
@@ -42,8 +43,10 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
         var runs = ActorRegistry.Get<RunsManagerKey>();
         var spec = TestRuns.InFolder(_folder);
 
-        var started = await runs.Ask<RunStatus>(new StartRun(spec), Timeout, TestContext.Current.CancellationToken);
-        Assert.Equal(18, started.Total);
+        var fineTuned = new StageCompleted("", RunStages.FineTune, [spec.Inputs.ModelFolder]);
+        var started = await runs.Ask<RunStatus>(new StartRun(spec, [fineTuned]), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal((18, RunStages.Generate), (started.Total, started.Stage));
+        Assert.Equal([RunStages.FineTune], started.StagesDone);
         var deadline = DateTime.UtcNow + Timeout;
         RunStatus status;
         do
@@ -67,7 +70,8 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
         // The journal alone tells the same story, without starting any coordinator.
         var journal = await RunJournal.ReadAllAsync(Sys);
         Assert.Equal([spec.RunId, second.RunId], journal.Select(r => r.RunId).ToArray());
-        Assert.Equal(status with { InFlight = 0, Pending = 0 }, journal[0] with { Files = status.Files });
+        Assert.Equal(status with { InFlight = 0, Pending = 0 }, journal[0] with { Files = status.Files, StagesDone = status.StagesDone });
+        Assert.Equal([RunStages.FineTune, RunStages.Generate, RunStages.Write], journal[0].StagesDone);
         Assert.Equal(RunStages.Cancelled, journal[1].Stage);
         Assert.Equal("nope", (await runs.Ask<RunNotFound>(new GetRunStatus("nope"), Timeout, TestContext.Current.CancellationToken)).RunId);
     }

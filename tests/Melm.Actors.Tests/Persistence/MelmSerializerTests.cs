@@ -46,11 +46,12 @@ public sealed class MelmSerializerTests : IDisposable
         Assert.True(spec.SameAs(started.Spec));
         Assert.Equal(ulong.MaxValue, started.Spec.Seed);
 
-        var snapshot = new RunSnapshot(spec, RunStages.Generate, [new ItemCompleted("run-1", new ItemKey(0, 1), new ItemResult([Rewrite], [], new Dictionary<string, int>(), new GenerationCounts(1, 1, 0, 1, 1, 0, 0)))], [], null);
+        var snapshot = new RunSnapshot(spec, RunStages.Generate, [RunStages.FineTune], [new ItemCompleted("run-1", new ItemKey(0, 1), new ItemResult([Rewrite], [], new Dictionary<string, int>(), new GenerationCounts(1, 1, 0, 1, 1, 0, 0)))], [], null);
         var back = RoundTrip(snapshot);
         Assert.True(spec.SameAs(back.Spec!));
         Assert.Equal(new ItemKey(0, 1), Assert.Single(back.Completed).Key);
         Assert.Equal(RunStages.Generate, back.Stage);
+        Assert.Equal([RunStages.FineTune], back.StagesDone);
     }
 
     [Fact]

@@ -32,6 +32,12 @@ public sealed class AugmentCommandTests
         Assert.Contains("consistency filter: none", output, StringComparison.Ordinal);
         Assert.Equal(0, resumedCode);
         Assert.Contains("(resumed after epoch 1)", resumedOutput, StringComparison.Ordinal);
+        // The run is in the output folder's journal, its stages in order.
+        var (_, runs, _) = ConsoleCapture.Run("runs", "--run-root", first, "--json");
+        var run = JsonDocument.Parse(runs).RootElement.EnumerateArray().Single();
+        Assert.Equal("completed", run.GetProperty("stage").GetString());
+        Assert.Equal(["fine-tune", "generate", "write"], run.GetProperty("stages_done").EnumerateArray().Select(s => s.GetString()!).ToArray());
+
         // The one-node cluster writes what the direct loop (melm generate) writes from the same fine-tuned model.
         var direct = Path.Combine(folder.Path, "direct");
         var (generateCode, _, generateError) = ConsoleCapture.Run("generate", "--model", Path.Combine(first, "melm-model"), "--input", train, "--out", direct, "--seed", "5", "--rounds", "2");
