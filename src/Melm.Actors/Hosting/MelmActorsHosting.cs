@@ -34,7 +34,10 @@ public static class MelmActorsHosting
                 SeedNodes = options.SeedNodes.ToArray(),
                 SplitBrainResolver = new KeepMajorityOption(),
             })
-            .WithMelmPersistence(options.Persistence);
+            .WithMelmPersistence(options.Persistence)
+            .AddHocon(
+                $"akka.loglevel = {options.LogLevel}\nakka.cluster.split-brain-resolver.stable-after = {(int)options.DownUnreachableAfter.TotalMilliseconds}ms",
+                HoconAddMode.Prepend);
 
         var singleton = new ClusterSingletonOptions { Role = MelmRoles.Coordinator };
         if (options.HasRole(MelmRoles.Coordinator))

@@ -50,6 +50,8 @@ public static class MelmClusterConfig
             problems.Add("\"roles\" is empty: a node is a coordinator, a worker or both");
         if (file.Port is < 0 or > 65535)
             problems.Add($"port {file.Port} is not between 0 and 65535");
+        if (file.DownUnreachableAfterSeconds is <= 0)
+            problems.Add($"downUnreachableAfterSeconds must be positive, got {file.DownUnreachableAfterSeconds}");
         if (file.WorkerCapacity is < 1)
             problems.Add($"workerCapacity must be at least 1, got {file.WorkerCapacity}");
         foreach (var seed in file.SeedNodes ?? [])
@@ -70,6 +72,7 @@ public static class MelmClusterConfig
             SeedNodes = file.SeedNodes ?? [],
             Devices = file.Devices ?? defaults.Devices,
             WorkerCapacity = file.WorkerCapacity ?? defaults.WorkerCapacity,
+            DownUnreachableAfter = file.DownUnreachableAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.DownUnreachableAfter,
         };
     }
 
@@ -102,7 +105,8 @@ public static class MelmClusterConfig
         IReadOnlyList<string>? SeedNodes,
         PersistenceFile? Persistence,
         IReadOnlyList<string>? Devices,
-        int? WorkerCapacity);
+        int? WorkerCapacity,
+        double? DownUnreachableAfterSeconds);
 
     private sealed record PersistenceFile(string? Provider, string? SqliteFile, string? ConnectionString);
 }

@@ -34,5 +34,11 @@ public sealed record MelmClusterOptions
 
     public CoordinatorSettings Coordinator { get; init; } = CoordinatorSettings.Default;
 
+    /// <summary>How long a node stays unreachable before the split-brain resolver downs it and its items go back in the queue.</summary>
+    public TimeSpan DownUnreachableAfter { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Akka's log level: INFO on a node, WARNING where a command draws its own progress.</summary>
+    public string LogLevel { get; init; } = "INFO";
+
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }

@@ -1,9 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using Melm.Actors.Coordinator;
+using Melm.Actors.Protocol.Commands;
+using Melm.Actors.Protocol.Events;
+using Melm.Host.Cluster;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Commands;
 
@@ -45,8 +50,8 @@ public static class AugmentCommand
             var modelFolder = parseResult.GetValue(model)!.FullName;
             var corpus = MelmOptions.ReadCorpus(trainPath);
             var devCorpus = parseResult.GetValue(dev) is { } devFile ? MelmOptions.ReadCorpus(devFile.FullName) : null;
-            using var consistency = CreateFilter(parseResult.GetValue(filter)!, parseResult.GetValue(tagger)?.FullName,
-                () => TrainFilterTagger(modelFolder, corpus, devCorpus, parseResult.GetValue(options.Seed), parseResult.GetValue(taggerEpochs), device, outFolder), device);
+            var taggerFolder = FilterTaggerFolder(parseResult.GetValue(filter)!, parseResult.GetValue(tagger)?.FullName,
+                () => TrainFilterTagger(modelFolder, corpus, devCorpus, parseResult.GetValue(options.Seed), parseResult.GetValue(taggerEpochs), device, outFolder));
             if (AugmentationMethods.IsFineTuned(method))
             {
                 var tuned = Path.Combine(outFolder, ModelSubfolder);
@@ -55,34 +60,41 @@ public static class AugmentCommand
                 Console.WriteLine(FinetuneCommand.Describe(result));
                 modelFolder = tuned;
             }
-            using var melm = GenerateCommand.Open(modelFolder, method, corpus.Sentences, device);
-            var summary = GenerateCommand.GenerateAndWrite(melm, corpus, trainPath, generation, consistency?.Predictor, outFolder);
+            // Generation and filtering run as a one-node cluster, the same actors as a distributed run.
+            var inputs = new RunInputs(trainPath, modelFolder, AugmentationMethods.Name(method), taggerFolder, generation);
+            var spec = RunSpecs.For(corpus, inputs, LocalRun.DefaultShardSize, outFolder);
+            // The stages run here before the items are recorded as the run's first events.
+            var prepared = new List<StageCompleted>();
+            if (AugmentationMethods.IsFineTuned(method))
+                prepared.Add(new StageCompleted(spec.RunId, RunStages.FineTune, [modelFolder]));
+            if (taggerFolder is not null)
+                prepared.Add(new StageCompleted(spec.RunId, RunStages.FilterTagger, [taggerFolder]));
+            LocalRun.Run(outFolder, options.Compute.Read(parseResult).Device, new StartRun(spec, prepared));
+            var summary = AugmentationOutput.ReadSummary(outFolder);
+            Console.WriteLine($"{summary.Kept} rewrites of {summary.SentencesRead} sentences written to {outFolder} (run {spec.RunId})");
             AugmentSummaryTable.Write(ConsoleOutput.Create(), summary);
             return 0;
         }));
         return command;
     }
 
-    /// <summary>The consistency filter named by --filter: a given tagger folder, or one trained on the gold data.</summary>
-    private static LoadedFilter? CreateFilter(string kind, string? taggerFolder, Func<string> trainTagger, TorchSharp.torch.Device device)
-    {
-        switch (kind.ToLowerInvariant())
+    /// <summary>The tagger folder of the consistency filter named by --filter: a given one, or one trained on the gold data; null for none.</summary>
+    private static string? FilterTaggerFolder(string kind, string? taggerFolder, Func<string> trainTagger) =>
+        kind.ToLowerInvariant() switch
         {
-            case "none":
-                return null;
-            case "ner":
-                var (tagger, tokenizer) = TaggerFolder.Load(taggerFolder ?? trainTagger(), device);
-                return new LoadedFilter(tagger, new NerPredictor(tagger, tokenizer));
-            default:
-                throw new InputException("--filter", null, $"unknown filter '{kind}' (expected none or ner)");
-        }
-    }
+            "none" => null,
+            // A given tagger is checked here, so a wrong folder is bad input now, not a failed run later.
+            "ner" when taggerFolder is not null && !File.Exists(Path.Combine(taggerFolder, TaggerFolder.MetadataFileName)) =>
+                throw new InputException(taggerFolder, null, $"not a tagger folder (no {TaggerFolder.MetadataFileName}); train one with melm ner train"),
+            "ner" => taggerFolder ?? trainTagger(),
+            _ => throw new InputException("--filter", null, $"unknown filter '{kind}' (expected none or ner)"),
+        };
 
     /// <summary>Trains the filter's tagger on the gold data into --out, or reuses the one a previous run saved there.</summary>
     private static string TrainFilterTagger(string modelFolder, Corpus train, Corpus? dev, ulong seed, int epochs, TorchSharp.torch.Device device, string outFolder)
     {
         var folder = Path.Combine(outFolder, TaggerSubfolder);
-        if (File.Exists(Path.Combine(folder, "melm-tagger.json")))
+        if (File.Exists(Path.Combine(folder, TaggerFolder.MetadataFileName)))
         {
             Console.WriteLine($"filter tagger: reusing {folder}");
             return folder;
@@ -97,13 +109,5 @@ public static class AugmentCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"filter tagger: epoch {result.BestEpoch} of {epochs} kept (dev F1 {result.BestDevF1:F2}), {took.TotalSeconds:F0} s, saved to {folder}"));
         return folder;
-    }
-
-    /// <summary>The filter's tagger and its predictor, disposed together when augment ends.</summary>
-    private sealed class LoadedFilter(NerTagger tagger, NerPredictor predictor) : IDisposable
-    {
-        public IConsistencyFilter Predictor => predictor;
-
-        public void Dispose() => tagger.Dispose();
     }
 }

@@ -24,26 +24,12 @@ public static class GenerateCommand
             var generation = options.ReadGeneration(parseResult);
             var inputPath = parseResult.GetValue(input)!.FullName;
             var corpus = MelmOptions.ReadCorpus(inputPath);
-            using var melm = Open(parseResult.GetValue(model)!.FullName, method, corpus.Sentences, options.ReadDevice(parseResult));
+            using var melm = MelmModel.Open(parseResult.GetValue(model)!.FullName, method, corpus.Sentences, options.ReadDevice(parseResult));
             var summary = GenerateAndWrite(melm, corpus, inputPath, generation, filter: null, parseResult.GetValue(output)!.FullName);
             AugmentSummaryTable.Write(ConsoleOutput.Create(), summary);
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>A fine-tuned folder as it is (refusing another --method), or a pretrained one for mlm-entity.</summary>
-    internal static MelmModel Open(string folder, AugmentationMethod? method, IReadOnlyList<Sentence> sentences, TorchSharp.torch.Device device)
-    {
-        if (method == AugmentationMethod.MlmEntity)
-            return MelmModel.Prepare(folder, sentences, AugmentationMethod.MlmEntity, device: device);
-        var model = MelmModel.Load(folder, device);
-        if (method is { } asked && asked != model.Method)
-        {
-            model.Dispose();
-            throw new InputException(folder, null, $"the folder was fine-tuned for {AugmentationMethods.Name(model.Method)}, not {AugmentationMethods.Name(asked)}");
-        }
-        return model;
     }
 
     /// <summary>Generates, filters when a tagger is given, writes the output files and returns the summary.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Melm.Actors.Hosting;
 using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Queries;
+using Melm.Host.Cluster;
 using Melm.Models.Diagnostics;
 using Spectre.Console;
 
@@ -11,8 +12,6 @@ namespace Melm.Host.Commands;
 /// <summary>`melm runs`: the runs recorded in a journal, with their stage and progress, read without starting them.</summary>
 public static class RunsCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
-
     public static Command Create()
     {
         var root = new Option<DirectoryInfo>("--run-root") { Description = "Folder whose journal.db records the runs (default: the current folder)." };
@@ -44,7 +43,7 @@ public static class RunsCommand
             }
             var runs = RunJournal.ReadAllAsync(persistence).GetAwaiter().GetResult();
             if (parseResult.GetValue(json))
-                Console.WriteLine(JsonSerializer.Serialize(runs, JsonOptions));
+                Console.WriteLine(JsonSerializer.Serialize(runs, ClusterJson.Options));
             else
                 ConsoleOutput.Create().Write(Table(runs));
             return 0;
@@ -55,12 +54,13 @@ public static class RunsCommand
     private static Table Table(IReadOnlyList<RunStatus> runs)
     {
         // Leases live only in a running coordinator, so the journal shows items done and left.
-        var table = new Table().AddColumns("run", "stage", "done", "left", "error");
+        var table = new Table().AddColumns("run", "stage", "stages done", "items done", "left", "error");
         foreach (var run in runs)
         {
             table.AddRow(
                 Markup.Escape(run.RunId),
                 run.Stage,
+                string.Join(", ", run.StagesDone),
                 $"{run.Done}/{run.Total}",
                 run.Pending.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(run.Error ?? ""));

@@ -128,7 +128,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
             var summaryFile = Path.Combine(output, "summary.json");
             if (!File.Exists(summaryFile))
             {
-                using var melm = GenerateCommand.Open(model, generator, train.Sentences, device);
+                using var melm = MelmModel.Open(model, generator, train.Sentences, device);
                 var (tagger, tokenizer) = TaggerFolder.Load(filterTagger, device);
                 using (tagger)
                     GenerateCommand.GenerateAndWrite(melm, train, train.Source, new GenerationOptions(Rounds: settings.Rounds, Seed: seed), new NerPredictor(tagger, tokenizer), output);

@@ -27,13 +27,29 @@ public sealed record AugmentationSummary(
         GenerationCounts counts,
         IReadOnlyList<Rewrite> kept,
         IEnumerable<DroppedRewrite> dropped,
+        string filter) =>
+        Build(method, sources, counts, kept.Select(r => r.Sentence).ToArray(),
+            dropped.GroupBy(d => ReasonName(d.Reason)).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal), filter);
+
+    /// <summary>The same from the kept sentences and the drops counted by reason name (a distributed run's assembly).</summary>
+    public static AugmentationSummary Build(
+        string method,
+        IReadOnlyList<Sentence> sources,
+        GenerationCounts counts,
+        IReadOnlyList<Sentence> kept,
+        IReadOnlyDictionary<string, int> dropped,
         string filter)
     {
+        // Every reason appears, in enum order, so summary.json has one shape whatever was dropped.
         var byReason = Enum.GetValues<DropReason>().ToDictionary(ReasonName, _ => 0, StringComparer.Ordinal);
-        foreach (var drop in dropped)
-            byReason[ReasonName(drop.Reason)]++;
+        foreach (var (reason, count) in dropped)
+        {
+            if (!byReason.ContainsKey(reason))
+                throw new ArgumentException($"unknown drop reason \"{reason}\"", nameof(dropped));
+            byReason[reason] += count;
+        }
         var source = EntityStrings(sources);
-        var rewritten = EntityStrings(kept.Select(r => r.Sentence));
+        var rewritten = EntityStrings(kept);
         var types = source.Keys.Union(rewritten.Keys).Order(StringComparer.Ordinal).Select(type =>
         {
             var inSource = source.GetValueOrDefault(type) ?? [];

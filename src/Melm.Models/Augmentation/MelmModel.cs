@@ -101,6 +101,23 @@ public sealed class MelmModel : IDisposable
         return model;
     }
 
+    /// <summary>
+    /// A fine-tuned folder as it is (refusing another <paramref name="method"/>), or a pretrained one
+    /// prepared for mlm-entity over <paramref name="sentences"/>.
+    /// </summary>
+    public static MelmModel Open(string folder, AugmentationMethod? method, IReadOnlyList<Sentence> sentences, Device? device = null)
+    {
+        if (method == AugmentationMethod.MlmEntity)
+            return Prepare(folder, sentences, AugmentationMethod.MlmEntity, device: device);
+        var model = Load(folder, device);
+        if (method is { } asked && asked != model.Method)
+        {
+            model.Dispose();
+            throw new InputException(folder, null, $"the folder was fine-tuned for {AugmentationMethods.Name(model.Method)}, not {AugmentationMethods.Name(asked)}");
+        }
+        return model;
+    }
+
     /// <summary>Writes the model, the tokenizer with its markers and `melm.json` (with <paramref name="info"/> when given).</summary>
     public void Save(string folder, MelmFolderInfo? info = null)
     {

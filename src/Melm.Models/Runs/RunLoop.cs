@@ -1,5 +1,3 @@
-using Melm.Models.Data;
-
 namespace Melm.Models.Runs;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace Melm.Models.Runs;
 /// </summary>
 public static class RunLoop
 {
-    public static async Task<IReadOnlyList<Sentence>> RunAsync(RunSpec spec, IWorkItemProcessor processor, CancellationToken cancellationToken = default)
+    public static async Task<AssembledRun> RunAsync(RunSpec spec, IWorkItemProcessor processor, CancellationToken cancellationToken = default)
     {
         spec.Validate();
         var results = new Dictionary<ItemKey, ItemResult>();

@@ -7,6 +7,7 @@ using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Queries;
 using Melm.Actors.Tests.Support;
 using Melm.Actors.Workers;
+using Melm.Models.Augmentation;
 using Melm.Models.Runs;
 using Microsoft.Data.Sqlite;
 
@@ -34,7 +35,9 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
         builder.WithMelmPersistence(MelmPersistenceOptions.SqliteFile(_folder.Combine("journal.db")));
 
-    private RunSpec Spec => TestRuns.Spec(_folder.Combine("out"));
+    private RunSpec? _spec;
+
+    private RunSpec Spec => _spec ??= TestRuns.InFolder(_folder);
 
     private IActorRef Coordinator(CoordinatorSettings? settings = null) => Sys.ActorOf(RunCoordinator.Props(Spec.RunId, settings ?? Settings));
 
@@ -74,9 +77,8 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
     private void AssertOutputIsTheDirectLoops()
     {
-        var written = File.ReadAllBytes(Path.Combine(Spec.OutputFolder, RunOutput.JsonLinesFile));
-        Assert.Equal(TestRuns.DirectOutput(Spec), written);
-        Assert.True(File.Exists(Path.Combine(Spec.OutputFolder, RunOutput.ConllFile)));
+        Assert.Equal(TestRuns.DirectOutput(Spec), TestRuns.WrittenOutput(Spec));
+        Assert.True(File.Exists(Path.Combine(Spec.OutputFolder, AugmentationOutput.AugmentedConll)));
     }
 
     private long SnapshotRows() => Rows("snapshot");
@@ -104,8 +106,8 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var coordinator = Coordinator();
         var started = await StartAsync(coordinator);
         Assert.Equal((RunStages.Generate, 18, 0), (started.Stage, started.Total, started.Done));
-        var one = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(5, ct));
-        var two = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(5, ct));
+        var one = new CountingProcessor((_, _, ct) => Task.Delay(5, ct));
+        var two = new CountingProcessor((_, _, ct) => Task.Delay(5, ct));
         Worker("w1", coordinator, one);
         Worker("w2", coordinator, two);
 
@@ -123,7 +125,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var coordinator = Coordinator();
         await StartAsync(coordinator);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var processor = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => release.Task.WaitAsync(ct));
+        var processor = new CountingProcessor((_, _, ct) => release.Task.WaitAsync(ct));
         var worker = Worker("w1", coordinator, processor, capacity: 3);
 
         var busy = await UntilAsync(worker, s => s.InFlight.Count == 3);
@@ -144,11 +146,11 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     {
         var coordinator = Coordinator();
         await StartAsync(coordinator);
-        var stuck = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(Timeout * 10, ct));
+        var stuck = new CountingProcessor((_, _, ct) => Task.Delay(Timeout * 10, ct));
         var doomed = Worker("doomed", coordinator, stuck);
         var held = (await UntilAsync(doomed, s => s.InFlight.Count == 2)).InFlight;
 
-        var survivor = new UpperCaseProcessor(TestRuns.Corpus);
+        var survivor = new CountingProcessor();
         Worker("survivor", coordinator, survivor);
         await StopAsync(doomed);
         await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
@@ -164,7 +166,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var first = Coordinator();
         await StartAsync(first);
         // The first worker finishes five items, then hangs on the sixth until it is stopped.
-        var hanging = new UpperCaseProcessor(TestRuns.Corpus, (_, call, ct) => call <= 5 ? Task.CompletedTask : Task.Delay(Timeout * 10, ct));
+        var hanging = new CountingProcessor((_, call, ct) => call <= 5 ? Task.CompletedTask : Task.Delay(Timeout * 10, ct));
         var before = Worker("before", first, hanging, capacity: 1);
         var midway = await UntilAsync(first, s => s.Done == 5 && s.InFlight == 1);
         Assert.Equal(12, midway.Pending);
@@ -179,7 +181,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var second = Coordinator();
         var resumed = await second.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
         Assert.Equal((RunStages.Generate, 5, 0, 13), (resumed.Stage, resumed.Done, resumed.InFlight, resumed.Pending));
-        var after = new UpperCaseProcessor(TestRuns.Corpus);
+        var after = new CountingProcessor();
         Worker("after", second, after);
         await UntilAsync(second, s => s.Stage == RunStages.Completed);
 
@@ -194,7 +196,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var coordinator = Coordinator();
         await StartAsync(coordinator);
         var item = WorkPlan.Item(Spec, new ItemKey(1, 2));
-        var result = await new UpperCaseProcessor(TestRuns.Corpus).ProcessAsync(item, TestContext.Current.CancellationToken);
+        var result = await new CountingProcessor().ProcessAsync(item, TestContext.Current.CancellationToken);
 
         // Both arrive before the first is persisted: the second waits behind the write and is then refused.
         coordinator.Tell(new WorkCompleted(Spec.RunId, "a", item.Key, result));
@@ -210,11 +212,11 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     {
         var coordinator = Coordinator(Settings with { LeaseTimeout = TimeSpan.FromMilliseconds(300), LeaseCheckInterval = TimeSpan.FromMilliseconds(100) });
         await StartAsync(coordinator);
-        var hung = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(Timeout * 10, ct));
+        var hung = new CountingProcessor((_, _, ct) => Task.Delay(Timeout * 10, ct));
         var stuck = Worker("hung", coordinator, hung, capacity: 1);
         var held = Assert.Single((await UntilAsync(stuck, s => s.InFlight.Count == 1)).InFlight);
 
-        var healthy = new UpperCaseProcessor(TestRuns.Corpus);
+        var healthy = new CountingProcessor();
         Worker("healthy", coordinator, healthy, capacity: 1);
         await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
 
@@ -228,7 +230,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     {
         var first = Coordinator();
         await StartAsync(first);
-        var worker = Worker("w1", first, new UpperCaseProcessor(TestRuns.Corpus));
+        var worker = Worker("w1", first, new CountingProcessor());
         await UntilAsync(first, s => s.Stage == RunStages.Completed);
         await StopAsync(worker);
         await StopAsync(first);
@@ -236,8 +238,8 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var second = Coordinator();
         var status = await second.Ask<RunStatus>(new StartRun(Spec), Timeout, TestContext.Current.CancellationToken);
         Assert.Equal((RunStages.Completed, 18), (status.Stage, status.Done));
-        Assert.Equal(2, status.Files.Count);
-        var processor = new UpperCaseProcessor(TestRuns.Corpus);
+        Assert.Equal(4, status.Files.Count);
+        var processor = new CountingProcessor();
         Worker("w2", second, processor);
         await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
         Assert.Equal(0, processor.Calls);
@@ -249,17 +251,37 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var coordinator = Coordinator();
         await StartAsync(coordinator);
         var broken = true;
-        var processor = new UpperCaseProcessor(TestRuns.Corpus, (item, _, _) =>
+        var processor = new CountingProcessor((item, _, _) =>
             Volatile.Read(ref broken) && item.Key == new ItemKey(2, 1) ? throw new InvalidOperationException("checkpoint unreadable") : Task.CompletedTask);
         Worker("w1", coordinator, processor);
 
         var failed = await UntilAsync(coordinator, s => s.Stage == RunStages.Failed);
         Assert.Contains("checkpoint unreadable", failed.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(Spec.OutputFolder, RunOutput.JsonLinesFile)));
+        Assert.False(File.Exists(Path.Combine(Spec.OutputFolder, AugmentationOutput.AugmentedJsonLines)));
 
         Volatile.Write(ref broken, false);
         var resumed = await StartAsync(coordinator);
         Assert.Equal((RunStages.Generate, (string?)null), (resumed.Stage, resumed.Error));
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task ARunWhoseModelFolderVanishedFailsWithTheReasonAndResumesOnceItIsBack()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        Directory.Delete(Spec.Inputs.ModelFolder);
+        var processor = new CountingProcessor();
+        Worker("w1", coordinator, processor);
+
+        var failed = await UntilAsync(coordinator, s => s.Stage == RunStages.Failed);
+        Assert.Contains("the run's model folder is gone", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(0, failed.Done);
+
+        Directory.CreateDirectory(Spec.Inputs.ModelFolder);
+        var resumed = await coordinator.Ask<RunStatus>(new ResumeRun(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(RunStages.Generate, resumed.Stage);
         await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
         AssertOutputIsTheDirectLoops();
     }
@@ -272,7 +294,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         await File.WriteAllTextAsync(Spec.OutputFolder, "in the way", TestContext.Current.CancellationToken);
         var coordinator = Coordinator();
         await StartAsync(coordinator);
-        Worker("w1", coordinator, new UpperCaseProcessor(TestRuns.Corpus));
+        Worker("w1", coordinator, new CountingProcessor());
 
         var stuck = await UntilAsync(coordinator, s => s.Error is not null);
         Assert.Equal((RunStages.Write, 18), (stuck.Stage, stuck.Done));
@@ -291,7 +313,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         await StartAsync(first);
         var cancelled = await first.Ask<RunStatus>(new CancelRun(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(RunStages.Cancelled, cancelled.Stage);
-        var processor = new UpperCaseProcessor(TestRuns.Corpus);
+        var processor = new CountingProcessor();
         var worker = Worker("w1", first, processor);
         await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
         Assert.Equal(0, processor.Calls);
@@ -309,7 +331,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var coordinator = Coordinator();
         await StartAsync(coordinator);
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            coordinator.Ask<RunStatus>(new StartRun(Spec with { Seed = 7 }), Timeout, TestContext.Current.CancellationToken));
+            coordinator.Ask<RunStatus>(new StartRun(Spec with { Inputs = Spec.Inputs with { Generation = Spec.Inputs.Generation with { Seed = 7 } } }), Timeout, TestContext.Current.CancellationToken));
     }
 
     protected override async Task AfterAllAsync()

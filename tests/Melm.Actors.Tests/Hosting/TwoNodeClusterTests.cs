@@ -51,7 +51,7 @@ public sealed class TwoNodeClusterTests
             SeedNodes = [seed],
             WorkerPollInterval = TimeSpan.FromMilliseconds(100),
         };
-        var processor = new UpperCaseProcessor(TestRuns.Corpus);
+        var processor = new CountingProcessor();
         using var coordinatorNode = Node(common with { Roles = [MelmRoles.Coordinator], Port = new Uri(seed.Replace("akka.tcp", "http", StringComparison.Ordinal)).Port }, null);
         using var workerNode = Node(common with { Roles = [MelmRoles.Worker], Devices = ["cpu"], WorkerCapacity = 2 }, new SingleProcessor(processor));
         await coordinatorNode.StartAsync(cancel);
@@ -59,7 +59,7 @@ public sealed class TwoNodeClusterTests
         try
         {
             var runs = coordinatorNode.Services.GetRequiredService<ActorRegistry>().Get<RunsManagerKey>();
-            var spec = TestRuns.Spec(folder.Combine("out"));
+            var spec = TestRuns.InFolder(folder);
             await runs.Ask<RunStatus>(new StartRun(spec), Timeout, cancel);
             var deadline = DateTime.UtcNow + Timeout;
             RunStatus status;
@@ -72,7 +72,7 @@ public sealed class TwoNodeClusterTests
 
             Assert.Equal(RunStages.Completed, status.Stage);
             Assert.Equal(18, processor.Calls);
-            Assert.Equal(TestRuns.DirectOutput(spec), File.ReadAllBytes(Path.Combine(spec.OutputFolder, RunOutput.JsonLinesFile)));
+            Assert.Equal(TestRuns.DirectOutput(spec), TestRuns.WrittenOutput(spec));
         }
         finally
         {

@@ -4,6 +4,7 @@ using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Tests.Support;
+using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Runs;
 
@@ -28,9 +29,11 @@ public sealed class MelmSerializerTests : IDisposable
     [Fact]
     public void AnItemResultKeepsEverySentenceField()
     {
-        var back = RoundTrip(new ItemCompleted("run-1", new ItemKey(3, 2), new ItemResult([Rewrite], 4)));
-        Assert.Equal(("run-1", new ItemKey(3, 2), 4), (back.RunId, back.Key, back.Result.Dropped));
-        var sentence = Assert.Single(back.Result.Sentences);
+        var counts = new GenerationCounts(4, 3, 1, 3, 7, 2, 1);
+        var back = RoundTrip(new ItemCompleted("run-1", new ItemKey(3, 2), new ItemResult([Rewrite], [Rewrite with { Id = "rejected" }], new Dictionary<string, int> { ["identical_to_source"] = 2 }, counts)));
+        Assert.Equal(("run-1", new ItemKey(3, 2), 2, counts), (back.RunId, back.Key, back.Result.Dropped["identical_to_source"], back.Result.Counts));
+        Assert.Equal("rejected", Assert.Single(back.Result.Rejected).Id);
+        var sentence = Assert.Single(back.Result.Accepted);
         Assert.Equal(JsonLines.Serialize([Rewrite]), JsonLines.Serialize([sentence]));
         Assert.Empty(sentence.Lines);
     }
@@ -38,15 +41,17 @@ public sealed class MelmSerializerTests : IDisposable
     [Fact]
     public void ARunSpecAndASnapshotRoundTrip()
     {
-        var spec = TestRuns.Spec("/tmp/out") with { Seed = ulong.MaxValue };
+        var spec = TestRuns.Spec("/out", seed: ulong.MaxValue) with { Inputs = TestRuns.Spec("/out").Inputs with { TaggerFolder = "/tagger", Generation = new GenerationOptions(Rounds: 3, Sampling: CandidateSampling.ExcludeOriginal, Seed: ulong.MaxValue) } };
         var started = RoundTrip(new StartRun(spec));
         Assert.True(spec.SameAs(started.Spec));
+        Assert.Equal(ulong.MaxValue, started.Spec.Seed);
 
-        var snapshot = new RunSnapshot(spec, RunStages.Generate, [new ItemCompleted("run-1", new ItemKey(0, 1), new ItemResult([Rewrite], 0))], [], null);
+        var snapshot = new RunSnapshot(spec, RunStages.Generate, [RunStages.FineTune], [new ItemCompleted("run-1", new ItemKey(0, 1), new ItemResult([Rewrite], [], new Dictionary<string, int>(), new GenerationCounts(1, 1, 0, 1, 1, 0, 0)))], [], null);
         var back = RoundTrip(snapshot);
         Assert.True(spec.SameAs(back.Spec!));
         Assert.Equal(new ItemKey(0, 1), Assert.Single(back.Completed).Key);
         Assert.Equal(RunStages.Generate, back.Stage);
+        Assert.Equal([RunStages.FineTune], back.StagesDone);
     }
 
     [Fact]

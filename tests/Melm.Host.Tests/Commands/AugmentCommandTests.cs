@@ -14,7 +14,7 @@ public sealed class AugmentCommandTests
     public void AugmentsWritesTheSameBytesTwiceAndResumes()
     {
         using var folder = new TempFolder();
-        var model = PretrainedFolder(folder);
+        var model = TinyModels.PretrainedFolder(folder);
         var train = DemoFile(folder, "train", 8);
         var dev = DemoFile(folder, "dev", 4);
         string[] Args(string output) => ["augment", "--model", model, "--train", train, "--dev", dev, "--out", output,
@@ -32,8 +32,21 @@ public sealed class AugmentCommandTests
         Assert.Contains("consistency filter: none", output, StringComparison.Ordinal);
         Assert.Equal(0, resumedCode);
         Assert.Contains("(resumed after epoch 1)", resumedOutput, StringComparison.Ordinal);
+        // The run is in the output folder's journal, its stages in order.
+        var (_, runs, _) = ConsoleCapture.Run("runs", "--run-root", first, "--json");
+        var run = JsonDocument.Parse(runs).RootElement.EnumerateArray().Single();
+        Assert.Equal("completed", run.GetProperty("stage").GetString());
+        Assert.Equal(["fine-tune", "generate", "write"], run.GetProperty("stages_done").EnumerateArray().Select(s => s.GetString()!).ToArray());
+
+        // The one-node cluster writes what the direct loop (melm generate) writes from the same fine-tuned model.
+        var direct = Path.Combine(folder.Path, "direct");
+        var (generateCode, _, generateError) = ConsoleCapture.Run("generate", "--model", Path.Combine(first, "melm-model"), "--input", train, "--out", direct, "--seed", "5", "--rounds", "2");
+        Assert.True(generateCode == 0, generateError);
         foreach (var name in new[] { "aug.conll", "aug.jsonl", "train+aug.conll", "summary.json" })
+        {
             Assert.Equal(File.ReadAllBytes(Path.Combine(first, name)), File.ReadAllBytes(Path.Combine(second, name)));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(direct, name)), File.ReadAllBytes(Path.Combine(first, name)));
+        }
 
         var gold = ConllReader.Read(train).Sentences;
         var augmented = JsonLines.Read(Path.Combine(first, "aug.jsonl")).Sentences;
@@ -54,7 +67,7 @@ public sealed class AugmentCommandTests
     public void TheNerFilterTrainsATaggerOnTheGoldDataAndAccountsForEveryRewrite()
     {
         using var folder = new TempFolder();
-        var model = PretrainedFolder(folder);
+        var model = TinyModels.PretrainedFolder(folder);
         var train = DemoFile(folder, "train", 8);
         var dev = DemoFile(folder, "dev", 4);
         var output = Path.Combine(folder.Path, "out");
@@ -83,7 +96,7 @@ public sealed class AugmentCommandTests
         using var folder = new TempFolder();
         var output = Path.Combine(folder.Path, "out");
 
-        var (code, _, error) = ConsoleCapture.Run("augment", "--model", PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", output);
+        var (code, _, error) = ConsoleCapture.Run("augment", "--model", TinyModels.PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", output);
 
         Assert.Equal(2, code);
         Assert.Contains("--filter ner trains its tagger on the gold data and picks its epoch on --dev", error, StringComparison.Ordinal);
@@ -94,7 +107,7 @@ public sealed class AugmentCommandTests
     public void BadInputIsRefusedWithAMessage()
     {
         using var folder = new TempFolder();
-        var model = PretrainedFolder(folder);
+        var model = TinyModels.PretrainedFolder(folder);
         var empty = folder.Write("empty.txt", "");
         var odd = folder.Write("odd.txt", "Acme\tB-PRODUCT\nrocks\tO\n");
         var output = Path.Combine(folder.Path, "out");
@@ -103,6 +116,7 @@ public sealed class AugmentCommandTests
         var (notTunedCode, _, notTunedError) = ConsoleCapture.Run("generate", "--model", model, "--input", odd, "--out", output);
         var (nothingCode, _, nothingError) = ConsoleCapture.Run("finetune", "--model", model, "--train", odd, "--out", output, "--method", "mlm-entity");
         var (methodCode, _, methodError) = ConsoleCapture.Run("generate", "--model", model, "--input", odd, "--out", output, "--method", "gold");
+        var (taggerCode, _, taggerError) = ConsoleCapture.Run("augment", "--model", model, "--train", odd, "--out", output, "--tagger", folder.Path);
 
         Assert.Equal(2, emptyCode);
         Assert.Contains($"{empty}: no sentences", emptyError, StringComparison.Ordinal);
@@ -112,6 +126,8 @@ public sealed class AugmentCommandTests
         Assert.Contains("there is nothing to fine-tune", nothingError, StringComparison.Ordinal);
         Assert.Equal(2, methodCode);
         Assert.Contains("unknown method 'gold'", methodError, StringComparison.Ordinal);
+        Assert.Equal(2, taggerCode);
+        Assert.Contains($"{folder.Path}: not a tagger folder (no melm-tagger.json)", taggerError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,29 +136,13 @@ public sealed class AugmentCommandTests
         using var folder = new TempFolder();
         var tuned = Path.Combine(folder.Path, "tuned");
         var odd = folder.Write("odd.txt", "Acme\tB-PRODUCT\nrocks\tO\n");
-        var (tuneCode, _, tuneError) = ConsoleCapture.Run("finetune", "--model", PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", tuned, "--epochs", "1");
+        var (tuneCode, _, tuneError) = ConsoleCapture.Run("finetune", "--model", TinyModels.PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", tuned, "--epochs", "1");
         Assert.True(tuneCode == 0, tuneError);
 
         var (code, _, error) = ConsoleCapture.Run("generate", "--model", tuned, "--input", odd, "--out", Path.Combine(folder.Path, "out"));
 
         Assert.Equal(2, code);
         Assert.Contains($"{odd}:1: sentence odd:0: tag B-PRODUCT is not in the model's marker set", error, StringComparison.Ordinal);
-    }
-
-    /// <summary>The demo tokenizer and a small random MLM of its vocabulary, saved as a pretrained folder.</summary>
-    private static string PretrainedFolder(TempFolder folder)
-    {
-        var path = Path.Combine(folder.Path, "pretrained");
-        var tokenizer = XlmrTokenizer.Load(SharedFiles.Repository("samples/demo/tokenizer/sentencepiece.bpe.model"));
-        tokenizer.Save(path);
-        var config = new RobertaConfig
-        {
-            VocabSize = tokenizer.VocabSize, HiddenSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 2,
-            IntermediateSize = 32, MaxPositionEmbeddings = 40,
-        };
-        using var model = new RobertaForMaskedLM(config, seed: 3);
-        ModelFolder.Save(model, path);
-        return path;
     }
 
     private static string DemoFile(TempFolder folder, string split, int count)

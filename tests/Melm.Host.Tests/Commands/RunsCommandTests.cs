@@ -4,6 +4,7 @@ using Melm.Actors.Coordinator;
 using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Queries;
+using Melm.Models.Augmentation;
 using Melm.Models.Runs;
 
 namespace Melm.Host.Tests.Commands;
@@ -20,7 +21,8 @@ public sealed class RunsCommandTests
         try
         {
             var runs = system.ActorOf(RunsManager.Props(CoordinatorSettings.Default));
-            var spec = new RunSpec("first", 1, Rounds: 2, ShardSize: 2, ["a", "b", "c"], Path.Combine(root, "first"));
+            var inputs = new RunInputs(Path.Combine(root, "corpus.txt"), Path.Combine(root, "model"), "melm", null, new GenerationOptions(Rounds: 2));
+            var spec = new RunSpec("first", inputs, ShardSize: 2, ["a", "b", "c"], Path.Combine(root, "first"));
             await runs.Ask<RunStatus>(new StartRun(spec), Timeout, TestContext.Current.CancellationToken);
             await runs.Ask<RunStatus>(new StartRun(spec with { RunId = "second" }), Timeout, TestContext.Current.CancellationToken);
             await runs.Ask<RunStatus>(new CancelRun("second"), Timeout, TestContext.Current.CancellationToken);
@@ -49,6 +51,26 @@ public sealed class RunsCommandTests
         Assert.Equal(0, tableCode);
         Assert.Contains("0/4", table, StringComparison.Ordinal);
         Assert.Contains("cancelled", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CancelStopsARunInTheJournalAndNamesAnUnknownOne()
+    {
+        using var root = new TempFolder();
+        await RecordRunsAsync(root.Path);
+
+        var (code, output, error) = ConsoleCapture.Run("cancel", "first", "--run-root", root.Path);
+        var (unknownCode, _, unknownError) = ConsoleCapture.Run("cancel", "third", "--run-root", root.Path);
+        var (bothCode, _, bothError) = ConsoleCapture.Run("cancel", "first", "--run-root", root.Path, "--url", "http://127.0.0.1:1");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("run first: cancelled, 0/4 items done", output, StringComparison.Ordinal);
+        var (_, json, _) = ConsoleCapture.Run("runs", "--run-root", root.Path, "--json");
+        Assert.Equal(["cancelled", "cancelled"], JsonDocument.Parse(json).RootElement.EnumerateArray().Select(r => r.GetProperty("stage").GetString()!).ToArray());
+        Assert.Equal(2, unknownCode);
+        Assert.Contains("no run named third", unknownError, StringComparison.Ordinal);
+        Assert.Equal(2, bothCode);
+        Assert.Contains("give either --url", bothError, StringComparison.Ordinal);
     }
 
     [Fact]

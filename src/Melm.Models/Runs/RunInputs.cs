@@ -1,0 +1,15 @@
+using Melm.Models.Augmentation;
+
+namespace Melm.Models.Runs;
+
+/// <summary>
+/// What a run's processors and its writer read, by path on storage every node shares: the gold
+/// corpus, the MELM model folder (fine-tuned, or pretrained for mlm-entity), the filter's tagger
+/// folder (none: no filter) and the generation settings, whose seed and rounds are the run's.
+/// </summary>
+/// <param name="Method">The augmentation method's name (AugmentationMethods.Name), written to the summary.</param>
+public sealed record RunInputs(string CorpusFile, string ModelFolder, string Method, string? TaggerFolder, GenerationOptions Generation)
+{
+    /// <summary>The filter's name in the summary: "ner" with a tagger, "none" without.</summary>
+    public string FilterName => TaggerFolder is null ? "none" : "ner";
+}
