@@ -82,9 +82,16 @@ public static class MelmClusterConfig
                     problems.Add("persistence: give \"sqliteFile\" for SQLite, not \"connectionString\"");
                 return MelmPersistenceOptions.SqliteFile(Path.Combine(runRoot, file?.SqliteFile ?? DefaultSqliteFile));
             case "postgresql":
+                if (file?.SqliteFile is not null)
+                    problems.Add("persistence: give \"connectionString\" for PostgreSQL, not \"sqliteFile\"");
                 if (string.IsNullOrWhiteSpace(file?.ConnectionString))
                 {
                     problems.Add("persistence: PostgreSQL needs a \"connectionString\"");
+                    return null;
+                }
+                if (MelmPersistenceOptions.PostgreSqlProblem(file.ConnectionString) is { } problem)
+                {
+                    problems.Add("persistence: " + problem);
                     return null;
                 }
                 return MelmPersistenceOptions.PostgreSql(file.ConnectionString);

@@ -32,11 +32,27 @@ public class MelmClusterConfigTests
     {
         using var root = new TempFolder();
         var path = Path.Combine(root.Path, "node.json");
-        File.WriteAllText(path, """{ "persistence": { "provider": "postgresql", "connectionString": "Host=127.0.0.1;Database=melm" } }""");
+        File.WriteAllText(path, """{ "persistence": { "provider": "postgresql", "connectionString": "Host=127.0.0.1;Database=melm;Password=p\"w" } }""");
         var options = MelmClusterConfig.Load(path, root.Path);
-        Assert.Equal((PersistenceProvider.PostgreSql, "Host=127.0.0.1;Database=melm"), (options.Persistence.Provider, options.Persistence.ConnectionString));
-        Assert.Equal("Host=127.0.0.1;Database=melm", options.Persistence.ToConfig().GetString("akka.persistence.journal.sql.connection-string"));
+        Assert.Equal((PersistenceProvider.PostgreSql, "Host=127.0.0.1;Database=melm;Password=p\"w"), (options.Persistence.Provider, options.Persistence.ConnectionString));
+        Assert.Equal("Host=127.0.0.1;Database=melm;Password=p\"w", options.Persistence.ToConfig().GetString("akka.persistence.journal.sql.connection-string"));
         Assert.Equal("PostgreSQL.15", options.Persistence.ToConfig().GetString("akka.persistence.snapshot-store.sql.provider-name"));
+        Assert.True(options.Persistence.ToConfig().GetBoolean("akka.persistence.journal.sql.auto-initialize"));
+        Assert.Equal("PostgreSQL Host=127.0.0.1;Database=melm", options.Persistence.ToString());
+        Assert.DoesNotContain("p\"w", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMalformedConnectionStringIsNamedWithoutRepeatingIt()
+    {
+        using var root = new TempFolder();
+        var path = Path.Combine(root.Path, "node.json");
+        File.WriteAllText(path, """{ "persistence": { "provider": "postgresql", "connectionString": "Hots=db;Password=hunter2", "sqliteFile": "j.db" } }""");
+        var problems = Assert.Throws<InputException>(() => MelmClusterConfig.Load(path, root.Path)).Problems.Select(p => p.Message).ToArray();
+        Assert.Equal(2, problems.Length);
+        Assert.Contains(problems, p => p.Contains("not \"sqliteFile\"", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("persistence: not a PostgreSQL connection string", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Contains("hunter2", StringComparison.Ordinal));
     }
 
     [Fact]
