@@ -1,16 +1,19 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using Melm.Actors.Persistence;
 using Melm.Models.Diagnostics;
+using Npgsql;
 
 namespace Melm.Actors.Hosting;
 
 /// <summary>
 /// Reads a node's settings from a cluster-config JSON file (cluster-config/coordinator.json,
 /// worker.json). A relative SQLite file is taken relative to the run root, so the journal lives
-/// with the runs it records.
+/// with the runs it records. Secrets stay out of the file: ${NAME} in a connection string is
+/// replaced by the environment variable NAME.
 /// </summary>
-public static class MelmClusterConfig
+public static partial class MelmClusterConfig
 {
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -21,8 +24,12 @@ public static class MelmClusterConfig
 
     public const string DefaultSqliteFile = "journal.db";
 
-    public static MelmClusterOptions Load(string path, string runRoot)
+    public static MelmClusterOptions Load(string path, string runRoot) => Load(path, runRoot, Environment.GetEnvironmentVariable);
+
+    /// <summary>Reads a node's settings, looking up ${NAME} references in secrets with the given function.</summary>
+    public static MelmClusterOptions Load(string path, string runRoot, Func<string, string?> environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         NodeFile file;
         try
         {
@@ -37,10 +44,10 @@ public static class MelmClusterConfig
         {
             throw new InputException(path, null, $"cannot read the file: {e.Message}");
         }
-        return ToOptions(file, path, runRoot);
+        return ToOptions(file, path, runRoot, environment);
     }
 
-    private static MelmClusterOptions ToOptions(NodeFile file, string path, string runRoot)
+    private static MelmClusterOptions ToOptions(NodeFile file, string path, string runRoot, Func<string, string?> environment)
     {
         var problems = new List<string>();
         var roles = file.Roles ?? [MelmRoles.Coordinator, MelmRoles.Worker];
@@ -57,7 +64,7 @@ public static class MelmClusterConfig
             if (!seed.StartsWith("akka.tcp://", StringComparison.Ordinal) || !seed.Contains('@', StringComparison.Ordinal))
                 problems.Add($"seed node \"{seed}\" is not an address like akka.tcp://melm@127.0.0.1:4053");
         }
-        var persistence = Persistence(file.Persistence, runRoot, problems);
+        var persistence = Persistence(file.Persistence, runRoot, environment, problems);
         if (problems.Count > 0)
             throw new InputException(problems.Select(p => new InputProblem(path, null, p)).ToArray());
         var defaults = new MelmClusterOptions { Persistence = persistence! };
@@ -73,7 +80,7 @@ public static class MelmClusterConfig
         };
     }
 
-    private static MelmPersistenceOptions? Persistence(PersistenceFile? file, string runRoot, List<string> problems)
+    private static MelmPersistenceOptions? Persistence(PersistenceFile? file, string runRoot, Func<string, string?> environment, List<string> problems)
     {
         switch (file?.Provider ?? "sqlite")
         {
@@ -89,17 +96,69 @@ public static class MelmClusterConfig
                     problems.Add("persistence: PostgreSQL needs a \"connectionString\"");
                     return null;
                 }
-                if (MelmPersistenceOptions.PostgreSqlProblem(file.ConnectionString) is { } problem)
+                var connectionString = ExpandConnectionString(file.ConnectionString, environment, problems);
+                if (connectionString is null)
+                    return null;
+                if (MelmPersistenceOptions.PostgreSqlProblem(connectionString) is { } problem)
                 {
                     problems.Add("persistence: " + problem);
                     return null;
                 }
-                return MelmPersistenceOptions.PostgreSql(file.ConnectionString);
+                return MelmPersistenceOptions.PostgreSql(connectionString);
             case var other:
                 problems.Add($"persistence: unknown provider \"{other}\" (known: sqlite, postgresql)");
                 return null;
         }
     }
+
+    /// <summary>
+    /// A PostgreSQL connection string with its ${NAME} references replaced key by key through the
+    /// connection string builder, which quotes what needs quoting (a password may hold ';').
+    /// </summary>
+    private static string? ExpandConnectionString(string template, Func<string, string?> environment, List<string> problems)
+    {
+        if (!VariableReference().IsMatch(template))
+            return template;
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(template);
+        }
+        catch (ArgumentException)
+        {
+            // Left as written: the connection string check names the problem.
+            return template;
+        }
+        foreach (var key in builder.Keys.Cast<string>().ToList())
+        {
+            if (builder[key] is string value && VariableReference().IsMatch(value))
+            {
+                if (Expand(value, "persistence.connectionString", environment, problems) is not { } expanded)
+                    return null;
+                builder[key] = expanded;
+            }
+        }
+        return builder.ConnectionString;
+    }
+
+    /// <summary>The value with each ${NAME} replaced by that environment variable, or null (and a problem) when one is not set.</summary>
+    private static string? Expand(string value, string field, Func<string, string?> environment, List<string> problems)
+    {
+        var unset = new List<string>();
+        var expanded = VariableReference().Replace(value, match =>
+        {
+            if (environment(match.Groups[1].Value) is { } found)
+                return found;
+            unset.Add(match.Value);
+            return match.Value;
+        });
+        foreach (var reference in unset.Distinct(StringComparer.Ordinal))
+            problems.Add($"{field} refers to {reference}, but that environment variable is not set");
+        return unset.Count == 0 ? expanded : null;
+    }
+
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex VariableReference();
 
     private sealed record NodeFile(
         string? SystemName,

@@ -28,6 +28,28 @@ public class MelmClusterConfigTests
     }
 
     [Fact]
+    public void TheComposeRoleFilesFindTheJournalAndTheSeedByServiceName()
+    {
+        using var root = new TempFolder();
+        var environment = new Dictionary<string, string> { ["MELM_DB_PASSWORD"] = "s3cret;x" };
+        var folder = Path.Combine(Repository(), "cluster-config", "compose");
+        var coordinator = MelmClusterConfig.Load(Path.Combine(folder, "coordinator.json"), root.Path, environment.GetValueOrDefault);
+        var worker = MelmClusterConfig.Load(Path.Combine(folder, "worker.json"), root.Path, environment.GetValueOrDefault);
+
+        // docker-compose.yml names these services, and the seed is the coordinator's own address.
+        Assert.Equal(["akka.tcp://melm@coordinator:4053"], coordinator.SeedNodes);
+        Assert.Equal($"akka.tcp://{coordinator.SystemName}@{coordinator.Hostname}:{coordinator.Port}", coordinator.SeedNodes[0]);
+        Assert.Equal(coordinator.SeedNodes, worker.SeedNodes);
+        Assert.Equal((PersistenceProvider.PostgreSql, "postgres", "s3cret;x"), (coordinator.Persistence.Provider, Builder(coordinator).Host, Builder(coordinator).Password));
+        Assert.Equal(["cuda:0"], worker.Devices);
+
+        var unset = Assert.Throws<InputException>(() => MelmClusterConfig.Load(Path.Combine(folder, "coordinator.json"), root.Path, _ => null));
+        Assert.Contains("persistence.connectionString refers to ${MELM_DB_PASSWORD}, but that environment variable is not set", unset.Message, StringComparison.Ordinal);
+    }
+
+    private static Npgsql.NpgsqlConnectionStringBuilder Builder(MelmClusterOptions options) => new(options.Persistence.ConnectionString);
+
+    [Fact]
     public void PostgreSqlTakesAConnectionString()
     {
         using var root = new TempFolder();
