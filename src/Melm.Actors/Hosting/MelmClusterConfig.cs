@@ -59,12 +59,15 @@ public static partial class MelmClusterConfig
             problems.Add($"port {file.Port} is not between 0 and 65535");
         if (file.WorkerCapacity is < 1)
             problems.Add($"workerCapacity must be at least 1, got {file.WorkerCapacity}");
+        // Remoting over TLS has its own address scheme, and a node only reaches addresses of its own.
+        var scheme = file.Tls is null ? "akka.tcp://" : "akka.ssl.tcp://";
         foreach (var seed in file.SeedNodes ?? [])
         {
-            if (!seed.StartsWith("akka.tcp://", StringComparison.Ordinal) || !seed.Contains('@', StringComparison.Ordinal))
-                problems.Add($"seed node \"{seed}\" is not an address like akka.tcp://melm@127.0.0.1:4053");
+            if (!seed.StartsWith(scheme, StringComparison.Ordinal) || !seed.Contains('@', StringComparison.Ordinal))
+                problems.Add($"seed node \"{seed}\" is not an address like {scheme}melm@127.0.0.1:4053" + (file.Tls is null ? "" : " (with TLS on)"));
         }
         var persistence = Persistence(file.Persistence, runRoot, environment, problems);
+        var tls = Tls(file.Tls, path, environment, problems);
         if (problems.Count > 0)
             throw new InputException(problems.Select(p => new InputProblem(path, null, p)).ToArray());
         var defaults = new MelmClusterOptions { Persistence = persistence! };
@@ -77,7 +80,40 @@ public static partial class MelmClusterConfig
             SeedNodes = file.SeedNodes ?? [],
             Devices = file.Devices ?? defaults.Devices,
             WorkerCapacity = file.WorkerCapacity ?? defaults.WorkerCapacity,
+            Tls = tls,
         };
+    }
+
+    /// <summary>TLS for remoting when the file has a "tls" section; a relative certificate path is taken relative to the file.</summary>
+    private static MelmTlsOptions? Tls(TlsFile? file, string path, Func<string, string?> environment, List<string> problems)
+    {
+        if (file is null)
+            return null;
+        var count = problems.Count;
+        if ((file.CertificatePath is null) == (file.Thumbprint is null))
+            problems.Add("tls: give \"certificatePath\" (a PKCS#12 file with the private key) or \"thumbprint\" (a certificate in the store), one of the two");
+        if (file.Thumbprint is { } thumbprint && (thumbprint.Length != 40 || !thumbprint.All(char.IsAsciiHexDigit)))
+            problems.Add($"tls.thumbprint \"{thumbprint}\" is not 40 hexadecimal digits");
+        if (file.StoreLocation is not (null or MelmTlsOptions.CurrentUser or MelmTlsOptions.LocalMachine))
+            problems.Add($"tls.storeLocation \"{file.StoreLocation}\" is not {MelmTlsOptions.CurrentUser} or {MelmTlsOptions.LocalMachine}");
+        var password = file.CertificatePassword is null ? null : Expand(file.CertificatePassword, "tls.certificatePassword", environment, problems);
+        if (problems.Count > count)
+            return null;
+        var defaults = new MelmTlsOptions();
+        var tls = defaults with
+        {
+            CertificatePath = file.CertificatePath is null ? null : Path.GetFullPath(file.CertificatePath, Path.GetDirectoryName(Path.GetFullPath(path))!),
+            CertificatePassword = password,
+            Thumbprint = file.Thumbprint,
+            StoreName = file.StoreName ?? defaults.StoreName,
+            StoreLocation = file.StoreLocation ?? defaults.StoreLocation,
+            RequireMutualAuthentication = file.RequireMutualAuthentication ?? defaults.RequireMutualAuthentication,
+            ValidateCertificateHostname = file.ValidateCertificateHostname ?? defaults.ValidateCertificateHostname,
+            SuppressValidation = file.SuppressValidation ?? defaults.SuppressValidation,
+        };
+        if (tls.CertificateProblem(DateTimeOffset.Now) is { } problem)
+            problems.Add(problem);
+        return tls;
     }
 
     private static MelmPersistenceOptions? Persistence(PersistenceFile? file, string runRoot, Func<string, string?> environment, List<string> problems)
@@ -168,7 +204,18 @@ public static partial class MelmClusterConfig
         IReadOnlyList<string>? SeedNodes,
         PersistenceFile? Persistence,
         IReadOnlyList<string>? Devices,
-        int? WorkerCapacity);
+        int? WorkerCapacity,
+        TlsFile? Tls);
 
     private sealed record PersistenceFile(string? Provider, string? SqliteFile, string? ConnectionString);
+
+    private sealed record TlsFile(
+        string? CertificatePath,
+        string? CertificatePassword,
+        string? Thumbprint,
+        string? StoreName,
+        string? StoreLocation,
+        bool? RequireMutualAuthentication,
+        bool? ValidateCertificateHostname,
+        bool? SuppressValidation);
 }
