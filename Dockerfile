@@ -28,5 +28,7 @@ COPY cluster-config/ /config/
 RUN mkdir /data && chown app:app /data
 USER app
 WORKDIR /data
-ENTRYPOINT ["dotnet", "/app/melm.dll"]
+# `melm` on the PATH, so that `docker-compose exec coordinator melm status` works too.
+ENV PATH="/app:${PATH}"
+ENTRYPOINT ["melm"]
 CMD ["--help"]
