@@ -147,7 +147,7 @@ public static class PipelineBenchmark
             Port = port,
             SeedNodes = [address],
         };
-        await using var node = await BenchmarkNode.StartAsync(coordinator, null).ConfigureAwait(false);
+        var node = await BenchmarkNode.StartAsync(coordinator, null).ConfigureAwait(false);
         var processes = new List<(Process Process, List<string> Log)>();
         try
         {
@@ -164,6 +164,8 @@ public static class PipelineBenchmark
         }
         finally
         {
+            // The coordinator goes first: workers leaving under it make it log each disassociation as an error.
+            await node.DisposeAsync().ConfigureAwait(false);
             foreach (var (process, _) in processes)
             {
                 process.StandardInput.Close();
@@ -218,7 +220,11 @@ public static class PipelineBenchmark
                 row.Workers == 0 ? "-" : Invariant($"{100 * (row.Seconds - direct) / direct:+0.0;-0.0}%"),
                 row.Identical ? "yes" : "NO");
         }
-        AnsiConsole.Write(table);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        // Redirected output reports 80 columns, which folds every row; the table needs about 110.
+        if (Console.IsOutputRedirected)
+            console.Profile.Width = 120;
+        console.Write(table);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
