@@ -47,6 +47,17 @@ public class MelmClusterConfigTests
         Assert.Contains("persistence.connectionString refers to ${MELM_DB_PASSWORD}, but that environment variable is not set", unset.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void TheComposeFileNamesRoleFilesThatExist()
+    {
+        // docker-compose.yml mounts cluster-config/ at /config; a renamed file would only fail when a node starts.
+        var compose = File.ReadAllText(Path.Combine(Repository(), "docker-compose.yml"));
+        var named = System.Text.RegularExpressions.Regex.Matches(compose, @"/config/([\w/.-]+\.json)").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        Assert.Equal(["compose/coordinator.json", "compose/worker.json"], named.Order(StringComparer.Ordinal));
+        Assert.All(named, file => Assert.True(File.Exists(Path.Combine(Repository(), "cluster-config", file)), $"docker-compose.yml names /config/{file}, which cluster-config/ lacks"));
+        Assert.Contains("- ./cluster-config:/config:ro", compose, StringComparison.Ordinal);
+    }
+
     private static Npgsql.NpgsqlConnectionStringBuilder Builder(MelmClusterOptions options) => new(options.Persistence.ConnectionString);
 
     [Fact]
