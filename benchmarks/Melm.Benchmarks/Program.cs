@@ -1,11 +1,16 @@
 using Melm.Benchmarks;
+using Melm.Benchmarks.Pipeline;
 using Melm.Models.Diagnostics;
 
 try
 {
-    return args.Length > 0 && args[0] == "encoder"
-        ? EncoderBenchmark.Run(EncoderBenchmarkOptions.Parse(args[1..]))
-        : Usage();
+    return args.Length == 0 ? Usage() : args[0] switch
+    {
+        "encoder" => EncoderBenchmark.Run(EncoderBenchmarkOptions.Parse(args[1..])),
+        "pipeline" => await PipelineBenchmark.RunAsync(PipelineBenchmarkOptions.Parse(args[1..])),
+        "pipeline-worker" => await WorkerProcess.RunAsync(args[1..]),
+        _ => Usage(),
+    };
 }
 catch (InputException e)
 {
@@ -16,5 +21,6 @@ catch (InputException e)
 static int Usage()
 {
     Console.Error.WriteLine("usage: Melm.Benchmarks encoder [--steps N] [--threads N] [--dtype fp32|bf16] [--seed N]");
+    Console.Error.WriteLine("       Melm.Benchmarks pipeline [--rounds R] [--shard N] [--repeat N] [--threads N] [--seed N]");
     return 2;
 }

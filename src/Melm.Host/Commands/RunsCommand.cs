@@ -16,10 +16,12 @@ public static class RunsCommand
     {
         var root = new Option<DirectoryInfo>("--run-root") { Description = "Folder whose journal.db records the runs (default: the current folder)." };
         var config = new Option<FileInfo>("--config") { Description = "Node settings (cluster-config/*.json) naming the journal, for example a PostgreSQL server." };
+        var journal = new JournalArguments();
         var json = new Option<bool>("--json") { Description = "Print the runs as JSON instead of a table." };
         var command = new Command("runs", "List the runs in a journal: stage, work items done of total, items left, and the last error.");
         command.Options.Add(root);
         command.Options.Add(config);
+        journal.AddTo(command);
         command.Options.Add(json);
         command.SetAction(parseResult => Cli.Run(() =>
         {
@@ -27,20 +29,25 @@ public static class RunsCommand
             if (!Directory.Exists(folder))
                 throw new InputException(folder, null, "no such folder");
             MelmPersistenceOptions persistence;
-            if (parseResult.GetValue(config) is { } file)
+            if (journal.Read(parseResult) is { } postgres)
+            {
+                persistence = postgres;
+            }
+            else if (parseResult.GetValue(config) is { } file)
             {
                 persistence = MelmClusterConfig.Load(file.FullName, folder).Persistence;
             }
             else
             {
-                var journal = Path.Combine(folder, MelmClusterConfig.DefaultSqliteFile);
-                if (!File.Exists(journal))
+                var sqlite = Path.Combine(folder, MelmClusterConfig.DefaultSqliteFile);
+                if (!File.Exists(sqlite))
                 {
                     Console.WriteLine(parseResult.GetValue(json) ? "[]" : $"no runs in {folder} (no {MelmClusterConfig.DefaultSqliteFile})");
                     return 0;
                 }
-                persistence = MelmPersistenceOptions.SqliteFile(journal);
+                persistence = MelmPersistenceOptions.SqliteFile(sqlite);
             }
+            persistence.CheckConnectionAsync().GetAwaiter().GetResult();
             var runs = RunJournal.ReadAllAsync(persistence).GetAwaiter().GetResult();
             if (parseResult.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(runs, ClusterJson.Options));

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Akka.Actor;
 using Akka.Hosting;
 using Melm.Actors.Coordinator;
@@ -15,9 +16,9 @@ namespace Melm.Actors.Tests.Coordinator;
 
 /// <summary>
 /// A coordinator and workers in one actor system, journalling to a SQLite file in a temp folder.
-/// Each test gets its own system and file.
+/// Each test gets its own system and file. PostgreSqlRunCoordinatorTests runs them all on PostgreSQL.
 /// </summary>
-public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
+public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
@@ -33,7 +34,18 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     }
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
-        builder.WithMelmPersistence(MelmPersistenceOptions.SqliteFile(_folder.Combine("journal.db")));
+        builder.WithMelmPersistence(Store());
+
+    /// <summary>The journal and snapshot store under test.</summary>
+    protected virtual MelmPersistenceOptions Store() => MelmPersistenceOptions.SqliteFile(_folder.Combine("journal.db"));
+
+    /// <summary>A connection to the store's database, to count the rows the plugin wrote.</summary>
+    protected virtual DbConnection OpenStore()
+    {
+        var connection = new SqliteConnection($"Data Source={_folder.Combine("journal.db")}");
+        connection.Open();
+        return connection;
+    }
 
     private RunSpec? _spec;
 
@@ -85,8 +97,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
     private long Rows(string table)
     {
-        using var connection = new SqliteConnection($"Data Source={_folder.Combine("journal.db")}");
-        connection.Open();
+        using var connection = OpenStore();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT COUNT(*) FROM {table}";
         return (long)command.ExecuteScalar()!;

@@ -16,7 +16,8 @@ namespace Melm.Actors.Tests.Hosting;
 
 /// <summary>
 /// A coordinator node and a worker node in one process, joined over remoting on 127.0.0.1: every
-/// work message crosses the wire through the Melm serializer. The worker node does all the work.
+/// work message crosses the wire through the Melm serializer. The worker node does all the work,
+/// over plain TCP and over TLS.
 /// </summary>
 public sealed class TwoNodeClusterTests
 {
@@ -39,20 +40,26 @@ public sealed class TwoNodeClusterTests
             })
             .Build();
 
-    [Fact]
-    public async Task AWorkerNodeDoesTheWorkOfACoordinatorNodesRun()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AWorkerNodeDoesTheWorkOfACoordinatorNodesRun(bool tls)
     {
         var cancel = TestContext.Current.CancellationToken;
         using var folder = new TempFolder();
-        var seed = $"akka.tcp://melm@127.0.0.1:{FreePort()}";
+        var port = FreePort();
+        var seed = $"akka.{(tls ? "ssl.tcp" : "tcp")}://melm@127.0.0.1:{port}";
+        // Both nodes present the same self-signed certificate, which no root vouches for: validation is off.
+        var certificate = tls ? new MelmTlsOptions { CertificatePath = TestCertificates.WritePfx(folder.Combine("node.pfx"), "pw"), CertificatePassword = "pw", SuppressValidation = true } : null;
         var common = new MelmClusterOptions
         {
             Persistence = MelmPersistenceOptions.SqliteFile(folder.Combine("journal.db")),
             SeedNodes = [seed],
             WorkerPollInterval = TimeSpan.FromMilliseconds(100),
+            Tls = certificate,
         };
         var processor = new CountingProcessor();
-        using var coordinatorNode = Node(common with { Roles = [MelmRoles.Coordinator], Port = new Uri(seed.Replace("akka.tcp", "http", StringComparison.Ordinal)).Port }, null);
+        using var coordinatorNode = Node(common with { Roles = [MelmRoles.Coordinator], Port = port }, null);
         using var workerNode = Node(common with { Roles = [MelmRoles.Worker], Devices = ["cpu"], WorkerCapacity = 2 }, new SingleProcessor(processor));
         await coordinatorNode.StartAsync(cancel);
         await workerNode.StartAsync(cancel);
