@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Melm.Models.Baselines;
+using Melm.Models.Augmentation;
 using Melm.Models.Checkpoints;
 using Melm.Models.CodeMix;
 using Melm.Models.Data;
@@ -22,7 +22,7 @@ public static class CodeMixCommand
         var random = new Option<bool>("--random") { Description = "Code-Mix-random: a uniformly random target mention instead of the most similar one." };
         var rounds = new Option<int>("--rounds") { Description = "Code-mixed sentences attempted per training sentence.", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Run seed; every draw comes from (seed, method, sentence id, round).", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for aug.conll, aug.jsonl, substitutions.jsonl and summary.json (created if missing).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for aug.conll, aug.jsonl, train+aug.conll, train+aug.jsonl, substitutions.jsonl and summary.json (created if missing); `melm augment --codemix` reads it.", Required = true };
         var command = new Command("codemix", "Replace each entity by a same-type entity of another language: the most similar one (aligned vectors or encoder states) or, with --random, any.");
         foreach (var option in new Option[] { train, vectors, model, random, rounds, seed, output })
             command.Options.Add(option);
@@ -63,29 +63,10 @@ public static class CodeMixCommand
                 throw new InputException("--vectors", null, "give --vectors LANG=FILE for every training language, --model DIR for the encoder fallback, or --random");
             }
             var folder = parseResult.GetValue(output)!.FullName;
-            AugmentationWriter.Write(result.Result, folder, json =>
-            {
-                json.WriteNumber("seed", runSeed);
-                json.WriteNumber("rounds", roundCount);
-                json.WriteString("tag_scheme", TagSchemes.Name(scheme));
-                json.WriteStartObject("train");
-                foreach (var (lang, path) in trainFiles)
-                    json.WriteString(lang, path);
-                json.WriteEndObject();
-                json.WriteStartArray("pairs");
-                foreach (var count in result.Counts)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("source_lang", count.SourceLang);
-                    json.WriteString("target_lang", count.TargetLang);
-                    json.WriteString("type", count.Type);
-                    json.WriteNumber("substituted", count.Substituted);
-                    json.WriteNumber("fallbacks", count.Fallbacks);
-                    json.WriteNumber("kept", count.Kept);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-            });
+            var summary = new CodeMixSummary(result.Result.Method, result.Result.Description, runSeed, roundCount, TagSchemes.Name(scheme),
+                trainFiles.ToDictionary(t => t.Lang, t => t.Path, StringComparer.Ordinal), result.Result.Rewrites.Count,
+                result.Result.SentenceCounts, result.Result.MentionCounts, result.Counts);
+            AugmentationOutput.Write(folder, sentences, result.Result.Rewrites, summary);
             Report(result, sentences.Count, folder);
             return 0;
         }));

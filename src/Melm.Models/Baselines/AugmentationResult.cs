@@ -28,9 +28,7 @@ public static class Reasons
     public const string NoEntities = "no entities (passed through)";
     public const string IdenticalToSource = "identical to source";
     public const string DuplicateOfEarlierRound = "identical to an earlier round";
-    public const string GoldSentence = "gold sentence";
 
     public const string Substituted = "substituted";
-    public const string NoCandidateOfType = "no candidate of that type (kept)";
     public const string NoOtherLanguageWithType = "no other language has that type (kept)";
 }

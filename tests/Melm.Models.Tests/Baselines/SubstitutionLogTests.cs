@@ -1,3 +1,4 @@
+using Melm.Models.Augmentation;
 using Melm.Models.Baselines;
 using Melm.Models.CodeMix;
 using Melm.Models.Data;
@@ -23,10 +24,10 @@ public sealed class SubstitutionLogTests : IDisposable
     public void ReadingTheLogBackRestoresEachMentionsLanguage()
     {
         var result = Mixed();
-        AugmentationWriter.Write(result, _temp.Path);
+        AugmentationOutput.Write(_temp.Path, [], result.Rewrites, new { result.Method });
 
-        var sentences = JsonLines.Read(Path.Combine(_temp.Path, AugmentationWriter.JsonLinesFile)).Sentences;
-        var restored = SubstitutionLog.Read(Path.Combine(_temp.Path, AugmentationWriter.SubstitutionsFile), sentences);
+        var sentences = JsonLines.Read(Path.Combine(_temp.Path, AugmentationOutput.AugmentedJsonLines)).Sentences;
+        var restored = SubstitutionLog.Read(Path.Combine(_temp.Path, AugmentationOutput.SubstitutionsFile), sentences);
 
         Assert.Equal(result.Rewrites.Count, restored.Count);
         for (var i = 0; i < restored.Count; i++)
