@@ -37,14 +37,14 @@ public static class AugmentCommand
         {
             var method = options.ReadMethod(parseResult);
             var generation = options.ReadGeneration(parseResult);
-            var filterKind = ReadFilterKind(parseResult.GetValue(filter)!);
+            var useFilter = ReadFilterKind(parseResult.GetValue(filter)!);
             var device = options.ReadDevice(parseResult);
             var outFolder = parseResult.GetValue(output)!.FullName;
             var modelFolder = parseResult.GetValue(model)!.FullName;
             var (gold, training) = ReadTraining(parseResult.GetValue(train)?.FullName, parseResult.GetValue(codemix)?.FullName);
             var devCorpus = parseResult.GetValue(dev) is { } devFile ? MelmOptions.ReadCorpus(devFile.FullName) : null;
             // Gold-only makes no rewrites, so there is nothing to filter and no tagger to train.
-            using var consistency = filterKind && method != AugmentationMethod.GoldOnly
+            using var consistency = useFilter && method != AugmentationMethod.GoldOnly
                 ? AugmentPipeline.LoadFilter(parseResult.GetValue(tagger)?.FullName ?? AugmentPipeline.TrainFilterTagger(
                     modelFolder, gold, devCorpus, new NerTrainingOptions { Seed = parseResult.GetValue(options.Seed), Epochs = parseResult.GetValue(taggerEpochs) },
                     device, Path.Combine(outFolder, AugmentPipeline.TaggerSubfolder)), device)
