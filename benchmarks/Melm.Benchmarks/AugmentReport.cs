@@ -118,48 +118,43 @@ public static class AugmentReport
         return (read[0], read[1]);
     }
 
-    private static string[] Cells(AugmentationSummary s, IReadOnlyList<string> types) =>
-    [
-        s.Method,
-        Number(s.RewritesMade),
-        .. Reasons.Select(r => Number(s.Dropped.GetValueOrDefault(r))),
-        Number(s.Kept),
-        .. types.Select(t => Number(s.EntityTypes.FirstOrDefault(e => e.Type == t)?.NewUnique ?? 0)),
-        s.NewMentionShare is { } share ? share.ToString("P1", CultureInfo.InvariantCulture) : "-",
-    ];
-
-    private static string[] Headers(IReadOnlyList<string> types) =>
-    [
-        "method", "rewrites made", .. Reasons.Select(r => "dropped: " + r.Replace('_', ' ')), "kept",
-        .. types.Select(t => $"new unique {t}"), "kept mentions not in gold",
-    ];
-
-    private static Table Table(IReadOnlyList<AugmentationSummary> summaries, IReadOnlyList<string> types)
+    /// <summary>One row per figure, one column per method: narrow enough for a terminal whatever the number of types.</summary>
+    private static List<(string Figure, string[] Values)> Rows(List<AugmentationSummary> summaries, IReadOnlyList<string> types)
     {
-        var table = new Table();
-        var headers = Headers(types);
-        table.AddColumn(headers[0]);
-        foreach (var header in headers.Skip(1))
-            table.AddColumn(new TableColumn(Markup.Escape(header)).RightAligned());
+        var rows = new List<(string, string[])>
+        {
+            ("rewrites made", [.. summaries.Select(s => Number(s.RewritesMade))]),
+        };
+        rows.AddRange(Reasons.Select(r => ($"dropped: {r.Replace('_', ' ')}", summaries.Select(s => Number(s.Dropped.GetValueOrDefault(r))).ToArray())));
+        rows.Add(("kept", [.. summaries.Select(s => Number(s.Kept))]));
+        rows.AddRange(types.Select(t => ($"new unique {t} entities", summaries.Select(s => Number(s.EntityTypes.FirstOrDefault(e => e.Type == t)?.NewUnique ?? 0)).ToArray())));
+        rows.Add(("kept entity mentions not in the gold sample", [.. summaries.Select(s => s.NewMentionShare is { } share ? share.ToString("P1", CultureInfo.InvariantCulture) : "-")]));
+        return rows;
+    }
+
+    private static Table Table(List<AugmentationSummary> summaries, IReadOnlyList<string> types)
+    {
+        var table = new Table().AddColumn("");
         foreach (var summary in summaries)
-            table.AddRow([.. Cells(summary, types).Select(Markup.Escape)]);
+            table.AddColumn(new TableColumn(Markup.Escape(summary.Method)).RightAligned());
+        foreach (var (figure, values) in Rows(summaries, types))
+            table.AddRow([Markup.Escape(figure), .. values]);
         return table;
     }
 
-    private static string Markdown(AugmentReportOptions o, IReadOnlyList<AugmentationSummary> summaries, IReadOnlyList<string> types)
+    private static string Markdown(AugmentReportOptions o, List<AugmentationSummary> summaries, IReadOnlyList<string> types)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"CoNLL English, N={o.N} (seed {o.Seed}), R={o.Rounds}, model {o.Model}; MELM fine-tuned {o.Epochs} epochs at lr {o.LearningRate}; filter tagger {o.TaggerEpochs} epochs at lr {o.TaggerLearningRate}, trained once on the gold sample.");
         text.AppendLine();
-        var headers = Headers(types);
-        text.AppendLine("| " + string.Join(" | ", headers) + " |");
-        text.AppendLine("|---" + string.Concat(Enumerable.Repeat("|---:", headers.Length - 1)) + "|");
-        foreach (var summary in summaries)
-            text.AppendLine("| " + string.Join(" | ", Cells(summary, types)) + " |");
+        text.AppendLine("| | " + string.Join(" | ", summaries.Select(s => s.Method)) + " |");
+        text.AppendLine("|---" + string.Concat(Enumerable.Repeat("|---:", summaries.Count)) + "|");
+        foreach (var (figure, values) in Rows(summaries, types))
+            text.AppendLine($"| {figure} | " + string.Join(" | ", values) + " |");
         return text.ToString();
     }
 
-    private static void Json(Utf8JsonWriter json, AugmentReportOptions o, IReadOnlyList<AugmentationSummary> summaries)
+    private static void Json(Utf8JsonWriter json, AugmentReportOptions o, List<AugmentationSummary> summaries)
     {
         json.WriteString("model", o.Model);
         json.WriteString("conll", o.Conll);
