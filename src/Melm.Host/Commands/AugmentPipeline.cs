@@ -1,6 +1,5 @@
 using System.Globalization;
 using Melm.Models.Augmentation;
-using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
@@ -31,21 +30,12 @@ public static class AugmentPipeline
         AugmentationMethod method, string modelFolder, Corpus training, Corpus? dev, FineTuneOptions fineTune,
         GenerationOptions generation, IReadOnlyList<string>? languages, Device device, string outFolder)
     {
-        switch (method)
-        {
-            case AugmentationMethod.GoldOnly:
-                return new GoldOnly();
-            case AugmentationMethod.Labelwise:
-                var scheme = TagSchemes.Detect(training.Sentences.Select(s => s.Tags));
-                return new LabelwiseSubstitution(MentionInventory.From(training.Sentences), scheme, generation.Seed);
-            case AugmentationMethod.MlmEntity:
-                return new MelmGenerator(MelmModel.Prepare(modelFolder, training.Sentences, method, device: device), generation, ownsModel: true);
-            default:
-                var tuned = Path.Combine(outFolder, ModelSubfolder);
-                var result = FinetuneCommand.Run(modelFolder, training, dev, tuned, method, fineTune, languages, device);
-                Console.WriteLine(FinetuneCommand.Describe(result));
-                return new MelmGenerator(MelmModel.Load(tuned, device), generation, ownsModel: true);
-        }
+        if (!AugmentationMethods.IsFineTuned(method))
+            return Rewriters.Open(method, modelFolder, training.Sentences, generation, device);
+        var tuned = Path.Combine(outFolder, ModelSubfolder);
+        var result = FinetuneCommand.Run(modelFolder, training, dev, tuned, method, fineTune, languages, device);
+        Console.WriteLine(FinetuneCommand.Describe(result));
+        return Rewriters.Open(method, tuned, training.Sentences, generation, device);
     }
 
     /// <summary>Trains the filter's tagger on the gold data into <paramref name="folder"/>, or reuses the one a previous run saved there.</summary>

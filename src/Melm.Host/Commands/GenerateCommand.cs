@@ -23,9 +23,9 @@ public static class GenerateCommand
             var method = parseResult.GetResult(options.Method) is { Implicit: false } ? options.ReadMethod(parseResult) : (AugmentationMethod?)null;
             var generation = options.ReadGeneration(parseResult);
             var corpus = MelmOptions.ReadCorpus(parseResult.GetValue(input)!.FullName);
-            using var generator = new MelmGenerator(
-                Open(parseResult.GetValue(model)!.FullName, method, corpus.Sentences, options.ReadDevice(parseResult)), generation, ownsModel: true);
-            var summary = AugmentPipeline.RunAndWrite(generator, corpus, generation.Rounds, filter: null, generation.BatchSize, parseResult.GetValue(output)!.FullName);
+            var rewriter = Open(parseResult.GetValue(model)!.FullName, method, corpus.Sentences, generation, options.ReadDevice(parseResult));
+            using var owned = rewriter as IDisposable;
+            var summary = AugmentPipeline.RunAndWrite(rewriter, corpus, generation.Rounds, filter: null, generation.BatchSize, parseResult.GetValue(output)!.FullName);
             AugmentSummaryTable.Write(ConsoleOutput.Create(), summary);
             return 0;
         }));
@@ -33,18 +33,14 @@ public static class GenerateCommand
     }
 
     /// <summary>A fine-tuned folder as it is (refusing another --method), or a pretrained one for mlm-entity.</summary>
-    internal static MelmModel Open(string folder, AugmentationMethod? method, IReadOnlyList<Sentence> sentences, TorchSharp.torch.Device device)
+    private static IRewriter Open(string folder, AugmentationMethod? method, IReadOnlyList<Sentence> sentences, GenerationOptions generation, TorchSharp.torch.Device device)
     {
-        if (method is { } other && !AugmentationMethods.UsesMaskedLm(other))
-            throw new InputException("--method", null, $"{AugmentationMethods.Name(other)} uses no masked LM: run it with `melm augment --method {AugmentationMethods.Name(other)}`");
-        if (method == AugmentationMethod.MlmEntity)
-            return MelmModel.Prepare(folder, sentences, AugmentationMethod.MlmEntity, device: device);
-        var model = MelmModel.Load(folder, device);
-        if (method is { } asked && asked != model.Method)
+        if (method is { } asked)
         {
-            model.Dispose();
-            throw new InputException(folder, null, $"the folder was fine-tuned for {AugmentationMethods.Name(model.Method)}, not {AugmentationMethods.Name(asked)}");
+            return AugmentationMethods.UsesMaskedLm(asked)
+                ? Rewriters.Open(asked, folder, sentences, generation, device)
+                : throw new InputException("--method", null, $"{AugmentationMethods.Name(asked)} uses no masked LM: run it with `melm augment --method {AugmentationMethods.Name(asked)}`");
         }
-        return model;
+        return new MelmGenerator(MelmModel.Load(folder, device), generation, ownsModel: true);
     }
 }
