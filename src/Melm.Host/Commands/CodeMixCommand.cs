@@ -63,11 +63,11 @@ public static class CodeMixCommand
                 throw new InputException("--vectors", null, "give --vectors LANG=FILE for every training language, --model DIR for the encoder fallback, or --random");
             }
             var folder = parseResult.GetValue(output)!.FullName;
-            var summary = new CodeMixSummary(result.Result.Method, result.Result.Description, runSeed, roundCount, TagSchemes.Name(scheme),
-                trainFiles.ToDictionary(t => t.Lang, t => t.Path, StringComparer.Ordinal), result.Result.Rewrites.Count,
-                result.Result.SentenceCounts, result.Result.MentionCounts, result.Counts);
-            AugmentationOutput.Write(folder, sentences, result.Result.Rewrites, summary);
-            Report(result, sentences.Count, folder);
+            var augmentation = AugmentationSummary.Build(result.Method, result.Description, sentences, result.Outcome, "none");
+            var summary = new CodeMixSummary(runSeed, roundCount, TagSchemes.Name(scheme),
+                trainFiles.ToDictionary(t => t.Lang, t => t.Path, StringComparer.Ordinal), augmentation, result.Counts);
+            AugmentationOutput.Write(folder, sentences, result.Rewrites, summary);
+            Report(result, augmentation, folder);
             return 0;
         }));
         return command;
@@ -165,11 +165,11 @@ public static class CodeMixCommand
         return new AlignedVectorEmbedder(byLanguage);
     }
 
-    private static void Report(CodeMixResult result, int sentences, string folder)
+    private static void Report(CodeMixResult result, AugmentationSummary summary, string folder)
     {
-        var mix = result.Result;
-        Console.WriteLine($"{mix.Method}: {mix.Description}");
-        Console.WriteLine($"{mix.Rewrites.Count} code-mixed sentences from {sentences} training sentences into {folder}");
+        Console.WriteLine($"{summary.Kept} code-mixed sentences from {summary.SentencesRead} training sentences into {folder}");
+        var console = ConsoleOutput.Create();
+        AugmentSummaryTable.Write(console, summary);
         var table = new Table().AddColumns("source", "target", "type", "substituted", "fallbacks", "kept as is");
         foreach (var count in result.Counts)
         {
@@ -178,16 +178,11 @@ public static class CodeMixCommand
                 count.Fallbacks.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 count.Kept.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-        var console = ConsoleOutput.Create();
         console.Write(table);
-        foreach (var (reason, count) in mix.SentenceCounts)
-            Console.WriteLine($"  sentences, {reason}: {count}");
-        foreach (var (reason, count) in mix.MentionCounts)
-            Console.WriteLine($"  mentions, {reason}: {count}");
         foreach (var kept in result.Counts.Where(c => c.TargetLang is null))
             Console.WriteLine($"note: no other language has {kept.Type} mentions, so {kept.Kept} {kept.SourceLang} {kept.Type} mentions were kept as they were");
         var fallbacks = result.Counts.Sum(c => c.Fallbacks);
         if (fallbacks > 0)
-            Console.WriteLine($"note: {fallbacks} substitutes were drawn at random because a vector was missing (the fallbacks column; reasons above)");
+            Console.WriteLine($"note: {fallbacks} substitutes were drawn at random because a vector was missing (the fallbacks column; the substitution log names each one's reason)");
     }
 }

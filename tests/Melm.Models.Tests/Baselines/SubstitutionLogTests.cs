@@ -12,13 +12,13 @@ public sealed class SubstitutionLogTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static AugmentationResult Mixed() =>
+    private static CodeMixResult Mixed() =>
         CodeMixer.MixRandom(
         [
             TinyCorpus.Parse("en:0", "en", "Peter/B-PER flew/O to/O New/B-LOC York/I-LOC"),
             TinyCorpus.Parse("es:0", "es", "Pedro/B-PER vive/O en/O Madrid/B-LOC"),
             TinyCorpus.Parse("de:0", "de", "Anna/B-PER wohnt/O in/O Bad/B-LOC Ems/I-LOC"),
-        ], TagScheme.Iob2, 2, 3).Result;
+        ], TagScheme.Iob2, 2, 3);
 
     [Fact]
     public void ReadingTheLogBackRestoresEachMentionsLanguage()

@@ -24,7 +24,7 @@ public sealed class CodeMixFolderTests : IDisposable
     public void CodeMixedSentencesComeBackWithTheLanguageOfEachTokenAndMelmMarksItBeforeEachEntityToken()
     {
         var training = Training();
-        var mix = CodeMixer.MixRandom(training, TagScheme.Iob2, 2, 7).Result;
+        var mix = CodeMixer.MixRandom(training, TagScheme.Iob2, 2, 7);
         AugmentationOutput.Write(_temp.Path, training, mix.Rewrites, new { mix.Method });
 
         var (gold, mixed) = CodeMixFolder.Read(_temp.Path);
@@ -57,7 +57,7 @@ public sealed class CodeMixFolderTests : IDisposable
         Assert.Contains("not a `melm codemix` output folder", missing.Message, StringComparison.Ordinal);
 
         var training = Training();
-        var mix = CodeMixer.MixRandom(training, TagScheme.Iob2, 1, 7).Result;
+        var mix = CodeMixer.MixRandom(training, TagScheme.Iob2, 1, 7);
         AugmentationOutput.Write(_temp.Path, training, mix.Rewrites, new { mix.Method });
         File.WriteAllText(_temp.Combine(AugmentationOutput.SubstitutionsFile), "");
 
