@@ -24,7 +24,7 @@ public static class AugmentPipeline
     /// The rewriter of <paramref name="method"/> over <paramref name="training"/>: MELM and MELM without
     /// markers fine-tune <paramref name="modelFolder"/> into <paramref name="outFolder"/>/melm-model
     /// first (resuming what a previous run left there), MLM-Entity uses it as it is, label-wise draws
-    /// from the training set's mentions, gold-only makes nothing. Dispose it when done.
+    /// from the training set's mentions, gold-only makes nothing. A masked-LM rewriter holds its model: dispose it (it is IDisposable).
     /// </summary>
     public static IRewriter OpenRewriter(
         AugmentationMethod method, string modelFolder, Corpus training, Corpus? dev, FineTuneOptions fineTune,
