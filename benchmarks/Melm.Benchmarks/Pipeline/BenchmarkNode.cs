@@ -22,7 +22,7 @@ public sealed class BenchmarkNode : IAsyncDisposable
 
     public static async Task<BenchmarkNode> StartAsync(MelmClusterOptions options, IWorkItemProcessor? processor)
     {
-        var host = Host.CreateDefaultBuilder()
+        var host = Microsoft.Extensions.Hosting.Host.CreateDefaultBuilder()
             .ConfigureLogging(logging => logging.ClearProviders())
             .ConfigureServices(services =>
             {

@@ -240,7 +240,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         IReadOnlyList<string> files;
         try
         {
-            files = RunOutput.Write(spec, RunOutput.Assemble(spec, _state.Results));
+            files = RunOutput.Write(spec, _state.Results);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputException)
         {

@@ -1,7 +1,6 @@
 using Melm.Models.Augmentation;
-using Melm.Models.Data;
 
 namespace Melm.Models.Runs;
 
-/// <summary>A run's results put together: the kept rewrites in output order, the drops by reason, and the generation figures.</summary>
-public sealed record AssembledRun(IReadOnlyList<Sentence> Kept, IReadOnlyDictionary<string, int> Dropped, GenerationCounts Counts);
+/// <summary>A run's item results combined: every rewrite, kept or dropped with its reason, in (source sentence, round) order, and the rewriter's description.</summary>
+public sealed record AssembledRun(AugmentationOutcome Outcome, string Description);

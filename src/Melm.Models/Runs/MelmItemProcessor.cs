@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace Melm.Models.Runs;
 
 /// <summary>
-/// The real work item: MELM generation for a shard's sentences in one round, then the consistency
-/// filter. A run's corpus, MELM model and filter tagger are loaded once on this processor's device
+/// The real work item: one round of the run's method (MELM, its ablations, label-wise substitution,
+/// gold-only) over a shard's sentences, then the consistency filter. A run's sentences, rewriter
+/// and filter tagger are loaded once on this processor's device
 /// and kept for its next items (the few most recent runs stay loaded). Items run one at a time: a
 /// device computes one batch at once, so a worker's extra capacity only queues work.
 /// </summary>
@@ -56,32 +57,30 @@ public sealed class MelmItemProcessor(Device device) : IWorkItemProcessor, IDisp
         return run;
     }
 
-    /// <summary>One run's corpus and models on the device.</summary>
+    /// <summary>One run's sentences, rewriter and filter on the device.</summary>
     private sealed class LoadedRun : IDisposable
     {
-        private readonly Dictionary<string, (Sentence Sentence, int Index)> _corpus;
-        private readonly MelmModel _model;
-        private readonly MelmGenerator _generator;
+        private readonly Dictionary<string, Sentence> _sentences;
+        private readonly IRewriter _rewriter;
         private readonly NerTagger? _tagger;
         private readonly NerPredictor? _predictor;
 
         public LoadedRun(RunInputs inputs, Device device)
         {
             Inputs = inputs;
-            if (!File.Exists(inputs.CorpusFile))
+            if (!TrainingSet.Exists(inputs.CorpusFile))
                 throw new InputException(inputs.CorpusFile, null, "the run's corpus file is gone");
-            var sentences = CorpusFile.Read(inputs.CorpusFile).Sentences;
+            var sentences = TrainingSet.Read(inputs.CorpusFile).Training.Sentences;
             MelmFineTuner.CheckIds(sentences, inputs.CorpusFile);
-            _corpus = sentences.Select((s, i) => (s, i)).ToDictionary(p => p.s.Id, p => p, StringComparer.Ordinal);
+            _sentences = sentences.ToDictionary(s => s.Id, StringComparer.Ordinal);
             if (!AugmentationMethods.TryParse(inputs.Method, out var method))
                 throw new InputException(inputs.ModelFolder, null, $"unknown method '{inputs.Method}' (expected {string.Join(", ", AugmentationMethods.Names)})");
-            if (!Directory.Exists(inputs.ModelFolder))
+            if (AugmentationMethods.UsesMaskedLm(method) && !Directory.Exists(inputs.ModelFolder))
                 throw new InputException(inputs.ModelFolder, null, "the run's model folder is gone");
-            _model = MelmModel.Open(inputs.ModelFolder, method, sentences, device);
+            _rewriter = Rewriters.Open(method, inputs.ModelFolder, sentences, inputs.Generation, device);
             try
             {
-                _model.CheckCovers(sentences, inputs.CorpusFile);
-                _generator = new MelmGenerator(_model, inputs.Generation);
+                _rewriter.Check(sentences, inputs.CorpusFile);
                 if (inputs.TaggerFolder is { } folder)
                 {
                     var (tagger, tokenizer) = TaggerFolder.Load(folder, device);
@@ -91,47 +90,26 @@ public sealed class MelmItemProcessor(Device device) : IWorkItemProcessor, IDisp
             }
             catch
             {
-                _generator?.Dispose();
-                _model.Dispose();
+                (_rewriter as IDisposable)?.Dispose();
                 throw;
             }
         }
 
         public RunInputs Inputs { get; }
 
+        /// <summary>The item's round over its shard: the same call as each round of a whole-corpus run.</summary>
         public ItemResult Process(WorkItem item)
         {
-            var sources = item.SentenceIds.Select(id => _corpus.TryGetValue(id, out var found)
+            var shard = item.SentenceIds.Select(id => _sentences.TryGetValue(id, out var found)
                 ? found
                 : throw new InputException(Inputs.CorpusFile, null, $"run {item.RunId}: sentence {id} is no longer in the corpus file")).ToArray();
-            var withEntities = sources.Where(s => s.Sentence.Tags.Any(t => t != Tag.OutsideText)).ToArray();
-            var made = _generator.RewriteItems([.. withEntities.Select(s => new GenerationItem(s.Sentence, s.Index, item.Round))]);
-            var candidates = new List<Rewrite>();
-            var dropped = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var rewrite in made)
-            {
-                if (rewrite.Sentence.Tokens.SequenceEqual(sources.First(s => s.Index == rewrite.SourceIndex).Sentence.Tokens, StringComparer.Ordinal))
-                {
-                    // The reasons MelmGenerator.Generate gives a rewrite identical to its source.
-                    var reason = AugmentationSummary.ReasonName(rewrite.KeptOriginal == rewrite.MaskedSubwords ? DropReason.NoValidCandidate : DropReason.IdenticalToSource);
-                    dropped[reason] = dropped.GetValueOrDefault(reason) + 1;
-                }
-                else
-                    candidates.Add(rewrite);
-            }
-            var (accepted, rejected) = _predictor is null
-                ? (candidates, [])
-                : ConsistencyFilter.Apply(candidates, _predictor, Inputs.Generation.BatchSize);
-            var counts = new GenerationCounts(
-                sources.Length, withEntities.Length, sources.Length - withEntities.Length, made.Count,
-                made.Sum(r => (long)r.MaskedSubwords), made.Sum(r => (long)r.KeptOriginal), made.Sum(r => (long)r.SkippedEntityWords));
-            return new ItemResult([.. accepted.Select(r => r.Sentence)], [.. rejected.Select(d => d.Rewrite.Sentence)], dropped, counts);
+            var round = AugmentationRound.Run(_rewriter, shard, item.Round, _predictor, Inputs.Generation.BatchSize);
+            return new ItemResult(round, _rewriter.Description);
         }
 
         public void Dispose()
         {
-            _generator.Dispose();
-            _model.Dispose();
+            (_rewriter as IDisposable)?.Dispose();
             _tagger?.Dispose();
         }
     }

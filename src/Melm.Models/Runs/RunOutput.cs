@@ -5,101 +5,69 @@ using Melm.Models.Diagnostics;
 namespace Melm.Models.Runs;
 
 /// <summary>
-/// Assembles and writes a run's output. The order is (source sentence in corpus order, round, order
-/// within the item's result), and a rewrite equal to an earlier rewrite of the same source is a
-/// duplicate, as in MelmGenerator.Generate: so completion order, node count and retries never show
-/// in the bytes, which equal those of `melm generate` on the whole corpus.
+/// Assembles and writes a run's output. The item results go through AugmentationRun.Combine, the
+/// same step as a run over the whole corpus in one process: it orders rewrites by (source sentence
+/// in corpus order, round) and drops repeats, so completion order, node count and retries never
+/// show in the bytes, which equal those of `melm augment`'s direct computation.
 /// </summary>
 public static class RunOutput
 {
     /// <summary>
-    /// The accepted rewrites in output order with every drop counted. Every item must have a result,
-    /// and every rewrite must name a source sentence of its own shard and round in its Provenance.
+    /// Every item's round combined. Every item must have a result, and every rewrite must name a
+    /// source sentence of its own shard and round in its Provenance.
     /// </summary>
-    public static AssembledRun Assemble(RunSpec spec, IReadOnlyDictionary<ItemKey, ItemResult> results)
+    public static AssembledRun Assemble(RunSpec spec, IReadOnlyList<Sentence> training, IReadOnlyDictionary<ItemKey, ItemResult> results)
     {
-        var kept = new List<Sentence>();
-        var dropped = new Dictionary<string, int>(StringComparer.Ordinal);
-        void Drop(string reason, int count) => dropped[reason] = dropped.GetValueOrDefault(reason) + count;
-        var duplicate = AugmentationSummary.ReasonName(DropReason.Duplicate);
-        var filtered = AugmentationSummary.ReasonName(DropReason.Filter);
-        int read = 0, withEntities = 0, withoutEntities = 0, made = 0;
-        long masked = 0, keptOriginal = 0, skipped = 0;
-        for (var shard = 0; shard < spec.ShardCount; shard++)
+        var rounds = new List<RoundResult>(spec.ItemCount);
+        var descriptions = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in WorkPlan.Items(spec))
         {
-            var item = WorkPlan.Item(spec, new ItemKey(shard, 1));
-            var bySource = new Dictionary<(string Source, int Round), List<(Sentence Sentence, bool Accepted)>>();
-            for (var round = 1; round <= spec.Rounds; round++)
+            if (!results.TryGetValue(item.Key, out var result))
+                throw new InvalidOperationException($"run {spec.RunId}: no result for {item.Key}");
+            var round = result.Round;
+            foreach (var rewrite in round.Passed.Concat(round.Dropped.Select(d => d.Rewrite)))
             {
-                var key = new ItemKey(shard, round);
-                if (!results.TryGetValue(key, out var result))
-                    throw new InvalidOperationException($"run {spec.RunId}: no result for {key}");
-                foreach (var (reason, count) in result.Dropped)
-                    Drop(reason, count);
-                var counts = result.Counts;
-                if (round == 1)
-                    (read, withEntities, withoutEntities) = (read + counts.SentencesRead, withEntities + counts.WithEntities, withoutEntities + counts.WithoutEntities);
-                (made, masked, keptOriginal, skipped) = (made + counts.RewritesMade, masked + counts.MaskedSubwords, keptOriginal + counts.KeptOriginalSubwords, skipped + counts.SkippedEntityWords);
-                foreach (var (sentence, accepted) in result.Accepted.Select(s => (s, true)).Concat(result.Rejected.Select(s => (s, false))))
-                {
-                    if (sentence.Provenance is not { } provenance || provenance.Round != round || !item.SentenceIds.Contains(provenance.SourceId, StringComparer.Ordinal))
-                        throw new InvalidOperationException($"run {spec.RunId}, {key}: rewrite {sentence.Id} does not name a source sentence of its shard and round");
-                    if (!bySource.TryGetValue((provenance.SourceId, round), out var list))
-                        bySource[(provenance.SourceId, round)] = list = [];
-                    list.Add((sentence, accepted));
-                }
+                if (rewrite.Sentence.Provenance is not { } provenance || provenance.Round != item.Round || round.Round != item.Round
+                    || !item.SentenceIds.Contains(provenance.SourceId, StringComparer.Ordinal))
+                    throw new InvalidOperationException($"run {spec.RunId}, {item.Key}: rewrite {rewrite.Sentence.Id} does not name a source sentence of its shard and round");
             }
-            foreach (var id in item.SentenceIds)
-            {
-                var seen = new List<IReadOnlyList<string>>();
-                for (var round = 1; round <= spec.Rounds; round++)
-                {
-                    foreach (var (sentence, accepted) in bySource.GetValueOrDefault((id, round)) ?? [])
-                    {
-                        // Deduplication comes before the filter, as in the direct pipeline: a rejected rewrite still makes a later equal one a duplicate.
-                        if (seen.Any(s => s.SequenceEqual(sentence.Tokens, StringComparer.Ordinal)))
-                        {
-                            Drop(duplicate, 1);
-                            continue;
-                        }
-                        seen.Add(sentence.Tokens);
-                        if (accepted)
-                            kept.Add(sentence);
-                        else
-                            Drop(filtered, 1);
-                    }
-                }
-            }
+            rounds.Add(round);
+            descriptions.Add(result.Description);
         }
-        return new AssembledRun(kept, dropped, new GenerationCounts(read, withEntities, withoutEntities, made, masked, keptOriginal, skipped));
+        if (descriptions.Count > 1)
+            throw new InvalidOperationException($"run {spec.RunId}: items were made by different rewriters ({string.Join("; ", descriptions)})");
+        return new AssembledRun(AugmentationRun.Combine(training, rounds), descriptions.SingleOrDefault() ?? "");
     }
 
     /// <summary>
-    /// Writes the files of `melm augment` (aug.conll, aug.jsonl, train+aug.conll, summary.json) into
-    /// the run's output folder, with the gold sentences read again from the run's corpus file.
-    /// Returns the written paths. Writing again gives the same bytes, so a crash mid-write is cured
-    /// by writing again.
+    /// Writes the files of `melm augment` (aug.conll, aug.jsonl, train+aug.conll, train+aug.jsonl,
+    /// substitutions.jsonl when mentions were replaced, summary.json) into the run's output folder,
+    /// with the training sentences read again from the run's corpus. Returns the written paths.
+    /// Writing again gives the same bytes, so a crash mid-write is cured by writing again.
     /// </summary>
-    public static IReadOnlyList<string> Write(RunSpec spec, AssembledRun run)
+    public static IReadOnlyList<string> Write(RunSpec spec, IReadOnlyDictionary<ItemKey, ItemResult> results)
     {
-        var gold = ReadCorpus(spec);
-        AugmentationOutput.Write(spec.OutputFolder, gold, run.Kept, Summarize(spec, gold, run));
-        return [.. new[] { AugmentationOutput.AugmentedConll, AugmentationOutput.AugmentedJsonLines, AugmentationOutput.GoldPlusAugmented, AugmentationOutput.SummaryFile }
-            .Select(name => Path.Combine(spec.OutputFolder, name))];
+        var training = ReadCorpus(spec);
+        var run = Assemble(spec, training, results);
+        var summary = AugmentationSummary.Build(spec.Inputs.Method, run.Description, training, run.Outcome, spec.Inputs.FilterName);
+        var rewrites = run.Outcome.Kept.Select(r => r.Augmented).ToArray();
+        AugmentationOutput.Write(spec.OutputFolder, training, rewrites, summary);
+        var names = new List<string> { AugmentationOutput.AugmentedConll, AugmentationOutput.AugmentedJsonLines, AugmentationOutput.GoldPlusAugmented, AugmentationOutput.GoldPlusAugmentedJsonLines };
+        if (rewrites.Any(r => r.Substitutions.Count > 0))
+            names.Add(AugmentationOutput.SubstitutionsFile);
+        names.Add(AugmentationOutput.SummaryFile);
+        return [.. names.Select(name => Path.Combine(spec.OutputFolder, name))];
     }
 
-    public static AugmentationSummary Summarize(RunSpec spec, IReadOnlyList<Sentence> gold, AssembledRun run) =>
-        AugmentationSummary.Build(spec.Inputs.Method, gold, run.Counts, run.Kept, run.Dropped, spec.Inputs.FilterName);
-
-    /// <summary>The run's corpus, refused when its sentences are no longer the ones the run was started on.</summary>
+    /// <summary>The run's training sentences, refused when they are no longer the ones the run was started on.</summary>
     public static IReadOnlyList<Sentence> ReadCorpus(RunSpec spec)
     {
         var path = spec.Inputs.CorpusFile;
-        if (!File.Exists(path))
+        if (!TrainingSet.Exists(path))
             throw new InputException(path, null, $"run {spec.RunId}: the corpus file is gone");
-        var gold = CorpusFile.Read(path).Sentences;
-        if (!gold.Select(s => s.Id).SequenceEqual(spec.SentenceIds, StringComparer.Ordinal))
+        var training = TrainingSet.Read(path).Training.Sentences;
+        if (!training.Select(s => s.Id).SequenceEqual(spec.SentenceIds, StringComparer.Ordinal))
             throw new InputException(path, null, $"run {spec.RunId}: the corpus file no longer holds the sentences the run started on");
-        return gold;
+        return training;
     }
 }

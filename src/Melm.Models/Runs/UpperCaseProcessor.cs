@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Randomness;
@@ -15,6 +16,8 @@ public sealed class UpperCaseProcessor(TimeSpan delay) : IWorkItemProcessor
 {
     public const string MethodName = "upper-case";
 
+    public const string Description = "upper-case: entity words upper-cased at random, for the pipeline's tests";
+
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, Sentence>> _corpora = new(StringComparer.Ordinal);
 
     public async Task<ItemResult> ProcessAsync(WorkItem item, CancellationToken cancellationToken)
@@ -27,28 +30,23 @@ public sealed class UpperCaseProcessor(TimeSpan delay) : IWorkItemProcessor
         var corpus = _corpora.GetOrAdd(inputs.CorpusFile, path => File.Exists(path)
             ? CorpusFile.Read(path).Sentences.ToDictionary(s => s.Id, StringComparer.Ordinal)
             : throw new InputException(path, null, "the run's corpus file is gone"));
-        var accepted = new List<Sentence>();
-        var rejected = new List<Sentence>();
-        var identical = 0;
-        var withEntities = 0;
+        var passed = new List<Rewrite>();
+        var dropped = new List<DroppedRewrite>();
         foreach (var id in item.SentenceIds)
         {
             var source = corpus.TryGetValue(id, out var found) ? found : throw new InputException(inputs.CorpusFile, null, $"sentence {id} is not in the corpus file");
             if (!source.Tags.Any(t => t != Tag.OutsideText))
                 continue;
-            withEntities++;
             var random = SeedDerivation.For(item.Seed, MethodName, id, item.Round);
             var tokens = source.Tokens.Select((t, i) => source.Tags[i] != Tag.OutsideText && random.NextDouble() < 0.5 ? t.ToUpperInvariant() : t).ToArray();
-            var rewrite = new Sentence($"{id}/{MethodName}/r{item.Round}", source.Lang, tokens, source.Tags) { Provenance = new Provenance(id, item.Round, MethodName) };
+            var rewrite = new Rewrite(new Sentence($"{id}/{MethodName}/r{item.Round}", source.Lang, tokens, source.Tags) { Provenance = new Provenance(id, item.Round, MethodName) }, 0, 0, 0);
             if (tokens.SequenceEqual(source.Tokens, StringComparer.Ordinal))
-                identical++;
+                dropped.Add(new DroppedRewrite(rewrite, DropReason.IdenticalToSource));
             else if (random.NextDouble() < 0.2)
-                rejected.Add(rewrite);
+                dropped.Add(new DroppedRewrite(rewrite, DropReason.Filter));
             else
-                accepted.Add(rewrite);
+                passed.Add(rewrite);
         }
-        var dropped = new Dictionary<string, int>(StringComparer.Ordinal) { ["identical_to_source"] = identical };
-        var counts = new Augmentation.GenerationCounts(item.SentenceIds.Count, withEntities, item.SentenceIds.Count - withEntities, withEntities, 0, 0, 0);
-        return new ItemResult(accepted, rejected, dropped, counts);
+        return new ItemResult(new RoundResult(item.Round, passed, dropped), Description);
     }
 }

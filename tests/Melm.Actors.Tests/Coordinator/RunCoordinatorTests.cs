@@ -249,7 +249,7 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var second = Coordinator();
         var status = await second.Ask<RunStatus>(new StartRun(Spec), Timeout, TestContext.Current.CancellationToken);
         Assert.Equal((RunStages.Completed, 18), (status.Stage, status.Done));
-        Assert.Equal(4, status.Files.Count);
+        Assert.Equal(5, status.Files.Count);
         var processor = new CountingProcessor();
         Worker("w2", second, processor);
         await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);

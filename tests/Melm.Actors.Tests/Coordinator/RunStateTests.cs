@@ -9,7 +9,7 @@ public class RunStateTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
-    private static readonly ItemResult Empty = new([], [], new Dictionary<string, int>(), new Melm.Models.Augmentation.GenerationCounts(0, 0, 0, 0, 0, 0, 0));
+    private static readonly ItemResult Empty = new(new Melm.Models.Augmentation.RoundResult(1, [], []), UpperCaseProcessor.Description);
 
     private static RunState Started(out RunSpec spec)
     {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using Melm.Actors.Coordinator;
@@ -23,13 +21,6 @@ public sealed class TwoNodeClusterTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static IHost Node(MelmClusterOptions options, IWorkItemProcessorFactory? factory) =>
         Host.CreateDefaultBuilder()
             .ConfigureServices(services =>
@@ -47,7 +38,7 @@ public sealed class TwoNodeClusterTests
     {
         var cancel = TestContext.Current.CancellationToken;
         using var folder = new TempFolder();
-        var port = FreePort();
+        var port = FreePorts.Next();
         var seed = $"akka.{(tls ? "ssl.tcp" : "tcp")}://melm@127.0.0.1:{port}";
         // Both nodes present the same self-signed certificate, which no root vouches for: validation is off.
         var certificate = tls ? new MelmTlsOptions { CertificatePath = TestCertificates.WritePfx(folder.Combine("node.pfx"), "pw"), CertificatePassword = "pw", SuppressValidation = true } : null;

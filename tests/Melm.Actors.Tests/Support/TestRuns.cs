@@ -34,7 +34,7 @@ public static class TestRuns
 
     /// <summary>The bytes the actors must reproduce: the direct loop's output as JSON Lines.</summary>
     public static byte[] DirectOutput(RunSpec spec) =>
-        JsonLines.Serialize(RunLoop.RunAsync(spec, new UpperCaseProcessor(TimeSpan.Zero)).GetAwaiter().GetResult().Kept);
+        JsonLines.Serialize(RunOutput.Assemble(spec, Corpus, RunLoop.RunAsync(spec, new UpperCaseProcessor(TimeSpan.Zero)).GetAwaiter().GetResult()).Outcome.Kept.Select(r => r.Sentence));
 
     /// <summary>The output file the actors wrote.</summary>
     public static byte[] WrittenOutput(RunSpec spec) => File.ReadAllBytes(Path.Combine(spec.OutputFolder, AugmentationOutput.AugmentedJsonLines));

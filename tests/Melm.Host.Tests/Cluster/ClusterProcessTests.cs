@@ -1,6 +1,7 @@
 using Melm.Actors.Coordinator;
 using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Queries;
+using Melm.Actors.Tests.Support;
 using Melm.Host.Cluster;
 using Melm.Host.Tests.Commands;
 using Melm.Models.Augmentation;
@@ -23,8 +24,8 @@ public sealed class ClusterProcessTests : IDisposable
 
     private readonly TempFolder _folder = new();
     private readonly List<NodeProcess> _nodes = [];
-    private readonly int _seedPort = NodeProcess.FreePort();
-    private readonly int _statusPort = NodeProcess.FreePort();
+    private readonly int _seedPort = FreePorts.Next();
+    private readonly int _statusPort = FreePorts.Next();
 
     private string Seed => $"akka.tcp://melm@127.0.0.1:{_seedPort}";
 
@@ -36,8 +37,8 @@ public sealed class ClusterProcessTests : IDisposable
         var spec = Spec();
         Node("coordinator", "coordinator", _seedPort);
         await UntilMembersAsync(1);
-        var doomed = Node("worker-1", "worker", NodeProcess.FreePort());
-        Node("worker-2", "worker", NodeProcess.FreePort());
+        var doomed = Node("worker-1", "worker", FreePorts.Next());
+        Node("worker-2", "worker", FreePorts.Next());
         await UntilMembersAsync(3);
         using var client = new StatusClient(StatusUrl);
         await client.SubmitAsync(spec);
@@ -84,9 +85,9 @@ public sealed class ClusterProcessTests : IDisposable
         var spec = Spec();
         var coordinator = Node("coordinator", "coordinator", _seedPort);
         await UntilMembersAsync(1);
-        var frozenPort = NodeProcess.FreePort();
+        var frozenPort = FreePorts.Next();
         var frozen = Node("worker-1", "worker", frozenPort);
-        Node("worker-2", "worker", NodeProcess.FreePort());
+        Node("worker-2", "worker", FreePorts.Next());
         await UntilMembersAsync(3);
         using var client = new StatusClient(StatusUrl);
         await client.SubmitAsync(spec);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Melm.Host.Tests.Cluster;
 
@@ -53,13 +51,6 @@ internal sealed class NodeProcess : IDisposable
             return false;
         _process.WaitForExit();
         return true;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>kill -9: no shutdown, no leaving the cluster.</summary>

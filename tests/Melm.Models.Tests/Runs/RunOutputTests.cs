@@ -8,12 +8,14 @@ public class RunOutputTests
 {
     private static readonly RunInputs Inputs = new("/corpus.txt", "/model", "melm", null, new GenerationOptions(Rounds: 2, Seed: 1));
     private static readonly RunSpec Spec = new("r", Inputs, ShardSize: 2, ["a", "b", "c"], "/out");
-    private static readonly GenerationCounts NoCounts = new(0, 0, 0, 0, 0, 0, 0);
+    private static readonly Sentence[] Training = [.. new[] { "a", "b", "c" }.Select(id => new Sentence(id, null, [id], ["B-PER"]))];
 
-    private static Sentence Rewrite(string source, int round, string suffix = "") =>
-        new($"{source}#{round}{suffix}", null, [$"{source}{round}{suffix}"], ["O"]) { Provenance = new Provenance(source, round, "test") };
+    private static Rewrite Rewrite(string source, int round, string suffix = "") =>
+        new(new Sentence($"{source}#{round}{suffix}", null, [$"{source}{round}{suffix}"], ["B-PER"]) { Provenance = new Provenance(source, round, "test") }, 1, 0, 0);
 
-    private static ItemResult Accepted(params Sentence[] sentences) => new(sentences, [], new Dictionary<string, int>(), NoCounts);
+    private static ItemResult Passed(int round, params Rewrite[] rewrites) => new(new RoundResult(round, rewrites, []), "test rewrites");
+
+    private static string[] KeptIds(AssembledRun run) => [.. run.Outcome.Kept.Select(r => r.Sentence.Id)];
 
     [Fact]
     public void PlanCutsShardsInCorpusOrderTimesRounds()
@@ -30,32 +32,33 @@ public class RunOutputTests
     {
         var results = new Dictionary<ItemKey, ItemResult>
         {
-            [new(1, 2)] = Accepted(Rewrite("c", 2)),
-            [new(0, 2)] = Accepted(Rewrite("b", 2), Rewrite("a", 2)),
-            [new(1, 1)] = Accepted(),
-            [new(0, 1)] = Accepted(Rewrite("b", 1), Rewrite("a", 1), Rewrite("a", 1, "x")),
+            [new(1, 2)] = Passed(2, Rewrite("c", 2)),
+            [new(0, 2)] = Passed(2, Rewrite("b", 2), Rewrite("a", 2)),
+            [new(1, 1)] = Passed(1),
+            [new(0, 1)] = Passed(1, Rewrite("b", 1), Rewrite("a", 1), Rewrite("a", 1, "x")),
         };
-        var output = RunOutput.Assemble(Spec, results);
-        Assert.Equal(["a#1", "a#1x", "a#2", "b#1", "b#2", "c#2"], output.Kept.Select(s => s.Id).ToArray());
+        var output = RunOutput.Assemble(Spec, Training, results);
+        Assert.Equal(["a#1", "a#1x", "a#2", "b#1", "b#2", "c#2"], KeptIds(output));
+        Assert.Equal("test rewrites", output.Description);
     }
 
     [Fact]
-    public void ARewriteEqualToAnEarlierOneOfItsSourceIsADuplicateEvenWhenTheFilterRejectedTheEarlierOne()
+    public void ARewriteRepeatingAnEarlierKeptOneIsADuplicateButOneRepeatingARefusedOneIsKept()
     {
-        var counts = new GenerationCounts(2, 2, 0, 2, 3, 1, 0);
         var results = new Dictionary<ItemKey, ItemResult>
         {
-            // Round 1 of "a" was rejected by the filter; round 2 made the same words.
-            [new(0, 1)] = new([Rewrite("b", 1)], [Rewrite("a", 1)], new Dictionary<string, int> { ["identical_to_source"] = 1 }, counts),
-            [new(0, 2)] = new([Rewrite("a", 2) with { Tokens = ["a1"] }, Rewrite("b", 2)], [], new Dictionary<string, int>(), counts),
-            [new(1, 1)] = new([], [], new Dictionary<string, int> { ["no_valid_candidate"] = 1 }, counts with { SentencesRead = 1, WithEntities = 1 }),
-            [new(1, 2)] = Accepted(Rewrite("c", 2)),
+            // Round 1 of "a" was refused by the filter, round 1 of "b" kept; round 2 made the same words for both.
+            [new(0, 1)] = new(new RoundResult(1, [Rewrite("b", 1)], [new DroppedRewrite(Rewrite("a", 1), DropReason.Filter)]), "test rewrites"),
+            [new(0, 2)] = Passed(2, Rewrite("a", 1) with { Sentence = Rewrite("a", 1).Sentence with { Id = "a#2", Provenance = new Provenance("a", 2, "test") } },
+                Rewrite("b", 1) with { Sentence = Rewrite("b", 1).Sentence with { Id = "b#2", Provenance = new Provenance("b", 2, "test") } }),
+            [new(1, 1)] = new(new RoundResult(1, [], [new DroppedRewrite(Rewrite("c", 1), DropReason.NoValidCandidate)]), "test rewrites"),
+            [new(1, 2)] = Passed(2, Rewrite("c", 2)),
         };
-        var output = RunOutput.Assemble(Spec, results);
-        Assert.Equal(["b#1", "b#2", "c#2"], output.Kept.Select(s => s.Id).ToArray());
-        Assert.Equal(new Dictionary<string, int> { ["identical_to_source"] = 1, ["no_valid_candidate"] = 1, ["duplicate"] = 1, ["filter"] = 1 }, output.Dropped);
-        // Sentence figures count each shard once (round 1); rewrite figures add up over every item.
-        Assert.Equal(new GenerationCounts(3, 3, 0, 6, 9, 3, 0), output.Counts);
+        var output = RunOutput.Assemble(Spec, Training, results);
+        Assert.Equal(["a#2", "b#1", "c#2"], KeptIds(output));
+        Assert.Equal(
+            [("a#1", DropReason.Filter), ("b#2", DropReason.Duplicate), ("c#1", DropReason.NoValidCandidate)],
+            output.Outcome.Dropped.Select(d => (d.Rewrite.Sentence.Id, d.Reason)).ToArray());
     }
 
     [Fact]
@@ -63,18 +66,20 @@ public class RunOutputTests
     {
         var complete = new Dictionary<ItemKey, ItemResult>
         {
-            [new(0, 1)] = Accepted(), [new(1, 1)] = Accepted(), [new(0, 2)] = Accepted(), [new(1, 2)] = Accepted(),
+            [new(0, 1)] = Passed(1), [new(1, 1)] = Passed(1), [new(0, 2)] = Passed(2), [new(1, 2)] = Passed(2),
         };
-        Assert.Empty(RunOutput.Assemble(Spec, complete).Kept);
+        Assert.Empty(RunOutput.Assemble(Spec, Training, complete).Outcome.Kept);
         var missing = new Dictionary<ItemKey, ItemResult>(complete);
         missing.Remove(new ItemKey(1, 2));
-        Assert.Throws<InvalidOperationException>(() => RunOutput.Assemble(Spec, missing));
-        var foreign = new Dictionary<ItemKey, ItemResult>(complete) { [new(1, 1)] = Accepted(Rewrite("a", 1)) };
-        Assert.Throws<InvalidOperationException>(() => RunOutput.Assemble(Spec, foreign));
-        var wrongRound = new Dictionary<ItemKey, ItemResult>(complete) { [new(1, 1)] = new([], [Rewrite("c", 2)], new Dictionary<string, int>(), NoCounts) };
-        Assert.Throws<InvalidOperationException>(() => RunOutput.Assemble(Spec, wrongRound));
-        var noProvenance = new Dictionary<ItemKey, ItemResult>(complete) { [new(1, 1)] = Accepted(Rewrite("c", 1) with { Provenance = null }) };
-        Assert.Throws<InvalidOperationException>(() => RunOutput.Assemble(Spec, noProvenance));
+        Assert.Throws<InvalidOperationException>(() => RunOutput.Assemble(Spec, Training, missing));
+        var foreign = new Dictionary<ItemKey, ItemResult>(complete) { [new(1, 1)] = Passed(1, Rewrite("a", 1)) };
+        Assert.Throws<InvalidOperationException>(() => RunOutput.Assemble(Spec, Training, foreign));
+        var wrongRound = new Dictionary<ItemKey, ItemResult>(complete) { [new(1, 1)] = new(new RoundResult(1, [], [new DroppedRewrite(Rewrite("c", 2), DropReason.Filter)]), "test rewrites") };
+        Assert.Throws<InvalidOperationException>(() => RunOutput.Assemble(Spec, Training, wrongRound));
+        var noProvenance = new Dictionary<ItemKey, ItemResult>(complete) { [new(1, 1)] = Passed(1, Rewrite("c", 1) with { Sentence = Rewrite("c", 1).Sentence with { Provenance = null } }) };
+        Assert.Throws<InvalidOperationException>(() => RunOutput.Assemble(Spec, Training, noProvenance));
+        var otherRewriter = new Dictionary<ItemKey, ItemResult>(complete) { [new(1, 1)] = Passed(1) with { Description = "another" } };
+        Assert.Throws<InvalidOperationException>(() => RunOutput.Assemble(Spec, Training, otherRewriter));
     }
 
     [Fact]
@@ -82,18 +87,24 @@ public class RunOutputTests
     {
         using var folder = new TempFolder();
         var corpus = folder.Write("corpus.txt", "a\tB-PER\n\nb\tO\n\nc\tB-LOC\n");
-        var spec = Spec with { Inputs = Inputs with { CorpusFile = corpus }, OutputFolder = folder.Combine("out"), SentenceIds = ConllReader.Read(corpus).Sentences.Select(s => s.Id).ToArray() };
-        var run = new AssembledRun([Rewrite(spec.SentenceIds[0], 1)], new Dictionary<string, int> { ["filter"] = 2 }, new GenerationCounts(3, 2, 1, 4, 4, 0, 0));
+        var ids = ConllReader.Read(corpus).Sentences.Select(s => s.Id).ToArray();
+        var spec = Spec with { Inputs = Inputs with { CorpusFile = corpus }, OutputFolder = folder.Combine("out"), SentenceIds = ids };
+        var refused = new DroppedRewrite(Rewrite(ids[2], 1), DropReason.Filter);
+        var results = new Dictionary<ItemKey, ItemResult>
+        {
+            [new(0, 1)] = Passed(1, Rewrite(ids[0], 1)), [new(1, 1)] = new(new RoundResult(1, [], [refused]), "test rewrites"),
+            [new(0, 2)] = Passed(2), [new(1, 2)] = Passed(2),
+        };
 
-        var files = RunOutput.Write(spec, run);
+        var files = RunOutput.Write(spec, results);
 
-        Assert.Equal(["aug.conll", "aug.jsonl", "train+aug.conll", "summary.json"], files.Select(f => Path.GetFileName(f)).ToArray());
+        Assert.Equal(["aug.conll", "aug.jsonl", "train+aug.conll", "train+aug.jsonl", "summary.json"], files.Select(f => Path.GetFileName(f)).ToArray());
         Assert.Equal(4, ConllReader.Read(files[2]).Sentences.Count);
-        Assert.Equal("corpus:01\tO\n\n", File.ReadAllText(files[0]));
-        var summary = AugmentationOutput.ReadSummary(spec.OutputFolder);
-        Assert.Equal((1, 2, "none", "melm"), (summary.Kept, summary.Dropped["filter"], summary.Filter, summary.Method));
+        Assert.Equal("corpus:01\tB-PER\n\n", File.ReadAllText(files[0]));
+        var summary = AugmentationOutput.ReadSummary(spec.OutputFolder)!;
+        Assert.Equal((1, 1, 2, "none", "melm", "test rewrites"), (summary.Kept, summary.Dropped["filter"], summary.RewritesMade, summary.Filter, summary.Method, summary.Description));
         File.WriteAllText(corpus, "a\tB-PER\n");
-        Assert.Contains("no longer holds", Assert.Throws<Diagnostics.InputException>(() => RunOutput.Write(spec, run)).Message, StringComparison.Ordinal);
+        Assert.Contains("no longer holds", Assert.Throws<Diagnostics.InputException>(() => RunOutput.Write(spec, results)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,9 +123,9 @@ public class RunOutputTests
     public async Task TheDirectLoopRunsEveryItemOnce()
     {
         var processor = new EchoProcessor();
-        var output = await RunLoop.RunAsync(Spec, processor, TestContext.Current.CancellationToken);
+        var results = await RunLoop.RunAsync(Spec, processor, TestContext.Current.CancellationToken);
         Assert.Equal(4, processor.Items.Count);
-        Assert.Equal(["a#1", "a#2", "b#1", "b#2", "c#1", "c#2"], output.Kept.Select(s => s.Id).ToArray());
+        Assert.Equal(["a#1", "a#2", "b#1", "b#2", "c#1", "c#2"], KeptIds(RunOutput.Assemble(Spec, Training, results)));
     }
 
     private sealed class EchoProcessor : IWorkItemProcessor
@@ -124,7 +135,7 @@ public class RunOutputTests
         public Task<ItemResult> ProcessAsync(WorkItem item, CancellationToken cancellationToken)
         {
             Items.Add(item.Key);
-            return Task.FromResult(Accepted([.. item.SentenceIds.Select(id => Rewrite(id, item.Round))]));
+            return Task.FromResult(Passed(item.Round, [.. item.SentenceIds.Select(id => Rewrite(id, item.Round))]));
         }
     }
 }
