@@ -40,11 +40,11 @@ internal static class LocalRun
         {
             while (!Ended(status))
             {
-                progress.Report(new ProgressUpdate("generate+filter", status.Done, status.Total, "items"));
+                progress.Report(new ProgressUpdate("rewrite+filter", status.Done, status.Total, "items"));
                 await Task.Delay(PollInterval).ConfigureAwait(false);
                 status = await node.AskAsync(new GetRunStatus(status.RunId), CancellationToken.None).ConfigureAwait(false);
             }
-            progress.Report(new ProgressUpdate("generate+filter", status.Done, status.Total, "items"));
+            progress.Report(new ProgressUpdate("rewrite+filter", status.Done, status.Total, "items"));
         }
         return status.Stage == RunStages.Completed
             ? status

@@ -8,7 +8,7 @@ using Melm.Models.Runs;
 namespace Melm.Host.Commands;
 
 /// <summary>
-/// `melm submit`: hands a generate+filter run to a running cluster through its coordinator's status
+/// `melm submit`: hands an augmentation run (rounds and filter) to a running cluster through its coordinator's status
 /// endpoint. Paths must name the same files on every node (shared storage).
 /// </summary>
 public static class SubmitCommand
@@ -19,14 +19,14 @@ public static class SubmitCommand
     {
         var options = new MelmOptions();
         var url = UrlOption();
-        var model = new Option<DirectoryInfo>("--model") { Description = "Fine-tuned MELM folder (melm finetune or augment's melm-model/), or a pretrained one with --method mlm-entity.", Required = true };
+        var model = new Option<DirectoryInfo>("--model") { Description = "Fine-tuned MELM folder (melm finetune or augment's melm-model/), or a pretrained one with --method mlm-entity; label-wise and gold-only use none.", Required = true };
         var train = new Option<FileInfo>("--train") { Description = "The gold corpus to rewrite (CoNLL columns or .jsonl).", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder the coordinator writes aug.conll, aug.jsonl, train+aug.conll and summary.json to.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder the coordinator writes aug.conll, aug.jsonl, train+aug.conll, train+aug.jsonl and summary.json to.", Required = true };
         var tagger = new Option<DirectoryInfo?>("--tagger") { Description = "NER tagger folder for the consistency filter; without it nothing is filtered." };
         var shardSize = new Option<int>("--shard-size") { Description = "Sentences per work item.", DefaultValueFactory = _ => LocalRun.DefaultShardSize };
         var runId = new Option<string?>("--run-id") { Description = "Name of the run (default: augment- and a hash of its settings, so the same submission names the same run)." };
         var wait = new Option<bool>("--wait") { Description = "Wait until the run ends; exit code 1 when it stops without completing." };
-        var command = new Command("submit", "Submit a generate+filter run to a cluster (melm node) and print its status.");
+        var command = new Command("submit", "Submit an augmentation run (R rounds of --method, then the filter) to a cluster (melm node) and print its status.");
         foreach (var option in new Option[] { url, model, train, output, tagger, options.Method, options.Seed, shardSize, runId, wait }.Concat(options.GenerationOptions))
             command.Options.Add(option);
         command.SetAction(parseResult => Cli.Run(() =>
