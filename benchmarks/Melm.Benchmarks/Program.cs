@@ -1,20 +1,28 @@
 using Melm.Benchmarks;
+using Melm.Benchmarks.Pipeline;
 using Melm.Models.Diagnostics;
 
 try
 {
-    return args.Length > 0 && args[0] == "encoder"
-        ? EncoderBenchmark.Run(EncoderBenchmarkOptions.Parse(args[1..]))
-        : Usage();
+    return args.Length == 0 ? Usage() : args[0] switch
+    {
+        "encoder" => EncoderBenchmark.Run(EncoderBenchmarkOptions.Parse(args[1..])),
+        "pipeline" => await PipelineBenchmark.RunAsync(PipelineBenchmarkOptions.Parse(args[1..])),
+        "pipeline-worker" => await WorkerProcess.RunAsync(args[1..]),
+        "augment-report" => AugmentReport.Run(AugmentReportOptions.Parse(args[1..])),
+        _ => Usage(),
+    };
 }
 catch (InputException e)
 {
-    Console.Error.WriteLine("error: " + e.Message);
+    Console.Error.WriteLine("error: " + e.Message.Replace(Environment.NewLine, Environment.NewLine + "error: ", StringComparison.Ordinal));
     return 2;
 }
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: Melm.Benchmarks encoder [--steps N] [--threads N] [--dtype fp32|bf16] [--seed N]");
+    Console.Error.WriteLine("       Melm.Benchmarks pipeline [--rounds R] [--shard N] [--repeat N] [--threads N] [--seed N]");
+    Console.Error.WriteLine("       Melm.Benchmarks " + AugmentReportOptions.Usage);
     return 2;
 }

@@ -4,6 +4,7 @@ using Akka.Persistence;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
+using Melm.Models.Diagnostics;
 using Melm.Models.Runs;
 
 namespace Melm.Actors.Coordinator;
@@ -17,6 +18,8 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
 {
     private readonly CoordinatorSettings _settings;
     private readonly Dictionary<IActorRef, string> _workers = [];
+    private readonly Dictionary<string, (int Done, DateTimeOffset First)> _throughput = new(StringComparer.Ordinal);
+    private DateTimeOffset? _firstAssigned;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private RunState _state;
     private int _eventsSinceSnapshot;
@@ -48,7 +51,9 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         Command<CheckLeases>(_ => ExpireLeases());
         Command<WriteOutput>(_ => WriteOutputFiles());
         Command<GetRunStatus>(_ => Sender.Tell(_state.Status()));
+        Command<GetRunProgress>(_ => Sender.Tell(Progress(DateTimeOffset.UtcNow)));
         Command<CancelRun>(_ => Cancel());
+        Command<ResumeRun>(_ => ResumeOrRewrite(Sender));
         // Events stay (melm runs reads them); only older snapshots go, as the newest one replaces them.
         Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -81,15 +86,8 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         {
             if (!existing.SameAs(start.Spec))
                 Sender.Tell(new Status.Failure(new InvalidOperationException($"run {start.RunId} already exists with a different spec")));
-            else if (_state.Stage == RunStages.Failed)
-                Resume(Sender);
             else
-            {
-                // Starting again is how a run is resumed: a write that failed (full disk) is tried again.
-                if (_state.ReadyToWrite)
-                    WriteOutputFiles();
-                Sender.Tell(_state.Status());
-            }
+                ResumeOrRewrite(Sender);
             return;
         }
         try
@@ -103,10 +101,27 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         var replyTo = Sender;
         PersistEvent(new RunStarted(start.Spec), () =>
+            _log.Info("run {0}: started, {1} items ({2} shards x {3} rounds)", start.RunId, start.Spec.ItemCount, start.Spec.ShardCount, start.Spec.Rounds));
+        foreach (var stage in start.Prepared ?? [])
+            PersistEvent(stage with { RunId = start.RunId }, () => _log.Info("run {0}: {1} done before the items: {2}", start.RunId, stage.Stage, string.Join(", ", stage.Artefacts)));
+        DeferAsync(start, _ =>
         {
-            _log.Info("run {0}: started, {1} items ({2} shards x {3} rounds)", start.RunId, start.Spec.ItemCount, start.Spec.ShardCount, start.Spec.Rounds);
             replyTo.Tell(_state.Status());
+            ReportActivity();
         });
+    }
+
+    /// <summary>Starting or resuming a run again: a failed run resumes, a write that failed (full disk) is tried again.</summary>
+    private void ResumeOrRewrite(IActorRef replyTo)
+    {
+        if (_state.Stage == RunStages.Failed)
+        {
+            Resume(replyTo);
+            return;
+        }
+        if (_state.ReadyToWrite)
+            WriteOutputFiles();
+        replyTo.Tell(_state.Status());
     }
 
     private void Resume(IActorRef replyTo) =>
@@ -121,9 +136,13 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
 
     private void Assign(RequestWork request)
     {
-        var items = _state.Assign(request.WorkerId, request.Capacity, DateTimeOffset.UtcNow, _settings.LeaseTimeout);
+        var now = DateTimeOffset.UtcNow;
+        var items = _state.Assign(request.WorkerId, request.Capacity, now, _settings.LeaseTimeout);
         if (items.Count == 0)
             return;
+        _firstAssigned ??= now;
+        if (!_throughput.ContainsKey(request.WorkerId))
+            _throughput[request.WorkerId] = (0, now);
         if (!_workers.ContainsKey(Sender))
         {
             _workers[Sender] = request.WorkerId;
@@ -134,6 +153,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
             _log.Debug("run {0}: {1} leased to {2}", _state.RunId, item.Key, request.WorkerId);
             Sender.Tell(new WorkAssigned(item));
         }
+        ReportActivity();
     }
 
     private void Complete(WorkCompleted completed)
@@ -145,7 +165,9 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         PersistEvent(new ItemCompleted(completed.RunId, completed.Key, completed.Result), () =>
         {
-            _log.Debug("run {0}: {1} completed by {2}", _state.RunId, completed.Key, completed.WorkerId);
+            _log.Info("run {0}: {1} completed by {2} ({3}/{4} done)", _state.RunId, completed.Key, completed.WorkerId, _state.Results.Count, _state.Spec?.ItemCount);
+            if (_throughput.TryGetValue(completed.WorkerId, out var stats))
+                _throughput[completed.WorkerId] = stats with { Done = stats.Done + 1 };
             if (_state.ReadyToWrite)
                 WriteOutputFiles();
         });
@@ -158,21 +180,35 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         var failures = _state.RecordFailure(failed.Key, failed.WorkerId);
         _log.Warning("run {0}: {1} failed on {2} ({3} of {4} tries): {5}", _state.RunId, failed.Key, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason);
         if (failures >= _settings.MaxItemFailures)
-            PersistEvent(new RunFailed(_state.RunId, $"{failed.Key} failed {failures} times; last error: {failed.Reason}"), ReportActivity);
+        {
+            PersistEvent(new RunFailed(_state.RunId, $"{failed.Key} failed {failures} times; last error: {failed.Reason}"), () =>
+            {
+                _log.Error("run {0}: failed; fix the cause and resume it (melm resume {0}): {1}", _state.RunId, _state.Error);
+                ReportActivity();
+            });
+        }
+        else
+            ReportActivity();
     }
 
     private void Release(string workerId, string why)
     {
         var keys = _state.ReleaseWorker(workerId);
         if (keys.Count > 0)
-            _log.Info("run {0}: worker {1} {2}; {3} items back in the queue", _state.RunId, workerId, why, keys.Count);
+        {
+            _log.Warning("run {0}: worker {1} {2}; back in the queue: {3}", _state.RunId, workerId, why, string.Join(", ", keys));
+            ReportActivity();
+        }
     }
 
     private void ExpireLeases()
     {
         var keys = _state.ExpireLeases(DateTimeOffset.UtcNow);
         if (keys.Count > 0)
-            _log.Warning("run {0}: {1} leases timed out; items back in the queue", _state.RunId, keys.Count);
+        {
+            _log.Warning("run {0}: leases timed out; back in the queue: {1}", _state.RunId, string.Join(", ", keys));
+            ReportActivity();
+        }
     }
 
     private void Cancel()
@@ -199,14 +235,16 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         if (!_state.ReadyToWrite || _state.Spec is not { } spec)
             return;
+        if (!_state.StagesDone.Contains(RunStages.Generate))
+            PersistEvent(new StageCompleted(spec.RunId, RunStages.Generate, []), () => { });
         IReadOnlyList<string> files;
         try
         {
-            files = RunOutput.Write(spec.OutputFolder, RunOutput.Assemble(spec, _state.Results));
+            files = RunOutput.Write(spec, _state.Results);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputException)
         {
-            _log.Error(e, "run {0}: cannot write the output to {1}; resume the run once fixed", spec.RunId, spec.OutputFolder);
+            _log.Error("run {0}: cannot write the output to {1}; resume the run once fixed (melm resume {0}): {2}", spec.RunId, spec.OutputFolder, e.Message);
             _state.ReportError($"cannot write the output: {e.Message}");
             return;
         }
@@ -233,7 +271,20 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>The parent (the runs manager) routes work requests only to runs that are not finished.</summary>
-    private void ReportActivity() => Context.Parent.Tell(new RunActivity(_state.RunId, _state.Stage, _state.IsFinished));
+    private void ReportActivity() => Context.Parent.Tell(new RunActivity(_state.RunId, _state.Stage, _state.IsFinished, _state.PendingCount));
+
+    private RunProgress Progress(DateTimeOffset now)
+    {
+        var status = _state.Status();
+        var workers = _throughput.OrderBy(w => w.Key, StringComparer.Ordinal).Select(w => new WorkerProgress(
+            w.Key, w.Value.Done, _state.LeasesOf(w.Key).Count, Rate(w.Value.Done, now - w.Value.First))).ToArray();
+        var done = workers.Sum(w => w.Done);
+        var rate = _firstAssigned is { } first ? Rate(done, now - first) : 0;
+        var left = status.Pending + status.InFlight;
+        return new RunProgress(status, workers, rate, rate > 0 && left > 0 ? left / rate : null);
+    }
+
+    private static double Rate(int items, TimeSpan time) => time > TimeSpan.Zero ? items / time.TotalSeconds : 0;
 
     private sealed class CheckLeases
     {

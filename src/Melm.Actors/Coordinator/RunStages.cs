@@ -4,6 +4,8 @@ namespace Melm.Actors.Coordinator;
 public static class RunStages
 {
     public const string NotStarted = "not-started";
+    public const string FineTune = "fine-tune";
+    public const string FilterTagger = "filter-tagger";
     public const string Generate = "generate";
     public const string Write = "write";
     public const string Completed = "completed";

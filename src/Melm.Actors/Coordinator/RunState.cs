@@ -15,6 +15,7 @@ public sealed class RunState
     private readonly SortedSet<ItemKey> _pending = [];
     private readonly Dictionary<ItemKey, Lease> _leases = [];
     private readonly Dictionary<ItemKey, int> _failures = [];
+    private readonly List<string> _stagesDone = [];
 
     public RunState(string runId) => RunId = runId;
 
@@ -28,6 +29,9 @@ public sealed class RunState
     public IReadOnlyDictionary<ItemKey, ItemResult> Results => _results;
 
     public IReadOnlyList<string> Files { get; private set; } = [];
+
+    /// <summary>The stages recorded as completed (StageCompleted events), in order.</summary>
+    public IReadOnlyList<string> StagesDone => _stagesDone;
 
     /// <summary>Why the run failed, or why its last attempt to write failed; null when all is well.</summary>
     public string? Error { get; private set; }
@@ -64,8 +68,10 @@ public sealed class RunState
             case StageCompleted { Stage: RunStages.Write } written:
                 Files = written.Artefacts;
                 Error = null;
+                _stagesDone.Add(written.Stage);
                 break;
-            case StageCompleted:
+            case StageCompleted stage:
+                _stagesDone.Add(stage.Stage);
                 break;
             case RunCompleted:
                 Stage = RunStages.Completed;
@@ -159,6 +165,7 @@ public sealed class RunState
     public RunStatus Status() => new(
         RunId,
         Stage,
+        [.. _stagesDone],
         Spec?.ItemCount ?? 0,
         _results.Count,
         _leases.Count,
@@ -172,6 +179,7 @@ public sealed class RunState
     public RunSnapshot ToSnapshot() => new(
         Spec,
         Stage,
+        [.. _stagesDone],
         _results.Select(r => new ItemCompleted(RunId, r.Key, r.Value)).ToArray(),
         Files,
         Error);
@@ -179,6 +187,7 @@ public sealed class RunState
     public static RunState FromSnapshot(string runId, RunSnapshot snapshot)
     {
         var state = new RunState(runId) { Spec = snapshot.Spec, Stage = snapshot.Stage, Files = snapshot.Files, Error = snapshot.Error };
+        state._stagesDone.AddRange(snapshot.StagesDone);
         foreach (var completed in snapshot.Completed)
             state._results[completed.Key] = completed.Result;
         if (state.Spec is { } spec && state.Stage == RunStages.Generate)

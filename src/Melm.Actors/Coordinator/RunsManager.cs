@@ -12,7 +12,7 @@ namespace Melm.Actors.Coordinator;
 /// The cluster singleton that owns every run: one RunCoordinator child per run, named by run id.
 /// It journals only which runs exist, so a manager started after a crash or failover restarts their
 /// coordinators, which recover from their own journals. Workers talk to it alone: it routes run
-/// messages by run id and work requests to the oldest unfinished run.
+/// messages by run id and work requests to runs with work waiting, in turn (RunScheduler).
 /// </summary>
 public sealed class RunsManager : ReceivePersistentActor
 {
@@ -20,14 +20,14 @@ public sealed class RunsManager : ReceivePersistentActor
 
     private readonly CoordinatorSettings _settings;
     private readonly List<string> _runs = [];
-    private readonly HashSet<string> _finished = [];
+    private readonly RunScheduler _scheduler = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public RunsManager(CoordinatorSettings settings)
     {
         _settings = settings;
 
-        Recover<RunRegistered>(registered => _runs.Add(registered.RunId));
+        Recover<RunRegistered>(registered => Register(registered.RunId));
         Recover<RecoveryCompleted>(_ =>
         {
             foreach (var runId in _runs)
@@ -36,6 +36,16 @@ public sealed class RunsManager : ReceivePersistentActor
 
         Command<StartRun>(start =>
         {
+            // Refused before it is registered, so a bad spec leaves no run behind.
+            try
+            {
+                start.Spec.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                Sender.Tell(new Status.Failure(e));
+                return;
+            }
             if (_runs.Contains(start.RunId))
             {
                 CoordinatorOf(start.RunId).Forward(start);
@@ -44,27 +54,25 @@ public sealed class RunsManager : ReceivePersistentActor
             var replyTo = Sender;
             Persist(new RunRegistered(start.RunId), registered =>
             {
-                _runs.Add(registered.RunId);
+                Register(registered.RunId);
                 CoordinatorOf(registered.RunId).Tell(start, replyTo);
             });
         });
         Command<RequestWork>(request =>
         {
-            var active = _runs.FirstOrDefault(r => !_finished.Contains(r));
-            if (active is not null)
-                CoordinatorOf(active).Forward(request);
+            if (_scheduler.Next() is { } runId)
+                CoordinatorOf(runId).Forward(request);
         });
         Command<WorkerRestarted>(restarted =>
         {
-            foreach (var runId in _runs.Where(r => !_finished.Contains(r)))
+            foreach (var runId in _scheduler.Active)
                 CoordinatorOf(runId).Forward(restarted);
         });
         Command<RunActivity>(activity =>
         {
-            if (!activity.Finished)
-                _finished.Remove(activity.RunId);
-            else if (_finished.Add(activity.RunId))
+            if (activity.Finished && !_scheduler.IsFinished(activity.RunId))
                 _log.Info("run {0} finished: {1}", activity.RunId, activity.Stage);
+            _scheduler.Update(activity.RunId, activity.Finished, activity.Pending);
         });
         Command<ListRuns>(_ => Sender.Tell(new RunList(_runs.ToArray())));
         Command<IWithRunId>(message =>
@@ -79,6 +87,12 @@ public sealed class RunsManager : ReceivePersistentActor
     public override string PersistenceId => PersistenceIdValue;
 
     public static Props Props(CoordinatorSettings settings) => Akka.Actor.Props.Create(() => new RunsManager(settings));
+
+    private void Register(string runId)
+    {
+        _runs.Add(runId);
+        _scheduler.Register(runId);
+    }
 
     private IActorRef CoordinatorOf(string runId)
     {

@@ -18,7 +18,7 @@ public static class MelmActorsHosting
     public const string RunsManagerName = "runs";
 
     /// <summary>
-    /// Sets up a Melm node: remoting, clustering with its roles and a keep-majority split-brain
+    /// Sets up a Melm node: remoting (with TLS when configured), clustering with its roles and a keep-majority split-brain
     /// resolver, SQL persistence, the Melm serializer, the runs manager singleton (hosted on
     /// coordinator nodes, reached through a proxy everywhere) and, on worker nodes, one model worker
     /// per device with a processor from the IWorkItemProcessorFactory in the service container.
@@ -34,7 +34,12 @@ public static class MelmActorsHosting
                 SeedNodes = options.SeedNodes.ToArray(),
                 SplitBrainResolver = new KeepMajorityOption(),
             })
-            .WithMelmPersistence(options.Persistence);
+            .WithMelmPersistence(options.Persistence)
+            .AddHocon(
+                $"akka.loglevel = {options.LogLevel}\nakka.cluster.split-brain-resolver.stable-after = {(int)options.DownUnreachableAfter.TotalMilliseconds}ms",
+                HoconAddMode.Prepend);
+        if (options.Tls is { } tls)
+            builder.AddHocon(tls.ToConfig(), HoconAddMode.Prepend);
 
         var singleton = new ClusterSingletonOptions { Role = MelmRoles.Coordinator };
         if (options.HasRole(MelmRoles.Coordinator))

@@ -19,10 +19,13 @@ public sealed record MelmClusterOptions
 
     public IReadOnlyList<string> Roles { get; init; } = [MelmRoles.Coordinator, MelmRoles.Worker];
 
-    /// <summary>Seed node addresses, for example "akka.tcp://melm@127.0.0.1:4053".</summary>
+    /// <summary>Seed node addresses, for example "akka.tcp://melm@127.0.0.1:4053" ("akka.ssl.tcp://" with TLS).</summary>
     public IReadOnlyList<string> SeedNodes { get; init; } = [];
 
     public required MelmPersistenceOptions Persistence { get; init; }
+
+    /// <summary>TLS for remoting; off (plain TCP) unless configured, which suits loopback and closed networks only.</summary>
+    public MelmTlsOptions? Tls { get; init; }
 
     /// <summary>One model worker per device on a worker node; the CPU counts as one device.</summary>
     public IReadOnlyList<string> Devices { get; init; } = ["cpu"];
@@ -33,6 +36,12 @@ public sealed record MelmClusterOptions
     public TimeSpan WorkerPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public CoordinatorSettings Coordinator { get; init; } = CoordinatorSettings.Default;
+
+    /// <summary>How long a node stays unreachable before the split-brain resolver downs it and its items go back in the queue.</summary>
+    public TimeSpan DownUnreachableAfter { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Akka's log level: INFO on a node, WARNING where a command draws its own progress.</summary>
+    public string LogLevel { get; init; } = "INFO";
 
     public bool HasRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 }

@@ -1,5 +1,8 @@
+using System.Data.Common;
 using System.Text.Json;
 using Akka.Configuration;
+using Melm.Models.Diagnostics;
+using Npgsql;
 
 namespace Melm.Actors.Persistence;
 
@@ -8,8 +11,18 @@ namespace Melm.Actors.Persistence;
 /// Akka.Hosting package is not published at our Akka version, so the plugin is configured through
 /// its own settings keys here.
 /// </summary>
-public sealed record MelmPersistenceOptions(PersistenceProvider Provider, string ConnectionString)
+public sealed record MelmPersistenceOptions
 {
+    private MelmPersistenceOptions(PersistenceProvider provider, string connectionString)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+    }
+
+    public PersistenceProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
     /// <summary>A SQLite file, created with its folder when missing.</summary>
     public static MelmPersistenceOptions SqliteFile(string path)
     {
@@ -18,7 +31,28 @@ public sealed record MelmPersistenceOptions(PersistenceProvider Provider, string
         return new MelmPersistenceOptions(PersistenceProvider.Sqlite, $"Data Source={full}");
     }
 
-    public static MelmPersistenceOptions PostgreSql(string connectionString) => new(PersistenceProvider.PostgreSql, connectionString);
+    /// <summary>A PostgreSQL server; throws ArgumentException with PostgreSqlProblem's message for a string that cannot be used.</summary>
+    public static MelmPersistenceOptions PostgreSql(string connectionString) =>
+        PostgreSqlProblem(connectionString) is { } problem
+            ? throw new ArgumentException(problem, nameof(connectionString))
+            : new MelmPersistenceOptions(PersistenceProvider.PostgreSql, connectionString);
+
+    /// <summary>Why a PostgreSQL connection string cannot be used (without repeating it: it may hold a password), or null.</summary>
+    public static string? PostgreSqlProblem(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+            return "the PostgreSQL connection string is empty";
+        try
+        {
+            return string.IsNullOrWhiteSpace(new NpgsqlConnectionStringBuilder(connectionString).Host)
+                ? "the PostgreSQL connection string names no Host"
+                : null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"not a PostgreSQL connection string: {e.Message}";
+        }
+    }
 
     /// <summary>linq2db's provider name, which Akka.Persistence.Sql passes on.</summary>
     public string ProviderName => Provider switch
@@ -27,6 +61,25 @@ public sealed record MelmPersistenceOptions(PersistenceProvider Provider, string
         PersistenceProvider.PostgreSql => "PostgreSQL.15",
         _ => throw new InvalidOperationException($"unknown provider {Provider}"),
     };
+
+    /// <summary>
+    /// Opens and closes one connection, so that a server that cannot be reached is reported as such
+    /// before an actor system starts retrying against it.
+    /// </summary>
+    public async Task CheckConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        if (Provider != PersistenceProvider.PostgreSql)
+            return;
+        try
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DbException or TimeoutException)
+        {
+            throw new InputException(ToString(), null, $"cannot connect to the journal's database: {e.Message}");
+        }
+    }
 
     public Config ToConfig()
     {
@@ -47,4 +100,11 @@ public sealed record MelmPersistenceOptions(PersistenceProvider Provider, string
             }
             """);
     }
+
+    /// <summary>The store for messages and logs, never with its password.</summary>
+    public override string ToString() => Provider switch
+    {
+        PersistenceProvider.PostgreSql => "PostgreSQL " + new NpgsqlConnectionStringBuilder(ConnectionString) { Password = null }.ConnectionString,
+        _ => "SQLite " + ConnectionString,
+    };
 }

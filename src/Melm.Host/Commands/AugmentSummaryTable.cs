@@ -18,18 +18,26 @@ internal static class AugmentSummaryTable
         foreach (var (reason, count) in summary.Dropped)
             Row($"  dropped: {reason.Replace('_', ' ')}", count);
         Row("kept", summary.Kept);
-        Row("masked subwords", summary.MaskedSubwords);
-        Row("  kept original (no valid candidate)", summary.KeptOriginalSubwords);
-        Row("entity words not rewritable (<unk>)", summary.SkippedEntityWords);
-        counts.Caption($"consistency filter: {Markup.Escape(summary.Filter)}");
+        if (summary.MaskedSubwords > 0)
+        {
+            Row("masked subwords", summary.MaskedSubwords);
+            Row("  kept original (no valid candidate)", summary.KeptOriginalSubwords);
+            Row("entity words not rewritable (<unk>)", summary.SkippedEntityWords);
+        }
+        if (summary.MentionsSubstituted > 0)
+            Row("mentions substituted", summary.MentionsSubstituted);
+        counts.Caption($"{Markup.Escape(summary.Description)}; consistency filter: {Markup.Escape(summary.Filter)}");
         console.Write(counts);
 
         var types = new Table().AddColumn("type")
             .AddColumn(new TableColumn("unique in source").RightAligned())
             .AddColumn(new TableColumn("unique in rewrites").RightAligned())
-            .AddColumn(new TableColumn("new").RightAligned());
+            .AddColumn(new TableColumn("new").RightAligned())
+            .AddColumn(new TableColumn("mentions in rewrites").RightAligned())
+            .AddColumn(new TableColumn("not in source").RightAligned());
         foreach (var type in summary.EntityTypes)
-            types.AddRow(Markup.Escape(type.Type), Number(type.SourceUnique), Number(type.RewriteUnique), Number(type.NewUnique));
+            types.AddRow(Markup.Escape(type.Type), Number(type.SourceUnique), Number(type.RewriteUnique), Number(type.NewUnique),
+                Number(type.RewriteMentions), Number(type.NewMentions));
         console.Write(types);
     }
 

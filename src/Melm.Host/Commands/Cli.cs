@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Melm.Host.Cluster;
 using Melm.Models.Checkpoints.Hub;
 using Melm.Models.Diagnostics;
 
@@ -34,6 +35,11 @@ public static class Cli
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(AugmentCommand.Create());
         root.Subcommands.Add(RunsCommand.Create());
+        root.Subcommands.Add(NodeCommand.Create());
+        root.Subcommands.Add(SubmitCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(RunControlCommands.Resume());
+        root.Subcommands.Add(RunControlCommands.Cancel());
         root.Subcommands.Add(MlmCommand.Create());
         root.Subcommands.Add(PretrainCommand.Create());
         root.Subcommands.Add(ExperimentCommand.Create());
@@ -55,6 +61,10 @@ public static class Cli
             return Report(e.Message, BadInput);
         }
         catch (HubFetchException e)
+        {
+            return Report(e.Message, Failed);
+        }
+        catch (RunRequestException e)
         {
             return Report(e.Message, Failed);
         }

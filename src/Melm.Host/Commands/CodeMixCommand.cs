@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Melm.Models.Baselines;
+using Melm.Models.Augmentation;
 using Melm.Models.Checkpoints;
 using Melm.Models.CodeMix;
 using Melm.Models.Data;
@@ -22,7 +22,7 @@ public static class CodeMixCommand
         var random = new Option<bool>("--random") { Description = "Code-Mix-random: a uniformly random target mention instead of the most similar one." };
         var rounds = new Option<int>("--rounds") { Description = "Code-mixed sentences attempted per training sentence.", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Run seed; every draw comes from (seed, method, sentence id, round).", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for aug.conll, aug.jsonl, substitutions.jsonl and summary.json (created if missing).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for aug.conll, aug.jsonl, train+aug.conll, train+aug.jsonl, substitutions.jsonl and summary.json (created if missing); `melm augment --codemix` reads it.", Required = true };
         var command = new Command("codemix", "Replace each entity by a same-type entity of another language: the most similar one (aligned vectors or encoder states) or, with --random, any.");
         foreach (var option in new Option[] { train, vectors, model, random, rounds, seed, output })
             command.Options.Add(option);
@@ -63,30 +63,11 @@ public static class CodeMixCommand
                 throw new InputException("--vectors", null, "give --vectors LANG=FILE for every training language, --model DIR for the encoder fallback, or --random");
             }
             var folder = parseResult.GetValue(output)!.FullName;
-            AugmentationWriter.Write(result.Result, folder, json =>
-            {
-                json.WriteNumber("seed", runSeed);
-                json.WriteNumber("rounds", roundCount);
-                json.WriteString("tag_scheme", TagSchemes.Name(scheme));
-                json.WriteStartObject("train");
-                foreach (var (lang, path) in trainFiles)
-                    json.WriteString(lang, path);
-                json.WriteEndObject();
-                json.WriteStartArray("pairs");
-                foreach (var count in result.Counts)
-                {
-                    json.WriteStartObject();
-                    json.WriteString("source_lang", count.SourceLang);
-                    json.WriteString("target_lang", count.TargetLang);
-                    json.WriteString("type", count.Type);
-                    json.WriteNumber("substituted", count.Substituted);
-                    json.WriteNumber("fallbacks", count.Fallbacks);
-                    json.WriteNumber("kept", count.Kept);
-                    json.WriteEndObject();
-                }
-                json.WriteEndArray();
-            });
-            Report(result, sentences.Count, folder);
+            var augmentation = AugmentationSummary.Build(result.Method, result.Description, sentences, result.Outcome, "none");
+            var summary = new CodeMixSummary(runSeed, roundCount, TagSchemes.Name(scheme),
+                trainFiles.ToDictionary(t => t.Lang, t => t.Path, StringComparer.Ordinal), augmentation, result.Counts);
+            AugmentationOutput.Write(folder, sentences, result.Rewrites, summary);
+            Report(result, augmentation, folder);
             return 0;
         }));
         return command;
@@ -184,11 +165,11 @@ public static class CodeMixCommand
         return new AlignedVectorEmbedder(byLanguage);
     }
 
-    private static void Report(CodeMixResult result, int sentences, string folder)
+    private static void Report(CodeMixResult result, AugmentationSummary summary, string folder)
     {
-        var mix = result.Result;
-        Console.WriteLine($"{mix.Method}: {mix.Description}");
-        Console.WriteLine($"{mix.Rewrites.Count} code-mixed sentences from {sentences} training sentences into {folder}");
+        Console.WriteLine($"{summary.Kept} code-mixed sentences from {summary.SentencesRead} training sentences into {folder}");
+        var console = ConsoleOutput.Create();
+        AugmentSummaryTable.Write(console, summary);
         var table = new Table().AddColumns("source", "target", "type", "substituted", "fallbacks", "kept as is");
         foreach (var count in result.Counts)
         {
@@ -197,16 +178,11 @@ public static class CodeMixCommand
                 count.Fallbacks.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 count.Kept.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
-        var console = ConsoleOutput.Create();
         console.Write(table);
-        foreach (var (reason, count) in mix.SentenceCounts)
-            Console.WriteLine($"  sentences, {reason}: {count}");
-        foreach (var (reason, count) in mix.MentionCounts)
-            Console.WriteLine($"  mentions, {reason}: {count}");
         foreach (var kept in result.Counts.Where(c => c.TargetLang is null))
             Console.WriteLine($"note: no other language has {kept.Type} mentions, so {kept.Kept} {kept.SourceLang} {kept.Type} mentions were kept as they were");
         var fallbacks = result.Counts.Sum(c => c.Fallbacks);
         if (fallbacks > 0)
-            Console.WriteLine($"note: {fallbacks} substitutes were drawn at random because a vector was missing (the fallbacks column; reasons above)");
+            Console.WriteLine($"note: {fallbacks} substitutes were drawn at random because a vector was missing (the fallbacks column; the substitution log names each one's reason)");
     }
 }

@@ -78,17 +78,12 @@ public static class DemoCommand
         Step(console, 5, "generating 3 rewrites per sentence and filtering them");
         var augmented = s.Folder("augmented");
         AugmentationSummary summary;
-        using (var melm = MelmModel.Load(tuned, deviceForTorch))
-        {
-            var (tagger, tokenizer) = TaggerFolder.Load(filterTagger, deviceForTorch);
-            using (tagger)
-            {
-                var generation = new GenerationOptions(Rounds: 3, Seed: s.Seed);
-                summary = GenerateCommand.GenerateAndWrite(melm, train, train.Source, generation, new NerPredictor(tagger, tokenizer), augmented);
-            }
-        }
+        var generation = new GenerationOptions(Rounds: 3, Seed: s.Seed);
+        using (var generator = new MelmGenerator(MelmModel.Load(tuned, deviceForTorch), generation, ownsModel: true))
+        using (var filter = AugmentPipeline.LoadFilter(filterTagger, deviceForTorch))
+            summary = AugmentPipeline.RunAndWrite(generator, train, generation.Rounds, filter.Predictor, generation.BatchSize, augmented);
         AugmentSummaryTable.Write(console, summary);
-        var kept = CorpusFile.Read(Path.Combine(augmented, "aug.jsonl")).Sentences;
+        var kept = CorpusFile.Read(Path.Combine(augmented, AugmentationOutput.AugmentedJsonLines)).Sentences;
         ShowExamples(console, train.Sentences, kept);
 
         Step(console, 6, "training the final tagger on gold only and on gold + kept rewrites, scored on test");
@@ -156,7 +151,7 @@ public static class DemoCommand
     private static string Tagger(Settings s, string pretrained, Corpus train, Corpus dev, string name, TorchSharp.torch.Device device)
     {
         var folder = s.Folder(name);
-        if (File.Exists(Path.Combine(folder, "melm-tagger.json")))
+        if (File.Exists(Path.Combine(folder, TaggerFolder.MetadataFileName)))
         {
             Console.WriteLine($"reusing {folder}");
             return folder;

@@ -44,7 +44,7 @@ public static class FinetuneCommand
         FineTuneOptions fineTune, IReadOnlyList<string>? languages, TorchSharp.torch.Device device, IReadOnlyList<Sentence>? labelSource = null)
     {
         if (!AugmentationMethods.IsFineTuned(method))
-            throw new InputException("--method", null, $"{AugmentationMethods.Name(method)} uses the pretrained model as it is; there is nothing to fine-tune");
+            throw new InputException("--method", null, $"{AugmentationMethods.Name(method)} fine-tunes no masked LM; there is nothing to fine-tune");
         using var model = MelmModel.Prepare(modelFolder, labelSource ?? train.Sentences, method, languages, device: device);
         using var progress = new ConsoleProgress();
         return MelmFineTuner.Run(model, train.Sentences, dev?.Sentences ?? [], fineTune, outFolder, progress, train.Source, dev?.Source ?? "dev");

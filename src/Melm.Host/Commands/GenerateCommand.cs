@@ -22,10 +22,10 @@ public static class GenerateCommand
         {
             var method = parseResult.GetResult(options.Method) is { Implicit: false } ? options.ReadMethod(parseResult) : (AugmentationMethod?)null;
             var generation = options.ReadGeneration(parseResult);
-            var inputPath = parseResult.GetValue(input)!.FullName;
-            var corpus = MelmOptions.ReadCorpus(inputPath);
-            using var melm = Open(parseResult.GetValue(model)!.FullName, method, corpus.Sentences, options.ReadDevice(parseResult));
-            var summary = GenerateAndWrite(melm, corpus, inputPath, generation, filter: null, parseResult.GetValue(output)!.FullName);
+            var corpus = MelmOptions.ReadCorpus(parseResult.GetValue(input)!.FullName);
+            var rewriter = Open(parseResult.GetValue(model)!.FullName, method, corpus.Sentences, generation, options.ReadDevice(parseResult));
+            using var owned = rewriter as IDisposable;
+            var summary = AugmentPipeline.RunAndWrite(rewriter, corpus, generation.Rounds, filter: null, generation.BatchSize, parseResult.GetValue(output)!.FullName);
             AugmentSummaryTable.Write(ConsoleOutput.Create(), summary);
             return 0;
         }));
@@ -33,38 +33,14 @@ public static class GenerateCommand
     }
 
     /// <summary>A fine-tuned folder as it is (refusing another --method), or a pretrained one for mlm-entity.</summary>
-    internal static MelmModel Open(string folder, AugmentationMethod? method, IReadOnlyList<Sentence> sentences, TorchSharp.torch.Device device)
+    private static IRewriter Open(string folder, AugmentationMethod? method, IReadOnlyList<Sentence> sentences, GenerationOptions generation, TorchSharp.torch.Device device)
     {
-        if (method == AugmentationMethod.MlmEntity)
-            return MelmModel.Prepare(folder, sentences, AugmentationMethod.MlmEntity, device: device);
-        var model = MelmModel.Load(folder, device);
-        if (method is { } asked && asked != model.Method)
+        if (method is { } asked)
         {
-            model.Dispose();
-            throw new InputException(folder, null, $"the folder was fine-tuned for {AugmentationMethods.Name(model.Method)}, not {AugmentationMethods.Name(asked)}");
+            return AugmentationMethods.UsesMaskedLm(asked)
+                ? Rewriters.Open(asked, folder, sentences, generation, device)
+                : throw new InputException("--method", null, $"{AugmentationMethods.Name(asked)} uses no masked LM: run it with `melm augment --method {AugmentationMethods.Name(asked)}`");
         }
-        return model;
-    }
-
-    /// <summary>Generates, filters when a tagger is given, writes the output files and returns the summary.</summary>
-    internal static AugmentationSummary GenerateAndWrite(
-        MelmModel model, Corpus corpus, string source, GenerationOptions options, IConsistencyFilter? filter, string outFolder)
-    {
-        using var generator = new MelmGenerator(model, options);
-        GenerationResult result;
-        using (var progress = new ConsoleProgress())
-            result = generator.Generate(corpus.Sentences, progress, source);
-        var kept = result.Kept;
-        var dropped = result.Dropped.ToList();
-        if (filter is not null)
-        {
-            var filtered = ConsistencyFilter.Apply(kept, filter, options.BatchSize);
-            kept = filtered.Kept;
-            dropped.AddRange(filtered.Dropped);
-        }
-        var summary = AugmentationSummary.Build(generator.MethodName, corpus.Sentences, result.Counts, kept, dropped, filter is null ? "none" : "ner");
-        AugmentationOutput.Write(outFolder, corpus.Sentences, kept, summary);
-        Console.WriteLine($"{summary.Kept} rewrites of {summary.SentencesRead} sentences written to {outFolder}");
-        return summary;
+        return new MelmGenerator(MelmModel.Load(folder, device), generation, ownsModel: true);
     }
 }

@@ -103,10 +103,10 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
         var path = Path.Combine(folder, AugmentedFile);
         if (File.Exists(path))
             return ReadAugmented(path);
-        var scheme = TagSchemes.Detect(train.Sentences.Select(s => s.Tags));
-        var result = LabelwiseSubstitution.Augment(train.Sentences, MentionInventory.From(train.Sentences), scheme, settings.Rounds, seed);
-        CorpusFile.WriteSentences(result.Sentences, path);
-        return result.Sentences;
+        var rewriter = Rewriters.Open(AugmentationMethod.Labelwise, settings.Model, train.Sentences, new GenerationOptions(Rounds: settings.Rounds, Seed: seed));
+        var sentences = AugmentationRun.Run(rewriter, train.Sentences, settings.Rounds, filter: null, source: train.Source).Kept.Select(r => r.Sentence).ToArray();
+        CorpusFile.WriteSentences(sentences, path);
+        return sentences;
     }
 
     /// <summary>Fine-tunes (when the method does), generates R rounds and keeps what the gold tagger agrees with.</summary>
@@ -128,10 +128,11 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
             var summaryFile = Path.Combine(output, "summary.json");
             if (!File.Exists(summaryFile))
             {
-                using var melm = GenerateCommand.Open(model, generator, train.Sentences, device);
-                var (tagger, tokenizer) = TaggerFolder.Load(filterTagger, device);
-                using (tagger)
-                    GenerateCommand.GenerateAndWrite(melm, train, train.Source, new GenerationOptions(Rounds: settings.Rounds, Seed: seed), new NerPredictor(tagger, tokenizer), output);
+                var generation = new GenerationOptions(Rounds: settings.Rounds, Seed: seed);
+                var rewriter = Rewriters.Open(generator, model, train.Sentences, generation, device);
+                using (rewriter as IDisposable)
+                using (var filter = AugmentPipeline.LoadFilter(filterTagger, device))
+                    AugmentPipeline.RunAndWrite(rewriter, train, settings.Rounds, filter.Predictor, generation.BatchSize, output);
             }
             return ReadAugmented(Path.Combine(output, AugmentedFile));
         });

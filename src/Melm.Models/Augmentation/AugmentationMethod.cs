@@ -1,3 +1,5 @@
+using Melm.Models.Baselines;
+
 namespace Melm.Models.Augmentation;
 
 /// <summary>What makes the rewrites (MELM.md, baselines of section 3.3).</summary>
@@ -11,6 +13,12 @@ public enum AugmentationMethod
 
     /// <summary>The pretrained MLM, no fine-tuning and no markers, same masking and sampling.</summary>
     MlmEntity,
+
+    /// <summary>Each mention replaced by a random same-type mention of the training set; no model.</summary>
+    Labelwise,
+
+    /// <summary>No rewrites: the training set as it is.</summary>
+    GoldOnly,
 }
 
 /// <summary>The command-line and provenance names of <see cref="AugmentationMethod"/>.</summary>
@@ -23,6 +31,8 @@ public static class AugmentationMethods
         AugmentationMethod.Melm => "melm",
         AugmentationMethod.MelmNoMarkers => "melm-no-markers",
         AugmentationMethod.MlmEntity => "mlm-entity",
+        AugmentationMethod.Labelwise => LabelwiseSubstitution.MethodName,
+        AugmentationMethod.GoldOnly => GoldOnly.MethodName,
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 
@@ -40,8 +50,12 @@ public static class AugmentationMethods
         return false;
     }
 
+    /// <summary>Whether the method rewrites with a masked LM (and so needs one).</summary>
+    public static bool UsesMaskedLm(AugmentationMethod method) =>
+        method is AugmentationMethod.Melm or AugmentationMethod.MelmNoMarkers or AugmentationMethod.MlmEntity;
+
     /// <summary>Whether the method's model is fine-tuned first.</summary>
-    public static bool IsFineTuned(AugmentationMethod method) => method != AugmentationMethod.MlmEntity;
+    public static bool IsFineTuned(AugmentationMethod method) => method is AugmentationMethod.Melm or AugmentationMethod.MelmNoMarkers;
 
     /// <summary>Whether the method linearizes with label (and language) markers.</summary>
     public static bool UsesMarkers(AugmentationMethod method) => method == AugmentationMethod.Melm;

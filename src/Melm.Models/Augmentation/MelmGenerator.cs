@@ -13,21 +13,24 @@ namespace Melm.Models.Augmentation;
 /// and is made in position order, so a rewrite does not depend on batch size, sentence order or
 /// which machine made it (up to CPU/GPU rounding of the logits).
 /// </summary>
-public sealed class MelmGenerator : IDisposable
+public sealed class MelmGenerator : IRewriter, IDisposable
 {
     private readonly MelmModel _model;
     private readonly GenerationOptions _options;
     private readonly Tensor _validByKind;
     private readonly HashSet<string> _forbiddenWords;
+    private readonly bool _ownsModel;
 
-    public MelmGenerator(MelmModel model, GenerationOptions options)
+    /// <param name="ownsModel">Dispose <paramref name="model"/> with the generator.</param>
+    public MelmGenerator(MelmModel model, GenerationOptions options, bool ownsModel = false)
     {
+        _ownsModel = ownsModel;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Rounds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.TopK);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         _model = model;
         _options = options;
-        MethodName = AugmentationMethods.Name(model.Method);
+        Method = AugmentationMethods.Name(model.Method);
         var rules = model.Rules;
         var vocab = (int)model.Mlm.Config.VocabSize;
         // Validity per position kind as rows over the model's vocabulary: continuation, word start, whole word.
@@ -48,64 +51,45 @@ public sealed class MelmGenerator : IDisposable
     }
 
     /// <summary>The name in provenance and rewrite ids.</summary>
-    public string MethodName { get; }
+    public string Method { get; }
 
-    public void Dispose() => _validByKind.Dispose();
+    public void Dispose()
+    {
+        _validByKind.Dispose();
+        if (_ownsModel)
+            _model.Dispose();
+    }
 
-    /// <summary>
-    /// R rounds over <paramref name="sentences"/>; sentences without entities are counted and left
-    /// alone. Rewrites identical to their source or to an earlier rewrite of it are dropped.
-    /// </summary>
-    public GenerationResult Generate(IReadOnlyList<Sentence> sentences, IProgress<ProgressUpdate>? progress = null, string source = "input")
+    public string Description => _model.Method switch
+    {
+        AugmentationMethod.Melm => "MELM: entity subwords rewritten by the MLM fine-tuned on label-linearized sentences",
+        AugmentationMethod.MelmNoMarkers => "MELM without linearization: entity subwords rewritten by the MLM fine-tuned on plain sentences",
+        _ => "MLM-Entity: entity subwords rewritten by the pretrained MLM, no fine-tuning, no markers",
+    };
+
+    /// <summary>Refuses repeated ids, tags or languages the model has no marker for, and words too long for any window.</summary>
+    public void Check(IReadOnlyList<Sentence> sentences, string source)
     {
         MelmFineTuner.CheckIds(sentences, source);
         _model.CheckCovers(sentences, source);
-        var items = new List<GenerationItem>();
-        var withEntities = 0;
-        for (var i = 0; i < sentences.Count; i++)
-        {
-            if (!sentences[i].Tags.Any(t => t != Tag.OutsideText))
-                continue;
-            withEntities++;
-            for (var round = 1; round <= _options.Rounds; round++)
-                items.Add(new GenerationItem(sentences[i], i, round));
-        }
-        var made = RewriteItems(items, progress, source);
-        var kept = new List<Rewrite>();
-        var dropped = new List<DroppedRewrite>();
-        foreach (var group in made.GroupBy(r => r.SourceIndex))
-        {
-            var seen = new List<IReadOnlyList<string>> { sentences[group.Key].Tokens };
-            foreach (var rewrite in group)
-            {
-                var tokens = rewrite.Sentence.Tokens;
-                if (tokens.SequenceEqual(seen[0], StringComparer.Ordinal))
-                    dropped.Add(new(rewrite, rewrite.KeptOriginal == rewrite.MaskedSubwords ? DropReason.NoValidCandidate : DropReason.IdenticalToSource));
-                else if (seen.Skip(1).Any(s => s.SequenceEqual(tokens, StringComparer.Ordinal)))
-                    dropped.Add(new(rewrite, DropReason.Duplicate));
-                else
-                {
-                    kept.Add(rewrite);
-                    seen.Add(tokens);
-                }
-            }
-        }
-        var counts = new GenerationCounts(
-            sentences.Count, withEntities, sentences.Count - withEntities, made.Count,
-            made.Sum(r => (long)r.MaskedSubwords), made.Sum(r => (long)r.KeptOriginal), made.Sum(r => (long)r.SkippedEntityWords));
-        return new GenerationResult(kept, dropped, counts);
+        var maxSubwords = _model.Mlm.Config.MaxSequenceLength - 2;
+        foreach (var sentence in sentences.Where(s => s.Tags.Any(t => t != Tag.OutsideText)))
+            SubwordWindows.PlanFor(sentence, _model.Encode(sentence), maxSubwords, source);
     }
 
     /// <summary>
-    /// One rewrite per item, in item order (no deduplication): the unit of work the run loop and
-    /// the actors hand out. Items whose sentence has no entity come back unchanged.
+    /// One rewrite of every sentence with an entity for <paramref name="round"/>, in input order
+    /// (see <see cref="IRewriter.Rewrite"/>). Long sentences are windowed; masks and draws come from
+    /// (seed, sentence id, round).
     /// </summary>
-    public IReadOnlyList<Rewrite> RewriteItems(IReadOnlyList<GenerationItem> items, IProgress<ProgressUpdate>? progress = null, string source = "input")
+    public IReadOnlyList<Rewrite> Rewrite(IReadOnlyList<Sentence> sentences, int round, IProgress<ProgressUpdate>? progress = null)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
+        var items = sentences.Where(s => s.Tags.Any(t => t != Tag.OutsideText)).ToArray();
         var maxSubwords = _model.Mlm.Config.MaxSequenceLength - 2;
-        var results = new List<Rewrite>(items.Count);
-        var done = 0;
-        foreach (var chunk in Chunks(items, maxSubwords, source))
+        var results = new List<Rewrite>(items.Length);
+        var stage = $"{Method} round {round}";
+        foreach (var chunk in Chunks(items, round, maxSubwords))
         {
             var rows = chunk.SelectMany(p => p.Rows).ToList();
             var rankings = new List<(int[] Ids, float[] Logits)>(rows.Sum(r => r.SourcePositions.Length));
@@ -118,26 +102,25 @@ public sealed class MelmGenerator : IDisposable
                 results.Add(Finish(plan, rankings.GetRange(next, count)));
                 next += count;
             }
-            done += chunk.Count;
-            progress?.Report(new ProgressUpdate("generate", done, items.Count, "rewrites"));
+            progress?.Report(new ProgressUpdate(stage, results.Count, items.Length, "rewrites"));
         }
         return results;
     }
 
     /// <summary>An item's masks and the model rows (one per window) that predict them.</summary>
-    private sealed record Plan(GenerationItem Item, MelmEncoding Encoding, bool[] Masked, StableRandom Random, List<GenerationRow> Rows, int Skipped);
+    private sealed record Plan(Sentence Sentence, int Round, MelmEncoding Encoding, bool[] Masked, StableRandom Random, List<GenerationRow> Rows, int Skipped);
 
     /// <summary>A model row, the sentence positions its masks stand for, and each one's candidate kind (a row of the validity table).</summary>
     private sealed record GenerationRow(MaskedRow Row, int[] SourcePositions, long[] Kinds);
 
     /// <summary>Items grouped so that each group fills about one batch of rows.</summary>
-    private IEnumerable<List<Plan>> Chunks(IReadOnlyList<GenerationItem> items, int maxSubwords, string source)
+    private IEnumerable<List<Plan>> Chunks(IReadOnlyList<Sentence> sentences, int round, int maxSubwords)
     {
         var chunk = new List<Plan>();
         var rows = 0;
-        foreach (var item in items)
+        foreach (var sentence in sentences)
         {
-            var plan = MakePlan(item, maxSubwords, source);
+            var plan = MakePlan(sentence, round, maxSubwords);
             chunk.Add(plan);
             rows += plan.Rows.Count;
             if (rows >= _options.BatchSize)
@@ -151,11 +134,10 @@ public sealed class MelmGenerator : IDisposable
             yield return chunk;
     }
 
-    private Plan MakePlan(GenerationItem item, int maxSubwords, string source)
+    private Plan MakePlan(Sentence sentence, int round, int maxSubwords)
     {
-        var sentence = item.Sentence;
         var encoding = _model.Encode(sentence);
-        var random = SeedDerivation.For(_options.Seed, "generate", sentence.Id, item.Round);
+        var random = SeedDerivation.For(_options.Seed, "generate", sentence.Id, round);
         var masked = new bool[encoding.Length];
         var skipped = 0;
         var p = 0;
@@ -180,7 +162,7 @@ public sealed class MelmGenerator : IDisposable
         var rows = new List<GenerationRow>();
         if (masked.Any(m => m))
         {
-            foreach (var window in SubwordWindows.PlanFor(sentence, encoding, maxSubwords, source))
+            foreach (var window in SubwordWindows.Plan(encoding, maxSubwords))
             {
                 var ids = new int[window.End - window.Start + 2];
                 ids[0] = XlmrTokenizer.Bos;
@@ -199,7 +181,7 @@ public sealed class MelmGenerator : IDisposable
                 rows.Add(new GenerationRow(row, [.. positions], kinds));
             }
         }
-        return new Plan(item, encoding, masked, random, rows, skipped);
+        return new Plan(sentence, round, encoding, masked, random, rows, skipped);
     }
 
     /// <summary>Per masked position of the batch (row order, then position order): valid candidates, best first.</summary>
@@ -242,7 +224,7 @@ public sealed class MelmGenerator : IDisposable
                 fromRanking[position] = rankings[next++];
         }
         var kept = 0;
-        var sentence = plan.Item.Sentence;
+        var sentence = plan.Sentence;
         var scripts = _options.SameScript ? new Dictionary<int, IReadOnlySet<Script>>() : null;
         for (var p = 0; p < encoding.Length; p++)
         {
@@ -283,12 +265,13 @@ public sealed class MelmGenerator : IDisposable
             }
             p = end;
         }
-        var provenance = new Provenance(sentence.Id, plan.Item.Round, MethodName);
-        var rewritten = new Sentence($"{sentence.Id}/{MethodName}/r{plan.Item.Round}", sentence.Lang, tokens, sentence.Tags)
+        var provenance = new Provenance(sentence.Id, plan.Round, Method);
+        var rewritten = new Sentence($"{sentence.Id}/{Method}/r{plan.Round}", sentence.Lang, tokens, sentence.Tags)
         {
             ExtraColumns = sentence.ExtraColumns,
+            TokenLanguages = sentence.TokenLanguages,
             Provenance = provenance,
         };
-        return new Rewrite(rewritten, plan.Item.SourceIndex, masked, kept, plan.Skipped);
+        return new Rewrite(rewritten, masked, kept, plan.Skipped);
     }
 }

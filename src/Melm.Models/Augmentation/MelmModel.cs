@@ -22,9 +22,9 @@ public sealed class MelmModel : IDisposable
         Tokenizer = tokenizer;
         Info = info;
         Source = source;
-        Method = AugmentationMethods.TryParse(info.Method, out var method)
+        Method = AugmentationMethods.TryParse(info.Method, out var method) && AugmentationMethods.UsesMaskedLm(method)
             ? method
-            : throw new InputException(source, null, $"unknown method '{info.Method}' (expected {string.Join(", ", AugmentationMethods.Names)})");
+            : throw new InputException(source, null, $"method '{info.Method}' does not rewrite with a masked LM (expected {string.Join(", ", AugmentationMethods.Names.Where(n => AugmentationMethods.TryParse(n, out var m) && AugmentationMethods.UsesMaskedLm(m)))})");
         Markers = new MarkerSet(info.Tags, tag => Tag.Parse(tag).Type, info.Languages, info.TypeWords);
         Linearizer = new Linearizer(Markers, AugmentationMethods.UsesMarkers(Method));
     }
@@ -61,7 +61,8 @@ public sealed class MelmModel : IDisposable
         Device? device = null)
     {
         var tags = training.SelectMany(s => s.Tags).Where(t => t != Tag.OutsideText).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var dataLanguages = training.Select(s => s.Lang).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
+        var dataLanguages = training.SelectMany(s => s.TokenLanguages.Count > 0 ? s.TokenLanguages : [s.Lang])
+            .OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
         var runLanguages = languages is { Count: > 0 } ? languages.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
             : dataLanguages.Length > 1 ? dataLanguages.Order(StringComparer.Ordinal).ToArray() : [];
         if (!AugmentationMethods.UsesMarkers(method))
@@ -128,8 +129,15 @@ public sealed class MelmModel : IDisposable
                 if (tag != Tag.OutsideText && !Markers.TryTagMarker(tag, out _))
                     problems.Add(new(source, sentence.LineOf(i), $"sentence {sentence.Id}: tag {tag} is not in the model's marker set ({string.Join(", ", Info.Tags)}); fine-tune on data with this tag"));
             }
-            if (Markers.IsMultilingual && sentence.Entities().Count > 0 && (sentence.Lang is null || !Markers.TryLanguageMarker(sentence.Lang, out _)))
-                problems.Add(new(source, sentence.FirstLine, $"sentence {sentence.Id}: language '{sentence.Lang ?? "(none)"}' has no marker (the model knows {string.Join(", ", Info.Languages)})"));
+            if (!Markers.IsMultilingual)
+                continue;
+            // Each entity token carries its own language: a code-mixed mention may come from another one.
+            var unmarked = Enumerable.Range(0, sentence.Tags.Count)
+                .Where(i => sentence.Tags[i] != Tag.OutsideText && (sentence.LanguageOf(i) is not { } lang || !Markers.TryLanguageMarker(lang, out _)))
+                .Select(i => (Index: i, Lang: sentence.LanguageOf(i)))
+                .DistinctBy(t => t.Lang);
+            foreach (var (index, lang) in unmarked)
+                problems.Add(new(source, sentence.LineOf(index), $"sentence {sentence.Id}: language '{lang ?? "(none)"}' has no marker (the model knows {string.Join(", ", Info.Languages)})"));
         }
         if (problems.Count > 0)
             throw new InputException(problems);
@@ -142,7 +150,7 @@ public sealed class MelmModel : IDisposable
     /// </summary>
     public MelmEncoding Encode(Sentence sentence)
     {
-        var linear = Linearizer.Linearize(sentence.Tokens, sentence.Tags, sentence.Lang);
+        var linear = Linearizer.Linearize(sentence.Tokens, sentence.Tags, [.. Enumerable.Range(0, sentence.Tokens.Count).Select(sentence.LanguageOf)]);
         var ids = new List<int>();
         var wordIndex = new List<int>();
         var isEntity = new List<bool>();

@@ -1,7 +1,9 @@
+using Melm.Models.Augmentation;
 using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Randomness;
+using Melm.Models.Runs;
 
 namespace Melm.Models.CodeMix;
 
@@ -13,30 +15,129 @@ namespace Melm.Models.CodeMix;
 /// round) gives at most one mixed sentence, id "&lt;source id&gt;/&lt;method&gt;/r&lt;round&gt;", with the
 /// source's language; each substitution records the substitute's language
 /// (<see cref="AugmentedSentence.TokenLanguages"/>). Draws come from (seed, method, sentence id, round).
+/// It is an <see cref="IRewriter"/>, so its rounds, repeats and outputs work as every method's do.
 /// </summary>
-public static class CodeMixer
+public sealed class CodeMixer : IRewriter
 {
-    public const string Method = "code-mix";
+    public const string NearestMethod = "code-mix";
     public const string RandomMethod = "code-mix-random";
 
-    /// <summary>Code-Mix: nearest neighbour by cosine under <paramref name="embedder"/>; a mention without a vector gets a random substitute, counted.</summary>
-    public static CodeMixResult MixNearest(IReadOnlyList<Sentence> sentences, TagScheme scheme, int rounds, ulong seed, IMentionEmbedder embedder)
+    private readonly MentionInventory _inventory;
+    private readonly TagScheme _scheme;
+    private readonly ulong _seed;
+    private readonly VectorIndex? _index;
+    private readonly Dictionary<(string Lang, string Type), string[]> _targets = [];
+
+    private CodeMixer(MentionInventory inventory, TagScheme scheme, ulong seed, string method, string description, VectorIndex? index)
     {
-        var inventory = Prepare(sentences, rounds);
-        var index = new VectorIndex(inventory, embedder);
-        return Mix(sentences, inventory, scheme, rounds, seed, Method, $"code-mix by cosine nearest neighbour over {embedder.Description}", index);
+        _inventory = inventory;
+        _scheme = scheme;
+        _seed = seed;
+        Method = method;
+        Description = description;
+        _index = index;
+    }
+
+    public string Method { get; }
+
+    public string Description { get; }
+
+    /// <summary>Code-Mix: nearest neighbour by cosine under <paramref name="embedder"/>; a mention without a vector gets a random substitute, named in its choice.</summary>
+    public static CodeMixer Nearest(IReadOnlyList<Sentence> training, TagScheme scheme, ulong seed, IMentionEmbedder embedder)
+    {
+        var inventory = Prepare(training);
+        return new CodeMixer(inventory, scheme, seed, NearestMethod, $"code-mix by cosine nearest neighbour over {embedder.Description}", new VectorIndex(inventory, embedder));
     }
 
     /// <summary>Code-Mix-random: a uniformly random type-y mention of the target language.</summary>
-    public static CodeMixResult MixRandom(IReadOnlyList<Sentence> sentences, TagScheme scheme, int rounds, ulong seed)
+    public static CodeMixer Random(IReadOnlyList<Sentence> training, TagScheme scheme, ulong seed) =>
+        new(Prepare(training), scheme, seed, RandomMethod, "code-mix with uniformly random target mentions", index: null);
+
+    /// <summary>R rounds of Code-Mix over <paramref name="sentences"/>, which are also the mentions drawn from.</summary>
+    public static CodeMixResult MixNearest(IReadOnlyList<Sentence> sentences, TagScheme scheme, int rounds, ulong seed, IMentionEmbedder embedder) =>
+        Mix(Nearest(sentences, scheme, seed, embedder), sentences, rounds);
+
+    /// <summary>R rounds of Code-Mix-random over <paramref name="sentences"/>, which are also the mentions drawn from.</summary>
+    public static CodeMixResult MixRandom(IReadOnlyList<Sentence> sentences, TagScheme scheme, int rounds, ulong seed) =>
+        Mix(Random(sentences, scheme, seed), sentences, rounds);
+
+    public void Check(IReadOnlyList<Sentence> sentences, string source)
     {
-        var inventory = Prepare(sentences, rounds);
-        return Mix(sentences, inventory, scheme, rounds, seed, RandomMethod, "code-mix with uniformly random target mentions", index: null);
+        MelmFineTuner.CheckIds(sentences, source);
+        var problems = sentences.Where(s => s.Lang is null).Take(InputException.MaxListed + 1)
+            .Select(s => new InputProblem(source, s.FirstLine, $"sentence {s.Id} has no language: code-mixing needs each sentence's language")).ToList();
+        if (problems.Count > 0)
+            throw new InputException(problems);
     }
 
-    private static MentionInventory Prepare(IReadOnlyList<Sentence> sentences, int rounds)
+    public IReadOnlyList<Rewrite> Rewrite(IReadOnlyList<Sentence> sentences, int round, IProgress<ProgressUpdate>? progress = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rounds);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
+        var rewrites = new List<Rewrite>();
+        foreach (var sentence in sentences)
+        {
+            var entities = sentence.Entities();
+            if (entities.Count == 0)
+                continue;
+            var lang = sentence.Lang ?? throw new ArgumentException($"sentence {sentence.Id} has no language", nameof(sentences));
+            var rng = SeedDerivation.For(_seed, Method, sentence.Id, round);
+            var choices = new List<MentionChoice>();
+            foreach (var entity in entities)
+            {
+                // A type no other language has keeps its mention; Counts reports it.
+                var targets = TargetsOf(lang, entity.Type);
+                if (targets.Length == 0)
+                    continue;
+                var target = targets[rng.NextInt(targets.Length)];
+                var candidates = _inventory.Of(target, entity.Type);
+                choices.Add(_index is null
+                    ? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], Choices.Random)
+                    : _index.Choose(sentence, entity, target, candidates)
+                        ?? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], _index.WhyNoVector(sentence, entity)));
+            }
+            var mixed = SentenceRewriter.Rewrite(sentence, choices, _scheme, Method, round);
+            rewrites.Add(new Rewrite(mixed.Sentence, 0, 0, 0) { Substitutions = mixed.Substitutions });
+        }
+        progress?.Report(new ProgressUpdate($"{Method} round {round}", rewrites.Count, rewrites.Count, "rewrites"));
+        return rewrites;
+    }
+
+    /// <summary>
+    /// Per (source language, target language, type), what became of the mentions of every rewrite
+    /// made, kept or dropped: substituted, substituted at random for want of a vector, or kept
+    /// because no other language has the type.
+    /// </summary>
+    public static IReadOnlyList<CodeMixCount> Count(IReadOnlyList<Sentence> sources, AugmentationOutcome outcome)
+    {
+        var byId = sources.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var counts = new Dictionary<(string Source, string Target, string Type), (int Substituted, int Fallbacks, int Kept)>();
+        foreach (var rewrite in outcome.Made)
+        {
+            var source = byId[rewrite.SourceId];
+            var byOriginal = rewrite.Substitutions.ToDictionary(s => s.Original);
+            foreach (var entity in source.Entities())
+            {
+                var substitution = byOriginal.GetValueOrDefault(entity);
+                var key = (source.Lang!, substitution?.Substitute.Lang ?? "", entity.Type);
+                var c = counts.GetValueOrDefault(key);
+                var fallback = substitution?.Choice is Choices.RandomSourceWithoutVector or Choices.RandomTargetsWithoutVector;
+                counts[key] = substitution is null ? c with { Kept = c.Kept + 1 }
+                    : fallback ? c with { Fallbacks = c.Fallbacks + 1 }
+                    : c with { Substituted = c.Substituted + 1 };
+            }
+        }
+        return [.. counts.OrderBy(p => p.Key.Source, StringComparer.Ordinal).ThenBy(p => p.Key.Target, StringComparer.Ordinal).ThenBy(p => p.Key.Type, StringComparer.Ordinal)
+            .Select(p => new CodeMixCount(p.Key.Source, p.Key.Target.Length == 0 ? null : p.Key.Target, p.Key.Type, p.Value.Substituted, p.Value.Fallbacks, p.Value.Kept))];
+    }
+
+    private static CodeMixResult Mix(CodeMixer mixer, IReadOnlyList<Sentence> sentences, int rounds)
+    {
+        var outcome = AugmentationRun.Run(mixer, sentences, rounds, filter: null);
+        return new CodeMixResult(mixer.Method, mixer.Description, outcome, Count(sentences, outcome));
+    }
+
+    private static MentionInventory Prepare(IReadOnlyList<Sentence> sentences)
+    {
         var problems = sentences.Where(s => s.Lang is null).Take(InputException.MaxListed + 1)
             .Select(s => new InputProblem(s.Id, s.FirstLine, "sentence has no language: code-mixing needs each training set's language")).ToList();
         if (problems.Count > 0)
@@ -47,68 +148,14 @@ public static class CodeMixer
         return MentionInventory.From(sentences);
     }
 
-    private static CodeMixResult Mix(IReadOnlyList<Sentence> sentences, MentionInventory inventory, TagScheme scheme, int rounds, ulong seed,
-        string method, string description, VectorIndex? index)
+    private string[] TargetsOf(string lang, string type)
     {
-        var collector = new RewriteCollector(method);
-        var counts = new Dictionary<(string Source, string? Target, string Type), (int Substituted, int Fallbacks, int Kept)>();
-        void Count(string source, string? target, string type, int substituted, int fallbacks, int kept)
+        if (!_targets.TryGetValue((lang, type), out var targets))
         {
-            var c = counts.GetValueOrDefault((source, target, type));
-            counts[(source, target, type)] = (c.Substituted + substituted, c.Fallbacks + fallbacks, c.Kept + kept);
+            targets = _inventory.Languages.Where(l => l is not null && l != lang && _inventory.Of(l, type).Count > 0).Select(l => l!).ToArray();
+            _targets[(lang, type)] = targets;
         }
-        var targetsByType = new Dictionary<(string Lang, string Type), string[]>();
-        string[] TargetsOf(string lang, string type)
-        {
-            if (!targetsByType.TryGetValue((lang, type), out var targets))
-            {
-                targets = inventory.Languages.Where(l => l is not null && l != lang && inventory.Of(l, type).Count > 0).Select(l => l!).ToArray();
-                targetsByType[(lang, type)] = targets;
-            }
-            return targets;
-        }
-        foreach (var sentence in sentences)
-        {
-            var lang = sentence.Lang!;
-            var entities = sentence.Entities();
-            if (entities.Count == 0)
-            {
-                collector.CountSentence(Reasons.NoEntities, rounds);
-                continue;
-            }
-            for (var round = 1; round <= rounds; round++)
-            {
-                var rng = SeedDerivation.For(seed, method, sentence.Id, round);
-                var choices = new List<MentionChoice>();
-                foreach (var entity in entities)
-                {
-                    var targets = TargetsOf(lang, entity.Type);
-                    if (targets.Length == 0)
-                    {
-                        collector.CountMention(Reasons.NoOtherLanguageWithType);
-                        Count(lang, null, entity.Type, 0, 0, 1);
-                        continue;
-                    }
-                    var target = targets[rng.NextInt(targets.Length)];
-                    var candidates = inventory.Of(target, entity.Type);
-                    var choice = index is null
-                        ? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], Choices.Random)
-                        : index.Choose(sentence, entity, target, candidates)
-                            ?? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], index.WhyNoVector(sentence, entity));
-                    var fallback = index is not null && choice.Choice != Choices.Nearest;
-                    collector.CountMention(fallback ? choice.Choice : Reasons.Substituted);
-                    Count(lang, target, entity.Type, fallback ? 0 : 1, fallback ? 1 : 0, 0);
-                    choices.Add(choice);
-                }
-                collector.Offer(sentence, SentenceRewriter.Rewrite(sentence, choices, scheme, method, round));
-            }
-        }
-        var rows = counts.OrderBy(p => p.Key.Source, StringComparer.Ordinal)
-            .ThenBy(p => p.Key.Target ?? "", StringComparer.Ordinal)
-            .ThenBy(p => p.Key.Type, StringComparer.Ordinal)
-            .Select(p => new CodeMixCount(p.Key.Source, p.Key.Target, p.Key.Type, p.Value.Substituted, p.Value.Fallbacks, p.Value.Kept))
-            .ToArray();
-        return new CodeMixResult(collector.Result(description), rows);
+        return targets;
     }
 
     /// <summary>The vectors of every inventory mention, embedded once per language, and a cosine index per (language, type).</summary>

@@ -17,6 +17,15 @@ public sealed record Sentence(string Id, string? Lang, IReadOnlyList<string> Tok
     /// <summary>Per token, its 1-based line in the source file, so later problems can name the line; empty when not read from a file.</summary>
     public IReadOnlyList<int> Lines { get; init; } = [];
 
+    /// <summary>
+    /// Per token, its language, for a code-mixed sentence whose substituted mentions come from other
+    /// languages than <see cref="Lang"/>; empty when every token is in <see cref="Lang"/>.
+    /// </summary>
+    public IReadOnlyList<string?> TokenLanguages { get; init; } = [];
+
+    /// <summary>The language of token <paramref name="index"/>: its own in a code-mixed sentence, else the sentence's.</summary>
+    public string? LanguageOf(int index) => TokenLanguages.Count > 0 ? TokenLanguages[index] : Lang;
+
     /// <summary>Where an augmented sentence came from; null for gold sentences.</summary>
     public Provenance? Provenance { get; init; }
 

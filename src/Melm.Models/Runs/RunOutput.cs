@@ -1,71 +1,73 @@
+using Melm.Models.Augmentation;
 using Melm.Models.Data;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Models.Runs;
 
 /// <summary>
-/// Assembles and writes a run's output. The order is (source sentence in corpus order, round, order
-/// within the item's result), so completion order, node count and retries never show in the bytes.
+/// Assembles and writes a run's output. The item results go through AugmentationRun.Combine, the
+/// same step as a run over the whole corpus in one process: it orders rewrites by (source sentence
+/// in corpus order, round) and drops repeats, so completion order, node count and retries never
+/// show in the bytes, which equal those of `melm augment`'s direct computation.
 /// </summary>
 public static class RunOutput
 {
-    public const string JsonLinesFile = "aug.jsonl";
-    public const string ConllFile = "aug.conll";
-
     /// <summary>
-    /// The accepted rewrites in output order. Every item must have a result, and every rewrite must
-    /// name a source sentence of its own shard and round in its Provenance.
+    /// Every item's round combined. Every item must have a result, and every rewrite must name a
+    /// source sentence of its own shard and round in its Provenance.
     /// </summary>
-    public static IReadOnlyList<Sentence> Assemble(RunSpec spec, IReadOnlyDictionary<ItemKey, ItemResult> results)
+    public static AssembledRun Assemble(RunSpec spec, IReadOnlyList<Sentence> training, IReadOnlyDictionary<ItemKey, ItemResult> results)
     {
-        var output = new List<Sentence>();
-        for (var shard = 0; shard < spec.ShardCount; shard++)
+        var rounds = new List<RoundResult>(spec.ItemCount);
+        var descriptions = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in WorkPlan.Items(spec))
         {
-            var item = WorkPlan.Item(spec, new ItemKey(shard, 1));
-            var bySource = new Dictionary<(string Source, int Round), List<Sentence>>();
-            for (var round = 1; round <= spec.Rounds; round++)
+            if (!results.TryGetValue(item.Key, out var result))
+                throw new InvalidOperationException($"run {spec.RunId}: no result for {item.Key}");
+            var round = result.Round;
+            foreach (var rewrite in round.Passed.Concat(round.Dropped.Select(d => d.Rewrite)))
             {
-                var key = new ItemKey(shard, round);
-                if (!results.TryGetValue(key, out var result))
-                    throw new InvalidOperationException($"run {spec.RunId}: no result for {key}");
-                foreach (var sentence in result.Sentences)
-                {
-                    if (sentence.Provenance is not { } provenance || provenance.Round != round || !item.SentenceIds.Contains(provenance.SourceId, StringComparer.Ordinal))
-                        throw new InvalidOperationException($"run {spec.RunId}, {key}: rewrite {sentence.Id} does not name a source sentence of its shard and round");
-                    if (!bySource.TryGetValue((provenance.SourceId, round), out var list))
-                        bySource[(provenance.SourceId, round)] = list = [];
-                    list.Add(sentence);
-                }
+                if (rewrite.Sentence.Provenance is not { } provenance || provenance.Round != item.Round || round.Round != item.Round
+                    || !item.SentenceIds.Contains(provenance.SourceId, StringComparer.Ordinal))
+                    throw new InvalidOperationException($"run {spec.RunId}, {item.Key}: rewrite {rewrite.Sentence.Id} does not name a source sentence of its shard and round");
             }
-            foreach (var id in item.SentenceIds)
-            {
-                for (var round = 1; round <= spec.Rounds; round++)
-                {
-                    if (bySource.TryGetValue((id, round), out var list))
-                        output.AddRange(list);
-                }
-            }
+            rounds.Add(round);
+            descriptions.Add(result.Description);
         }
-        return output;
+        if (descriptions.Count > 1)
+            throw new InvalidOperationException($"run {spec.RunId}: items were made by different rewriters ({string.Join("; ", descriptions)})");
+        return new AssembledRun(AugmentationRun.Combine(training, rounds), descriptions.SingleOrDefault() ?? "");
     }
 
     /// <summary>
-    /// Writes aug.jsonl and aug.conll into the folder, each through a temporary file and a rename so
-    /// a crash never leaves half a file under the final name. Returns the written paths.
+    /// Writes the files of `melm augment` (aug.conll, aug.jsonl, train+aug.conll, train+aug.jsonl,
+    /// substitutions.jsonl when mentions were replaced, summary.json) into the run's output folder,
+    /// with the training sentences read again from the run's corpus. Returns the written paths.
+    /// Writing again gives the same bytes, so a crash mid-write is cured by writing again.
     /// </summary>
-    public static IReadOnlyList<string> Write(string folder, IReadOnlyList<Sentence> sentences)
+    public static IReadOnlyList<string> Write(RunSpec spec, IReadOnlyDictionary<ItemKey, ItemResult> results)
     {
-        Directory.CreateDirectory(folder);
-        var jsonl = Path.Combine(folder, JsonLinesFile);
-        var conll = Path.Combine(folder, ConllFile);
-        WriteAtomically(jsonl, JsonLines.Serialize(sentences));
-        WriteAtomically(conll, ConllWriter.SerializeSentences(sentences, conll));
-        return [jsonl, conll];
+        var training = ReadCorpus(spec);
+        var run = Assemble(spec, training, results);
+        var summary = AugmentationSummary.Build(spec.Inputs.Method, run.Description, training, run.Outcome, spec.Inputs.FilterName);
+        var rewrites = run.Outcome.Kept.Select(r => r.Augmented).ToArray();
+        AugmentationOutput.Write(spec.OutputFolder, training, rewrites, summary);
+        var names = new List<string> { AugmentationOutput.AugmentedConll, AugmentationOutput.AugmentedJsonLines, AugmentationOutput.GoldPlusAugmented, AugmentationOutput.GoldPlusAugmentedJsonLines };
+        if (rewrites.Any(r => r.Substitutions.Count > 0))
+            names.Add(AugmentationOutput.SubstitutionsFile);
+        names.Add(AugmentationOutput.SummaryFile);
+        return [.. names.Select(name => Path.Combine(spec.OutputFolder, name))];
     }
 
-    private static void WriteAtomically(string path, byte[] bytes)
+    /// <summary>The run's training sentences, refused when they are no longer the ones the run was started on.</summary>
+    public static IReadOnlyList<Sentence> ReadCorpus(RunSpec spec)
     {
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
+        var path = spec.Inputs.CorpusFile;
+        if (!TrainingSet.Exists(path))
+            throw new InputException(path, null, $"run {spec.RunId}: the corpus file is gone");
+        var training = TrainingSet.Read(path).Training.Sentences;
+        if (!training.Select(s => s.Id).SequenceEqual(spec.SentenceIds, StringComparer.Ordinal))
+            throw new InputException(path, null, $"run {spec.RunId}: the corpus file no longer holds the sentences the run started on");
+        return training;
     }
 }

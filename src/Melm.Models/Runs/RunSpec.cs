@@ -1,18 +1,24 @@
 namespace Melm.Models.Runs;
 
 /// <summary>
-/// What one augmentation run does, as data every node can read: the seed every draw derives from,
-/// the sentences to rewrite (ids in corpus order), how many rounds and how many sentences go in one
-/// work item, and the folder the final files are written to (shared storage in a cluster).
+/// What one augmentation run does, as data every node can read: its inputs (corpus, models,
+/// generation settings with the seed every draw derives from and the rounds R), the sentences to
+/// rewrite (ids in corpus order), how many go in one work item, and the folder the final files are
+/// written to (shared storage in a cluster).
 /// </summary>
 /// <param name="RunId">Stable name of the run; also names its journal entries.</param>
-/// <param name="Seed">Run seed; every random draw derives from (seed, purpose, sentence id, round).</param>
-/// <param name="Rounds">R, the number of rewrites asked of each sentence.</param>
+/// <param name="Inputs">Files and settings the processors and the writer read.</param>
 /// <param name="ShardSize">Sentences per work item.</param>
 /// <param name="SentenceIds">The source sentences in corpus order; the output follows this order.</param>
 /// <param name="OutputFolder">Where the assembled output is written.</param>
-public sealed record RunSpec(string RunId, ulong Seed, int Rounds, int ShardSize, IReadOnlyList<string> SentenceIds, string OutputFolder)
+public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IReadOnlyList<string> SentenceIds, string OutputFolder)
 {
+    /// <summary>Run seed; every random draw derives from (seed, purpose, sentence id, round).</summary>
+    public ulong Seed => Inputs.Generation.Seed;
+
+    /// <summary>R, the number of rewrites asked of each sentence.</summary>
+    public int Rounds => Inputs.Generation.Rounds;
+
     /// <summary>Number of shards: the sentence list cut into pieces of ShardSize, the last one shorter.</summary>
     public int ShardCount => (SentenceIds.Count + ShardSize - 1) / ShardSize;
 
@@ -22,10 +28,13 @@ public sealed record RunSpec(string RunId, ulong Seed, int Rounds, int ShardSize
     /// <summary>Throws ArgumentException naming the first thing that makes the spec unusable.</summary>
     public void Validate()
     {
+        // A spec read from JSON (the status endpoint) may lack fields its type says are there.
+        if (Inputs?.Generation is null || SentenceIds is null || Inputs.CorpusFile is null || Inputs.ModelFolder is null || Inputs.Method is null)
+            throw new ArgumentException("the spec lacks its inputs (corpus file, model folder, method, generation settings) or its sentence ids", nameof(Inputs));
         if (string.IsNullOrWhiteSpace(RunId) || RunId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             throw new ArgumentException($"run id \"{RunId}\" must be non-empty ASCII letters, digits, '-', '_' or '.'", nameof(RunId));
         if (Rounds < 1)
-            throw new ArgumentException($"rounds must be at least 1, got {Rounds}", nameof(Rounds));
+            throw new ArgumentException($"rounds must be at least 1, got {Rounds}", nameof(Inputs));
         if (ShardSize < 1)
             throw new ArgumentException($"shard size must be at least 1, got {ShardSize}", nameof(ShardSize));
         if (SentenceIds.Count == 0)
@@ -38,10 +47,12 @@ public sealed record RunSpec(string RunId, ulong Seed, int Rounds, int ShardSize
         }
         if (string.IsNullOrWhiteSpace(OutputFolder))
             throw new ArgumentException("the output folder is empty", nameof(OutputFolder));
+        if (string.IsNullOrWhiteSpace(Inputs.CorpusFile) || string.IsNullOrWhiteSpace(Inputs.ModelFolder))
+            throw new ArgumentException("a run needs its corpus file and model folder", nameof(Inputs));
     }
 
     /// <summary>Records compare lists by reference; runs are the same when every field has the same contents.</summary>
     public bool SameAs(RunSpec other) =>
-        RunId == other.RunId && Seed == other.Seed && Rounds == other.Rounds && ShardSize == other.ShardSize
+        RunId == other.RunId && Inputs == other.Inputs && ShardSize == other.ShardSize
         && OutputFolder == other.OutputFolder && SentenceIds.SequenceEqual(other.SentenceIds, StringComparer.Ordinal);
 }

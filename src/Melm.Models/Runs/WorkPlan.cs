@@ -20,6 +20,6 @@ public static class WorkPlan
         if (key.Shard < 0 || key.Shard >= spec.ShardCount || key.Round < 1 || key.Round > spec.Rounds)
             throw new ArgumentOutOfRangeException(nameof(key), key, $"run {spec.RunId} has {spec.ShardCount} shards and {spec.Rounds} rounds");
         var ids = spec.SentenceIds.Skip(key.Shard * spec.ShardSize).Take(spec.ShardSize).ToArray();
-        return new WorkItem(spec.RunId, spec.Seed, key.Shard, key.Round, ids);
+        return new WorkItem(spec.RunId, spec.Inputs, key.Shard, key.Round, ids);
     }
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Akka.Actor;
 using Akka.Hosting;
 using Melm.Actors.Coordinator;
@@ -7,6 +8,7 @@ using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Queries;
 using Melm.Actors.Tests.Support;
 using Melm.Actors.Workers;
+using Melm.Models.Augmentation;
 using Melm.Models.Runs;
 using Microsoft.Data.Sqlite;
 
@@ -14,9 +16,9 @@ namespace Melm.Actors.Tests.Coordinator;
 
 /// <summary>
 /// A coordinator and workers in one actor system, journalling to a SQLite file in a temp folder.
-/// Each test gets its own system and file.
+/// Each test gets its own system and file. PostgreSqlRunCoordinatorTests runs them all on PostgreSQL.
 /// </summary>
-public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
+public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
@@ -32,9 +34,22 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     }
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
-        builder.WithMelmPersistence(MelmPersistenceOptions.SqliteFile(_folder.Combine("journal.db")));
+        builder.WithMelmPersistence(Store());
 
-    private RunSpec Spec => TestRuns.Spec(_folder.Combine("out"));
+    /// <summary>The journal and snapshot store under test.</summary>
+    protected virtual MelmPersistenceOptions Store() => MelmPersistenceOptions.SqliteFile(_folder.Combine("journal.db"));
+
+    /// <summary>A connection to the store's database, to count the rows the plugin wrote.</summary>
+    protected virtual DbConnection OpenStore()
+    {
+        var connection = new SqliteConnection($"Data Source={_folder.Combine("journal.db")}");
+        connection.Open();
+        return connection;
+    }
+
+    private RunSpec? _spec;
+
+    private RunSpec Spec => _spec ??= TestRuns.InFolder(_folder);
 
     private IActorRef Coordinator(CoordinatorSettings? settings = null) => Sys.ActorOf(RunCoordinator.Props(Spec.RunId, settings ?? Settings));
 
@@ -74,17 +89,15 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
     private void AssertOutputIsTheDirectLoops()
     {
-        var written = File.ReadAllBytes(Path.Combine(Spec.OutputFolder, RunOutput.JsonLinesFile));
-        Assert.Equal(TestRuns.DirectOutput(Spec), written);
-        Assert.True(File.Exists(Path.Combine(Spec.OutputFolder, RunOutput.ConllFile)));
+        Assert.Equal(TestRuns.DirectOutput(Spec), TestRuns.WrittenOutput(Spec));
+        Assert.True(File.Exists(Path.Combine(Spec.OutputFolder, AugmentationOutput.AugmentedConll)));
     }
 
     private long SnapshotRows() => Rows("snapshot");
 
     private long Rows(string table)
     {
-        using var connection = new SqliteConnection($"Data Source={_folder.Combine("journal.db")}");
-        connection.Open();
+        using var connection = OpenStore();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT COUNT(*) FROM {table}";
         return (long)command.ExecuteScalar()!;
@@ -104,8 +117,8 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var coordinator = Coordinator();
         var started = await StartAsync(coordinator);
         Assert.Equal((RunStages.Generate, 18, 0), (started.Stage, started.Total, started.Done));
-        var one = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(5, ct));
-        var two = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(5, ct));
+        var one = new CountingProcessor((_, _, ct) => Task.Delay(5, ct));
+        var two = new CountingProcessor((_, _, ct) => Task.Delay(5, ct));
         Worker("w1", coordinator, one);
         Worker("w2", coordinator, two);
 
@@ -123,7 +136,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var coordinator = Coordinator();
         await StartAsync(coordinator);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var processor = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => release.Task.WaitAsync(ct));
+        var processor = new CountingProcessor((_, _, ct) => release.Task.WaitAsync(ct));
         var worker = Worker("w1", coordinator, processor, capacity: 3);
 
         var busy = await UntilAsync(worker, s => s.InFlight.Count == 3);
@@ -144,11 +157,11 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     {
         var coordinator = Coordinator();
         await StartAsync(coordinator);
-        var stuck = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(Timeout * 10, ct));
+        var stuck = new CountingProcessor((_, _, ct) => Task.Delay(Timeout * 10, ct));
         var doomed = Worker("doomed", coordinator, stuck);
         var held = (await UntilAsync(doomed, s => s.InFlight.Count == 2)).InFlight;
 
-        var survivor = new UpperCaseProcessor(TestRuns.Corpus);
+        var survivor = new CountingProcessor();
         Worker("survivor", coordinator, survivor);
         await StopAsync(doomed);
         await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
@@ -164,7 +177,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var first = Coordinator();
         await StartAsync(first);
         // The first worker finishes five items, then hangs on the sixth until it is stopped.
-        var hanging = new UpperCaseProcessor(TestRuns.Corpus, (_, call, ct) => call <= 5 ? Task.CompletedTask : Task.Delay(Timeout * 10, ct));
+        var hanging = new CountingProcessor((_, call, ct) => call <= 5 ? Task.CompletedTask : Task.Delay(Timeout * 10, ct));
         var before = Worker("before", first, hanging, capacity: 1);
         var midway = await UntilAsync(first, s => s.Done == 5 && s.InFlight == 1);
         Assert.Equal(12, midway.Pending);
@@ -179,7 +192,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var second = Coordinator();
         var resumed = await second.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
         Assert.Equal((RunStages.Generate, 5, 0, 13), (resumed.Stage, resumed.Done, resumed.InFlight, resumed.Pending));
-        var after = new UpperCaseProcessor(TestRuns.Corpus);
+        var after = new CountingProcessor();
         Worker("after", second, after);
         await UntilAsync(second, s => s.Stage == RunStages.Completed);
 
@@ -194,7 +207,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var coordinator = Coordinator();
         await StartAsync(coordinator);
         var item = WorkPlan.Item(Spec, new ItemKey(1, 2));
-        var result = await new UpperCaseProcessor(TestRuns.Corpus).ProcessAsync(item, TestContext.Current.CancellationToken);
+        var result = await new CountingProcessor().ProcessAsync(item, TestContext.Current.CancellationToken);
 
         // Both arrive before the first is persisted: the second waits behind the write and is then refused.
         coordinator.Tell(new WorkCompleted(Spec.RunId, "a", item.Key, result));
@@ -210,11 +223,11 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     {
         var coordinator = Coordinator(Settings with { LeaseTimeout = TimeSpan.FromMilliseconds(300), LeaseCheckInterval = TimeSpan.FromMilliseconds(100) });
         await StartAsync(coordinator);
-        var hung = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(Timeout * 10, ct));
+        var hung = new CountingProcessor((_, _, ct) => Task.Delay(Timeout * 10, ct));
         var stuck = Worker("hung", coordinator, hung, capacity: 1);
         var held = Assert.Single((await UntilAsync(stuck, s => s.InFlight.Count == 1)).InFlight);
 
-        var healthy = new UpperCaseProcessor(TestRuns.Corpus);
+        var healthy = new CountingProcessor();
         Worker("healthy", coordinator, healthy, capacity: 1);
         await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
 
@@ -228,7 +241,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     {
         var first = Coordinator();
         await StartAsync(first);
-        var worker = Worker("w1", first, new UpperCaseProcessor(TestRuns.Corpus));
+        var worker = Worker("w1", first, new CountingProcessor());
         await UntilAsync(first, s => s.Stage == RunStages.Completed);
         await StopAsync(worker);
         await StopAsync(first);
@@ -236,8 +249,8 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var second = Coordinator();
         var status = await second.Ask<RunStatus>(new StartRun(Spec), Timeout, TestContext.Current.CancellationToken);
         Assert.Equal((RunStages.Completed, 18), (status.Stage, status.Done));
-        Assert.Equal(2, status.Files.Count);
-        var processor = new UpperCaseProcessor(TestRuns.Corpus);
+        Assert.Equal(5, status.Files.Count);
+        var processor = new CountingProcessor();
         Worker("w2", second, processor);
         await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
         Assert.Equal(0, processor.Calls);
@@ -249,17 +262,37 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var coordinator = Coordinator();
         await StartAsync(coordinator);
         var broken = true;
-        var processor = new UpperCaseProcessor(TestRuns.Corpus, (item, _, _) =>
+        var processor = new CountingProcessor((item, _, _) =>
             Volatile.Read(ref broken) && item.Key == new ItemKey(2, 1) ? throw new InvalidOperationException("checkpoint unreadable") : Task.CompletedTask);
         Worker("w1", coordinator, processor);
 
         var failed = await UntilAsync(coordinator, s => s.Stage == RunStages.Failed);
         Assert.Contains("checkpoint unreadable", failed.Error, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(Spec.OutputFolder, RunOutput.JsonLinesFile)));
+        Assert.False(File.Exists(Path.Combine(Spec.OutputFolder, AugmentationOutput.AugmentedJsonLines)));
 
         Volatile.Write(ref broken, false);
         var resumed = await StartAsync(coordinator);
         Assert.Equal((RunStages.Generate, (string?)null), (resumed.Stage, resumed.Error));
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task ARunWhoseModelFolderVanishedFailsWithTheReasonAndResumesOnceItIsBack()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        Directory.Delete(Spec.Inputs.ModelFolder);
+        var processor = new CountingProcessor();
+        Worker("w1", coordinator, processor);
+
+        var failed = await UntilAsync(coordinator, s => s.Stage == RunStages.Failed);
+        Assert.Contains("the run's model folder is gone", failed.Error, StringComparison.Ordinal);
+        Assert.Equal(0, failed.Done);
+
+        Directory.CreateDirectory(Spec.Inputs.ModelFolder);
+        var resumed = await coordinator.Ask<RunStatus>(new ResumeRun(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(RunStages.Generate, resumed.Stage);
         await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
         AssertOutputIsTheDirectLoops();
     }
@@ -272,7 +305,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         await File.WriteAllTextAsync(Spec.OutputFolder, "in the way", TestContext.Current.CancellationToken);
         var coordinator = Coordinator();
         await StartAsync(coordinator);
-        Worker("w1", coordinator, new UpperCaseProcessor(TestRuns.Corpus));
+        Worker("w1", coordinator, new CountingProcessor());
 
         var stuck = await UntilAsync(coordinator, s => s.Error is not null);
         Assert.Equal((RunStages.Write, 18), (stuck.Stage, stuck.Done));
@@ -291,7 +324,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         await StartAsync(first);
         var cancelled = await first.Ask<RunStatus>(new CancelRun(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(RunStages.Cancelled, cancelled.Stage);
-        var processor = new UpperCaseProcessor(TestRuns.Corpus);
+        var processor = new CountingProcessor();
         var worker = Worker("w1", first, processor);
         await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
         Assert.Equal(0, processor.Calls);
@@ -309,7 +342,7 @@ public sealed class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var coordinator = Coordinator();
         await StartAsync(coordinator);
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            coordinator.Ask<RunStatus>(new StartRun(Spec with { Seed = 7 }), Timeout, TestContext.Current.CancellationToken));
+            coordinator.Ask<RunStatus>(new StartRun(Spec with { Inputs = Spec.Inputs with { Generation = Spec.Inputs.Generation with { Seed = 7 } } }), Timeout, TestContext.Current.CancellationToken));
     }
 
     protected override async Task AfterAllAsync()

@@ -9,7 +9,7 @@ public class RunStateTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
-    private static readonly ItemResult Empty = new([], 0);
+    private static readonly ItemResult Empty = new(new Melm.Models.Augmentation.RoundResult(1, [], []), UpperCaseProcessor.Description);
 
     private static RunState Started(out RunSpec spec)
     {
@@ -168,12 +168,14 @@ public class RunStateTests
         var spec = TestRuns.Spec("/out");
         var state = new RunState(spec.RunId);
         state.Apply(new RunStarted(spec));
+        state.Apply(new StageCompleted(spec.RunId, RunStages.FineTune, ["/model"]));
         state.Apply(new ItemCompleted(spec.RunId, new ItemKey(1, 1), Empty));
         var restored = RunState.FromSnapshot(spec.RunId, state.ToSnapshot());
         var later = new ItemCompleted(spec.RunId, new ItemKey(2, 1), Empty);
         state.Apply(later);
         restored.Apply(later);
-        Assert.Equal(state.Status() with { Files = [] }, restored.Status() with { Files = [] });
+        Assert.Equal(state.Status() with { Files = [], StagesDone = [] }, restored.Status() with { Files = [], StagesDone = [] });
+        Assert.Equal([RunStages.FineTune], restored.StagesDone);
         Assert.Equal(state.Results.Keys, restored.Results.Keys);
     }
 

@@ -28,15 +28,64 @@ public class MelmClusterConfigTests
     }
 
     [Fact]
+    public void TheComposeRoleFilesFindTheJournalAndTheSeedByServiceName()
+    {
+        using var root = new TempFolder();
+        var environment = new Dictionary<string, string> { ["MELM_DB_PASSWORD"] = "s3cret;x" };
+        var folder = Path.Combine(Repository(), "cluster-config", "compose");
+        var coordinator = MelmClusterConfig.Load(Path.Combine(folder, "coordinator.json"), root.Path, environment.GetValueOrDefault);
+        var worker = MelmClusterConfig.Load(Path.Combine(folder, "worker.json"), root.Path, environment.GetValueOrDefault);
+
+        // docker-compose.yml names these services, and the seed is the coordinator's own address.
+        Assert.Equal(["akka.tcp://melm@coordinator:4053"], coordinator.SeedNodes);
+        Assert.Equal($"akka.tcp://{coordinator.SystemName}@{coordinator.Hostname}:{coordinator.Port}", coordinator.SeedNodes[0]);
+        Assert.Equal(coordinator.SeedNodes, worker.SeedNodes);
+        Assert.Equal((PersistenceProvider.PostgreSql, "postgres", "s3cret;x"), (coordinator.Persistence.Provider, Builder(coordinator).Host, Builder(coordinator).Password));
+        Assert.Equal(["cuda:0"], worker.Devices);
+
+        var unset = Assert.Throws<InputException>(() => MelmClusterConfig.Load(Path.Combine(folder, "coordinator.json"), root.Path, _ => null));
+        Assert.Contains("persistence.connectionString refers to ${MELM_DB_PASSWORD}, but that environment variable is not set", unset.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheComposeFileNamesRoleFilesThatExist()
+    {
+        // docker-compose.yml mounts cluster-config/ at /config; a renamed file would only fail when a node starts.
+        var compose = File.ReadAllText(Path.Combine(Repository(), "docker-compose.yml"));
+        var named = System.Text.RegularExpressions.Regex.Matches(compose, @"/config/([\w/.-]+\.json)").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        Assert.Equal(["compose/coordinator.json", "compose/worker.json"], named.Order(StringComparer.Ordinal));
+        Assert.All(named, file => Assert.True(File.Exists(Path.Combine(Repository(), "cluster-config", file)), $"docker-compose.yml names /config/{file}, which cluster-config/ lacks"));
+        Assert.Contains("- ./cluster-config:/config:ro", compose, StringComparison.Ordinal);
+    }
+
+    private static Npgsql.NpgsqlConnectionStringBuilder Builder(MelmClusterOptions options) => new(options.Persistence.ConnectionString);
+
+    [Fact]
     public void PostgreSqlTakesAConnectionString()
     {
         using var root = new TempFolder();
         var path = Path.Combine(root.Path, "node.json");
-        File.WriteAllText(path, """{ "persistence": { "provider": "postgresql", "connectionString": "Host=127.0.0.1;Database=melm" } }""");
+        File.WriteAllText(path, """{ "persistence": { "provider": "postgresql", "connectionString": "Host=127.0.0.1;Database=melm;Password=p\"w" } }""");
         var options = MelmClusterConfig.Load(path, root.Path);
-        Assert.Equal((PersistenceProvider.PostgreSql, "Host=127.0.0.1;Database=melm"), (options.Persistence.Provider, options.Persistence.ConnectionString));
-        Assert.Equal("Host=127.0.0.1;Database=melm", options.Persistence.ToConfig().GetString("akka.persistence.journal.sql.connection-string"));
+        Assert.Equal((PersistenceProvider.PostgreSql, "Host=127.0.0.1;Database=melm;Password=p\"w"), (options.Persistence.Provider, options.Persistence.ConnectionString));
+        Assert.Equal("Host=127.0.0.1;Database=melm;Password=p\"w", options.Persistence.ToConfig().GetString("akka.persistence.journal.sql.connection-string"));
         Assert.Equal("PostgreSQL.15", options.Persistence.ToConfig().GetString("akka.persistence.snapshot-store.sql.provider-name"));
+        Assert.True(options.Persistence.ToConfig().GetBoolean("akka.persistence.journal.sql.auto-initialize"));
+        Assert.Equal("PostgreSQL Host=127.0.0.1;Database=melm", options.Persistence.ToString());
+        Assert.DoesNotContain("p\"w", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMalformedConnectionStringIsNamedWithoutRepeatingIt()
+    {
+        using var root = new TempFolder();
+        var path = Path.Combine(root.Path, "node.json");
+        File.WriteAllText(path, """{ "persistence": { "provider": "postgresql", "connectionString": "Hots=db;Password=hunter2", "sqliteFile": "j.db" } }""");
+        var problems = Assert.Throws<InputException>(() => MelmClusterConfig.Load(path, root.Path)).Problems.Select(p => p.Message).ToArray();
+        Assert.Equal(2, problems.Length);
+        Assert.Contains(problems, p => p.Contains("not \"sqliteFile\"", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("persistence: not a PostgreSQL connection string", StringComparison.Ordinal));
+        Assert.DoesNotContain(problems, p => p.Contains("hunter2", StringComparison.Ordinal));
     }
 
     [Fact]

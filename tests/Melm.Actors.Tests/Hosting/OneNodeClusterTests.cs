@@ -4,6 +4,7 @@ using Melm.Actors.Coordinator;
 using Melm.Actors.Hosting;
 using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Commands;
+using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
 using Melm.Actors.Tests.Support;
 using Melm.Models.Runs;
@@ -40,10 +41,12 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
     public async Task ARunStartedThroughTheRunsManagerWritesTheDirectLoopsBytes()
     {
         var runs = ActorRegistry.Get<RunsManagerKey>();
-        var spec = TestRuns.Spec(_folder.Combine("out"));
+        var spec = TestRuns.InFolder(_folder);
 
-        var started = await runs.Ask<RunStatus>(new StartRun(spec), Timeout, TestContext.Current.CancellationToken);
-        Assert.Equal(18, started.Total);
+        var fineTuned = new StageCompleted("", RunStages.FineTune, [spec.Inputs.ModelFolder]);
+        var started = await runs.Ask<RunStatus>(new StartRun(spec, [fineTuned]), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal((18, RunStages.Generate), (started.Total, started.Stage));
+        Assert.Equal([RunStages.FineTune], started.StagesDone);
         var deadline = DateTime.UtcNow + Timeout;
         RunStatus status;
         do
@@ -54,19 +57,21 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
         while (status.Stage != RunStages.Completed && DateTime.UtcNow < deadline);
 
         Assert.Equal(RunStages.Completed, status.Stage);
-        Assert.Equal(TestRuns.DirectOutput(spec), File.ReadAllBytes(Path.Combine(spec.OutputFolder, RunOutput.JsonLinesFile)));
+        Assert.Equal(TestRuns.DirectOutput(spec), TestRuns.WrittenOutput(spec));
         Assert.Equal(["cpu0", "cpu1"], _factory.Devices.Order().ToArray());
         Assert.Equal(18, _factory.Processors.Sum(p => p.Calls));
         var second = spec with { RunId = "run-2", OutputFolder = _folder.Combine("out-2") };
         await runs.Ask<RunStatus>(new StartRun(second), Timeout, TestContext.Current.CancellationToken);
         var cancelled = await runs.Ask<RunStatus>(new CancelRun(second.RunId), Timeout, TestContext.Current.CancellationToken);
         Assert.Equal(RunStages.Cancelled, cancelled.Stage);
+        await Assert.ThrowsAsync<ArgumentException>(() => runs.Ask<RunStatus>(new StartRun(spec with { RunId = "a/b" }), Timeout, TestContext.Current.CancellationToken));
         Assert.Equal([spec.RunId, second.RunId], (await runs.Ask<RunList>(new ListRuns(), Timeout, TestContext.Current.CancellationToken)).RunIds);
 
         // The journal alone tells the same story, without starting any coordinator.
         var journal = await RunJournal.ReadAllAsync(Sys);
         Assert.Equal([spec.RunId, second.RunId], journal.Select(r => r.RunId).ToArray());
-        Assert.Equal(status with { InFlight = 0, Pending = 0 }, journal[0] with { Files = status.Files });
+        Assert.Equal(status with { InFlight = 0, Pending = 0 }, journal[0] with { Files = status.Files, StagesDone = status.StagesDone });
+        Assert.Equal([RunStages.FineTune, RunStages.Generate, RunStages.Write], journal[0].StagesDone);
         Assert.Equal(RunStages.Cancelled, journal[1].Stage);
         Assert.Equal("nope", (await runs.Ask<RunNotFound>(new GetRunStatus("nope"), Timeout, TestContext.Current.CancellationToken)).RunId);
     }
@@ -81,11 +86,11 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
     {
         public List<string> Devices { get; } = [];
 
-        public List<UpperCaseProcessor> Processors { get; } = [];
+        public List<CountingProcessor> Processors { get; } = [];
 
         public IWorkItemProcessor Create(string device)
         {
-            var processor = new UpperCaseProcessor(TestRuns.Corpus, (_, _, ct) => Task.Delay(5, ct));
+            var processor = new CountingProcessor((_, _, ct) => Task.Delay(5, ct));
             lock (Processors)
             {
                 Devices.Add(device);

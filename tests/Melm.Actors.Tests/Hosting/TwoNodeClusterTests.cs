@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Hosting;
 using Melm.Actors.Coordinator;
@@ -16,18 +14,12 @@ namespace Melm.Actors.Tests.Hosting;
 
 /// <summary>
 /// A coordinator node and a worker node in one process, joined over remoting on 127.0.0.1: every
-/// work message crosses the wire through the Melm serializer. The worker node does all the work.
+/// work message crosses the wire through the Melm serializer. The worker node does all the work,
+/// over plain TCP and over TLS.
 /// </summary>
 public sealed class TwoNodeClusterTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static IHost Node(MelmClusterOptions options, IWorkItemProcessorFactory? factory) =>
         Host.CreateDefaultBuilder()
@@ -39,27 +31,33 @@ public sealed class TwoNodeClusterTests
             })
             .Build();
 
-    [Fact]
-    public async Task AWorkerNodeDoesTheWorkOfACoordinatorNodesRun()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AWorkerNodeDoesTheWorkOfACoordinatorNodesRun(bool tls)
     {
         var cancel = TestContext.Current.CancellationToken;
         using var folder = new TempFolder();
-        var seed = $"akka.tcp://melm@127.0.0.1:{FreePort()}";
+        var port = FreePorts.Next();
+        var seed = $"akka.{(tls ? "ssl.tcp" : "tcp")}://melm@127.0.0.1:{port}";
+        // Both nodes present the same self-signed certificate, which no root vouches for: validation is off.
+        var certificate = tls ? new MelmTlsOptions { CertificatePath = TestCertificates.WritePfx(folder.Combine("node.pfx"), "pw"), CertificatePassword = "pw", SuppressValidation = true } : null;
         var common = new MelmClusterOptions
         {
             Persistence = MelmPersistenceOptions.SqliteFile(folder.Combine("journal.db")),
             SeedNodes = [seed],
             WorkerPollInterval = TimeSpan.FromMilliseconds(100),
+            Tls = certificate,
         };
-        var processor = new UpperCaseProcessor(TestRuns.Corpus);
-        using var coordinatorNode = Node(common with { Roles = [MelmRoles.Coordinator], Port = new Uri(seed.Replace("akka.tcp", "http", StringComparison.Ordinal)).Port }, null);
+        var processor = new CountingProcessor();
+        using var coordinatorNode = Node(common with { Roles = [MelmRoles.Coordinator], Port = port }, null);
         using var workerNode = Node(common with { Roles = [MelmRoles.Worker], Devices = ["cpu"], WorkerCapacity = 2 }, new SingleProcessor(processor));
         await coordinatorNode.StartAsync(cancel);
         await workerNode.StartAsync(cancel);
         try
         {
             var runs = coordinatorNode.Services.GetRequiredService<ActorRegistry>().Get<RunsManagerKey>();
-            var spec = TestRuns.Spec(folder.Combine("out"));
+            var spec = TestRuns.InFolder(folder);
             await runs.Ask<RunStatus>(new StartRun(spec), Timeout, cancel);
             var deadline = DateTime.UtcNow + Timeout;
             RunStatus status;
@@ -72,7 +70,7 @@ public sealed class TwoNodeClusterTests
 
             Assert.Equal(RunStages.Completed, status.Stage);
             Assert.Equal(18, processor.Calls);
-            Assert.Equal(TestRuns.DirectOutput(spec), File.ReadAllBytes(Path.Combine(spec.OutputFolder, RunOutput.JsonLinesFile)));
+            Assert.Equal(TestRuns.DirectOutput(spec), TestRuns.WrittenOutput(spec));
         }
         finally
         {

@@ -4,6 +4,8 @@ using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Tests.Support;
+using Melm.Models.Augmentation;
+using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Runs;
 
@@ -26,27 +28,41 @@ public sealed class MelmSerializerTests : IDisposable
     };
 
     [Fact]
-    public void AnItemResultKeepsEverySentenceField()
+    public void AnItemResultKeepsEveryRewriteAndSentenceField()
     {
-        var back = RoundTrip(new ItemCompleted("run-1", new ItemKey(3, 2), new ItemResult([Rewrite], 4)));
-        Assert.Equal(("run-1", new ItemKey(3, 2), 4), (back.RunId, back.Key, back.Result.Dropped));
-        var sentence = Assert.Single(back.Result.Sentences);
-        Assert.Equal(JsonLines.Serialize([Rewrite]), JsonLines.Serialize([sentence]));
-        Assert.Empty(sentence.Lines);
+        var substitution = new Substitution(new EntitySpan("PER", 1, 2), new EntitySpan("PER", 1, 2), ["Bert"], new Mention("de", "PER", ["ANNA"], "train:7"), Choices.Random);
+        var round = new RoundResult(2,
+            [new Rewrite(Rewrite, 3, 1, 0) { Substitutions = [substitution] }],
+            [new DroppedRewrite(new Rewrite(Rewrite with { Id = "refused" }, 2, 2, 1), DropReason.Filter)]);
+        var back = RoundTrip(new ItemCompleted("run-1", new ItemKey(3, 2), new ItemResult(round, "label-wise substitution")));
+        Assert.Equal(("run-1", new ItemKey(3, 2), 2, "label-wise substitution"), (back.RunId, back.Key, back.Result.Round.Round, back.Result.Description));
+        var passed = Assert.Single(back.Result.Round.Passed);
+        Assert.Equal((3, 1, 0), (passed.MaskedSubwords, passed.KeptOriginal, passed.SkippedEntityWords));
+        var kept = Assert.Single(passed.Substitutions);
+        Assert.Equal((substitution.Original, substitution.Replaced, substitution.Choice, substitution.Similarity), (kept.Original, kept.Replaced, kept.Choice, kept.Similarity));
+        Assert.Equal(("de", "PER", "train:7"), (kept.Substitute.Lang, kept.Substitute.Type, kept.Substitute.SourceId));
+        Assert.Equal(["Bert"], kept.OriginalTokens);
+        Assert.Equal(["ANNA"], kept.Substitute.Tokens);
+        Assert.Equal(JsonLines.Serialize([Rewrite]), JsonLines.Serialize([passed.Sentence]));
+        Assert.Empty(passed.Sentence.Lines);
+        var dropped = Assert.Single(back.Result.Round.Dropped);
+        Assert.Equal(("refused", DropReason.Filter, 2, 2, 1), (dropped.Rewrite.Sentence.Id, dropped.Reason, dropped.Rewrite.MaskedSubwords, dropped.Rewrite.KeptOriginal, dropped.Rewrite.SkippedEntityWords));
     }
 
     [Fact]
     public void ARunSpecAndASnapshotRoundTrip()
     {
-        var spec = TestRuns.Spec("/tmp/out") with { Seed = ulong.MaxValue };
+        var spec = TestRuns.Spec("/out", seed: ulong.MaxValue) with { Inputs = TestRuns.Spec("/out").Inputs with { TaggerFolder = "/tagger", Generation = new GenerationOptions(Rounds: 3, Sampling: CandidateSampling.ExcludeOriginal, Seed: ulong.MaxValue) } };
         var started = RoundTrip(new StartRun(spec));
         Assert.True(spec.SameAs(started.Spec));
+        Assert.Equal(ulong.MaxValue, started.Spec.Seed);
 
-        var snapshot = new RunSnapshot(spec, RunStages.Generate, [new ItemCompleted("run-1", new ItemKey(0, 1), new ItemResult([Rewrite], 0))], [], null);
+        var snapshot = new RunSnapshot(spec, RunStages.Generate, [RunStages.FineTune], [new ItemCompleted("run-1", new ItemKey(0, 1), new ItemResult(new RoundResult(1, [new Rewrite(Rewrite, 1, 0, 0)], []), "melm"))], [], null);
         var back = RoundTrip(snapshot);
         Assert.True(spec.SameAs(back.Spec!));
         Assert.Equal(new ItemKey(0, 1), Assert.Single(back.Completed).Key);
         Assert.Equal(RunStages.Generate, back.Stage);
+        Assert.Equal([RunStages.FineTune], back.StagesDone);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Runs;
 
@@ -11,13 +12,30 @@ public static class TestRuns
             $"train:{i}",
             i % 3 == 0 ? "de" : "en",
             ["word", $"w{i}", "Anna", "Berlin", "ende"],
-            ["O", "O", "B-PER", "B-LOC", "O"]))
+            i % 5 == 4 ? ["O", "O", "O", "O", "O"] : ["O", "O", "B-PER", "B-LOC", "O"]))
         .ToArray();
 
+    /// <summary>The run's spec alone, for tests that never run its items.</summary>
     public static RunSpec Spec(string outputFolder, string runId = "run-1", ulong seed = 42) =>
-        new(runId, seed, Rounds: 3, ShardSize: 4, Corpus.Select(s => s.Id).ToArray(), outputFolder);
+        new(runId,
+            new RunInputs(outputFolder + ".corpus.jsonl", outputFolder + ".model", "melm", null, new GenerationOptions(Rounds: 3, Seed: seed)),
+            ShardSize: 4,
+            Corpus.Select(s => s.Id).ToArray(),
+            outputFolder);
+
+    /// <summary>A spec whose inputs exist in the folder (the corpus file and a model folder), output to folder/out.</summary>
+    public static RunSpec InFolder(TempFolder folder, string runId = "run-1", ulong seed = 42)
+    {
+        var spec = Spec(folder.Combine("out"), runId, seed);
+        JsonLines.Write(Corpus, spec.Inputs.CorpusFile);
+        Directory.CreateDirectory(spec.Inputs.ModelFolder);
+        return spec;
+    }
 
     /// <summary>The bytes the actors must reproduce: the direct loop's output as JSON Lines.</summary>
     public static byte[] DirectOutput(RunSpec spec) =>
-        JsonLines.Serialize(RunLoop.RunAsync(spec, new UpperCaseProcessor(Corpus)).GetAwaiter().GetResult());
+        JsonLines.Serialize(RunOutput.Assemble(spec, Corpus, RunLoop.RunAsync(spec, new UpperCaseProcessor(TimeSpan.Zero)).GetAwaiter().GetResult()).Outcome.Kept.Select(r => r.Sentence));
+
+    /// <summary>The output file the actors wrote.</summary>
+    public static byte[] WrittenOutput(RunSpec spec) => File.ReadAllBytes(Path.Combine(spec.OutputFolder, AugmentationOutput.AugmentedJsonLines));
 }

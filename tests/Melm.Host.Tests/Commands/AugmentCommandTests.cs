@@ -1,9 +1,7 @@
 using System.Text.Json;
-using Melm.Models.Checkpoints;
+using Melm.Host.Commands;
 using Melm.Models.Data;
-using Melm.Models.Nn;
 using Melm.Models.Tests;
-using Melm.Models.Text;
 
 namespace Melm.Host.Tests.Commands;
 
@@ -14,7 +12,7 @@ public sealed class AugmentCommandTests
     public void AugmentsWritesTheSameBytesTwiceAndResumes()
     {
         using var folder = new TempFolder();
-        var model = PretrainedFolder(folder);
+        var model = TinyModels.PretrainedFolder(folder);
         var train = DemoFile(folder, "train", 8);
         var dev = DemoFile(folder, "dev", 4);
         string[] Args(string output) => ["augment", "--model", model, "--train", train, "--dev", dev, "--out", output,
@@ -32,8 +30,21 @@ public sealed class AugmentCommandTests
         Assert.Contains("consistency filter: none", output, StringComparison.Ordinal);
         Assert.Equal(0, resumedCode);
         Assert.Contains("(resumed after epoch 1)", resumedOutput, StringComparison.Ordinal);
+        // The run is in the output folder's journal, its stages in order.
+        var (_, runs, _) = ConsoleCapture.Run("runs", "--run-root", first, "--json");
+        var run = JsonDocument.Parse(runs).RootElement.EnumerateArray().Single();
+        Assert.Equal("completed", run.GetProperty("stage").GetString());
+        Assert.Equal(["fine-tune", "generate", "write"], run.GetProperty("stages_done").EnumerateArray().Select(s => s.GetString()!).ToArray());
+
+        // The one-node cluster writes what the direct loop (melm generate) writes from the same fine-tuned model.
+        var direct = Path.Combine(folder.Path, "direct");
+        var (generateCode, _, generateError) = ConsoleCapture.Run("generate", "--model", Path.Combine(first, "melm-model"), "--input", train, "--out", direct, "--seed", "5", "--rounds", "2");
+        Assert.True(generateCode == 0, generateError);
         foreach (var name in new[] { "aug.conll", "aug.jsonl", "train+aug.conll", "summary.json" })
+        {
             Assert.Equal(File.ReadAllBytes(Path.Combine(first, name)), File.ReadAllBytes(Path.Combine(second, name)));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(direct, name)), File.ReadAllBytes(Path.Combine(first, name)));
+        }
 
         var gold = ConllReader.Read(train).Sentences;
         var augmented = JsonLines.Read(Path.Combine(first, "aug.jsonl")).Sentences;
@@ -54,7 +65,7 @@ public sealed class AugmentCommandTests
     public void TheNerFilterTrainsATaggerOnTheGoldDataAndAccountsForEveryRewrite()
     {
         using var folder = new TempFolder();
-        var model = PretrainedFolder(folder);
+        var model = TinyModels.PretrainedFolder(folder);
         var train = DemoFile(folder, "train", 8);
         var dev = DemoFile(folder, "dev", 4);
         var output = Path.Combine(folder.Path, "out");
@@ -67,7 +78,7 @@ public sealed class AugmentCommandTests
         Assert.True(code == 0, error);
         Assert.Contains("filter tagger: epoch 1 of 1 kept", first, StringComparison.Ordinal);
         Assert.Contains("consistency filter: ner", first, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(output, Melm.Host.Commands.AugmentCommand.TaggerSubfolder, "melm-tagger.json")));
+        Assert.True(File.Exists(Path.Combine(output, Melm.Host.Commands.AugmentPipeline.TaggerSubfolder, "melm-tagger.json")));
         Assert.Equal(0, rerunCode);
         Assert.Contains("filter tagger: reusing", rerun, StringComparison.Ordinal);
         using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "summary.json")));
@@ -83,7 +94,7 @@ public sealed class AugmentCommandTests
         using var folder = new TempFolder();
         var output = Path.Combine(folder.Path, "out");
 
-        var (code, _, error) = ConsoleCapture.Run("augment", "--model", PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", output);
+        var (code, _, error) = ConsoleCapture.Run("augment", "--model", TinyModels.PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", output);
 
         Assert.Equal(2, code);
         Assert.Contains("--filter ner trains its tagger on the gold data and picks its epoch on --dev", error, StringComparison.Ordinal);
@@ -94,7 +105,7 @@ public sealed class AugmentCommandTests
     public void BadInputIsRefusedWithAMessage()
     {
         using var folder = new TempFolder();
-        var model = PretrainedFolder(folder);
+        var model = TinyModels.PretrainedFolder(folder);
         var empty = folder.Write("empty.txt", "");
         var odd = folder.Write("odd.txt", "Acme\tB-PRODUCT\nrocks\tO\n");
         var output = Path.Combine(folder.Path, "out");
@@ -103,6 +114,7 @@ public sealed class AugmentCommandTests
         var (notTunedCode, _, notTunedError) = ConsoleCapture.Run("generate", "--model", model, "--input", odd, "--out", output);
         var (nothingCode, _, nothingError) = ConsoleCapture.Run("finetune", "--model", model, "--train", odd, "--out", output, "--method", "mlm-entity");
         var (methodCode, _, methodError) = ConsoleCapture.Run("generate", "--model", model, "--input", odd, "--out", output, "--method", "gold");
+        var (taggerCode, _, taggerError) = ConsoleCapture.Run("augment", "--model", model, "--train", odd, "--out", output, "--tagger", folder.Path);
 
         Assert.Equal(2, emptyCode);
         Assert.Contains($"{empty}: no sentences", emptyError, StringComparison.Ordinal);
@@ -112,6 +124,8 @@ public sealed class AugmentCommandTests
         Assert.Contains("there is nothing to fine-tune", nothingError, StringComparison.Ordinal);
         Assert.Equal(2, methodCode);
         Assert.Contains("unknown method 'gold'", methodError, StringComparison.Ordinal);
+        Assert.Equal(2, taggerCode);
+        Assert.Contains($"{folder.Path}: not a tagger folder (no melm-tagger.json)", taggerError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,7 +134,7 @@ public sealed class AugmentCommandTests
         using var folder = new TempFolder();
         var tuned = Path.Combine(folder.Path, "tuned");
         var odd = folder.Write("odd.txt", "Acme\tB-PRODUCT\nrocks\tO\n");
-        var (tuneCode, _, tuneError) = ConsoleCapture.Run("finetune", "--model", PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", tuned, "--epochs", "1");
+        var (tuneCode, _, tuneError) = ConsoleCapture.Run("finetune", "--model", TinyModels.PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--out", tuned, "--epochs", "1");
         Assert.True(tuneCode == 0, tuneError);
 
         var (code, _, error) = ConsoleCapture.Run("generate", "--model", tuned, "--input", odd, "--out", Path.Combine(folder.Path, "out"));
@@ -129,26 +143,143 @@ public sealed class AugmentCommandTests
         Assert.Contains($"{odd}:1: sentence odd:0: tag B-PRODUCT is not in the model's marker set", error, StringComparison.Ordinal);
     }
 
-    /// <summary>The demo tokenizer and a small random MLM of its vocabulary, saved as a pretrained folder.</summary>
-    private static string PretrainedFolder(TempFolder folder)
+    [Fact]
+    public void LabelwiseSubstitutionGoesThroughTheSameFilterAndOutputs()
     {
-        var path = Path.Combine(folder.Path, "pretrained");
-        var tokenizer = XlmrTokenizer.Load(SharedFiles.Repository("samples/demo/tokenizer/sentencepiece.bpe.model"));
-        tokenizer.Save(path);
-        var config = new RobertaConfig
+        using var folder = new TempFolder();
+        var model = TinyModels.PretrainedFolder(folder);
+        var train = DemoFile(folder, "train", 8);
+        var dev = DemoFile(folder, "dev", 4);
+        var unfiltered = Path.Combine(folder.Path, "plain");
+        var filtered = Path.Combine(folder.Path, "filtered");
+        string[] Args(string output, string filter) => ["augment", "--model", model, "--train", train, "--dev", dev, "--out", output,
+            "--method", "label-wise", "--seed", "5", "--rounds", "3", "--tagger-epochs", "1", "--filter", filter];
+
+        var (code, stdout, error) = ConsoleCapture.Run(Args(unfiltered, "none"));
+        var (filteredCode, filteredOut, filteredError) = ConsoleCapture.Run(Args(filtered, "ner"));
+
+        Assert.True(code == 0, error);
+        Assert.True(filteredCode == 0, filteredError);
+        Assert.Contains("rewrites made (label-wise)", stdout, StringComparison.Ordinal);
+        Assert.Contains("consistency filter: ner", filteredOut, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(unfiltered, AugmentPipeline.ModelSubfolder)));
+        var gold = ConllReader.Read(train).Sentences;
+        var augmented = JsonLines.Read(Path.Combine(unfiltered, "aug.jsonl")).Sentences;
+        Assert.Equal(gold.Count + augmented.Count, ConllReader.Read(Path.Combine(unfiltered, "train+aug.conll")).Sentences.Count);
+        Assert.All(augmented, s => Assert.Equal("label-wise", s.Provenance!.Method));
+        Assert.Equal(augmented.Count, File.ReadAllLines(Path.Combine(unfiltered, "substitutions.jsonl")).Length);
+        using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(unfiltered, "summary.json")));
+        // Label-wise only moves mentions of the training set: none of its entities is new.
+        Assert.All(summary.RootElement.GetProperty("entity_types").EnumerateArray(), t => Assert.Equal(0, t.GetProperty("new_unique").GetInt32()));
+        foreach (var output in new[] { unfiltered, filtered })
         {
-            VocabSize = tokenizer.VocabSize, HiddenSize = 16, NumHiddenLayers = 1, NumAttentionHeads = 2,
-            IntermediateSize = 32, MaxPositionEmbeddings = 40,
-        };
-        using var model = new RobertaForMaskedLM(config, seed: 3);
-        ModelFolder.Save(model, path);
-        return path;
+            using var each = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "summary.json")));
+            var root = each.RootElement;
+            var dropped = root.GetProperty("dropped").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
+            Assert.Equal("label-wise", root.GetProperty("method").GetString());
+            Assert.Equal(3 * gold.Count(s => s.Entities().Count > 0), root.GetProperty("rewrites_made").GetInt32());
+            Assert.Equal(root.GetProperty("rewrites_made").GetInt32(), root.GetProperty("kept").GetInt32() + dropped.Values.Sum());
+        }
+        // The filter only removes: what it keeps is among the unfiltered rewrites, and it tagged at least all of those.
+        using var filteredSummary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(filtered, "summary.json")));
+        var byFilter = filteredSummary.RootElement.GetProperty("dropped").GetProperty("filter").GetInt32();
+        var keptByFilter = filteredSummary.RootElement.GetProperty("kept").GetInt32();
+        Assert.True(keptByFilter + byFilter >= augmented.Count, $"{keptByFilter} kept + {byFilter} refused < {augmented.Count}");
+        if (keptByFilter > 0)
+            Assert.Subset(augmented.Select(s => s.Id).ToHashSet(), JsonLines.Read(Path.Combine(filtered, "aug.jsonl")).Sentences.Select(s => s.Id).ToHashSet());
     }
 
-    private static string DemoFile(TempFolder folder, string split, int count)
+    [Fact]
+    public void GoldOnlyWritesTheTrainingSetAsItIsAndSaysSo()
     {
-        var sentences = ConllReader.Read(SharedFiles.Repository($"samples/demo/en/{split}.txt")).Sentences.Take(count).ToArray();
-        var path = Path.Combine(folder.Path, $"{split}.txt");
+        using var folder = new TempFolder();
+        var train = DemoFile(folder, "train", 6);
+        var output = Path.Combine(folder.Path, "out");
+
+        var (code, stdout, error) = ConsoleCapture.Run("augment", "--model", TinyModels.PretrainedFolder(folder), "--train", train, "--out", output, "--method", "gold-only");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("gold only: no rewrites", stdout, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(output, AugmentPipeline.TaggerSubfolder)));
+        Assert.Equal(File.ReadAllBytes(train), File.ReadAllBytes(Path.Combine(output, "train+aug.conll")));
+        Assert.DoesNotContain(JsonLines.Read(Path.Combine(output, "train+aug.jsonl")).Sentences, s => s.Provenance is not null);
+        using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "summary.json")));
+        Assert.Equal(0, summary.RootElement.GetProperty("rewrites_made").GetInt32());
+        Assert.Equal(6, summary.RootElement.GetProperty("sentences_read").GetInt32());
+    }
+
+    [Fact]
+    public void MelmOverGoldPlusCodeMixedSentencesMarksLanguagesAndKeepsEverySentence()
+    {
+        using var folder = new TempFolder();
+        var model = TinyModels.PretrainedFolder(folder);
+        var en = DemoFile(folder, "train", 6);
+        var es = DemoFile(folder, "train", 6, "es");
+        var mixed = Path.Combine(folder.Path, "mixed");
+        var output = Path.Combine(folder.Path, "out");
+        var (mixCode, _, mixError) = ConsoleCapture.Run("codemix", "--train", $"en={en}", "--train", $"es={es}", "--random", "--seed", "3", "--out", mixed);
+        Assert.True(mixCode == 0, mixError);
+
+        var (code, stdout, error) = ConsoleCapture.Run("augment", "--model", model, "--codemix", mixed, "--out", output,
+            "--epochs", "1", "--batch-size", "4", "--seed", "5", "--rounds", "2", "--filter", "none");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("rewrites made (melm)", stdout, StringComparison.Ordinal);
+        var codeMixed = JsonLines.Read(Path.Combine(mixed, "aug.jsonl")).Sentences;
+        Assert.NotEmpty(codeMixed);
+        using var info = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, AugmentPipeline.ModelSubfolder, "melm.json")));
+        Assert.Equal(["en", "es"], info.RootElement.GetProperty("languages").EnumerateArray().Select(l => l.GetString()));
+        using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "summary.json")));
+        var read = summary.RootElement.GetProperty("sentences_read").GetInt32();
+        Assert.Equal(12 + codeMixed.Count, read);
+        var augmented = JsonLines.Read(Path.Combine(output, "aug.jsonl")).Sentences;
+        var all = JsonLines.Read(Path.Combine(output, "train+aug.jsonl")).Sentences;
+        Assert.Equal(read + augmented.Count, all.Count);
+        Assert.Equal(codeMixed.Select(s => s.Id), all.Where(s => s.Provenance?.Method == "code-mix-random").Select(s => s.Id));
+        Assert.Contains(augmented, s => s.Provenance!.SourceId.Contains("/code-mix-random/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AugmentNeedsOneSourceOfTrainingSentencesAndGenerateOnlyRunsMaskedLms()
+    {
+        using var folder = new TempFolder();
+        var model = TinyModels.PretrainedFolder(folder);
+        var train = DemoFile(folder, "train", 4);
+        var output = Path.Combine(folder.Path, "out");
+
+        var neither = ConsoleCapture.Run("augment", "--model", model, "--out", output);
+        var both = ConsoleCapture.Run("augment", "--model", model, "--train", train, "--codemix", folder.Path, "--out", output);
+        var notCodeMix = ConsoleCapture.Run("augment", "--model", model, "--codemix", folder.Path, "--out", output);
+        var generate = ConsoleCapture.Run("generate", "--model", model, "--input", train, "--out", output, "--method", "label-wise");
+
+        Assert.Equal(2, neither.ExitCode);
+        Assert.Contains("give the gold training file (--train), or a `melm codemix` output folder (--codemix)", neither.Error, StringComparison.Ordinal);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("give --train or --codemix, not both", both.Error, StringComparison.Ordinal);
+        Assert.Equal(2, notCodeMix.ExitCode);
+        Assert.Contains("not a `melm codemix` output folder", notCodeMix.Error, StringComparison.Ordinal);
+        Assert.Equal(2, generate.ExitCode);
+        Assert.Contains("label-wise uses no masked LM", generate.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void ADevTagTheTrainingDataLacksIsRefusedWithFileAndLine()
+    {
+        using var folder = new TempFolder();
+        var odd = folder.Write("odd-dev.txt", "Acme\tB-PRODUCT\nrocks\tO\n");
+
+        var (code, _, error) = ConsoleCapture.Run("augment", "--model", TinyModels.PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--dev", odd,
+            "--out", Path.Combine(folder.Path, "out"), "--epochs", "1", "--filter", "none");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"{odd}:1: sentence odd-dev:0: tag B-PRODUCT is not in the model's marker set", error, StringComparison.Ordinal);
+    }
+
+    private static string DemoFile(TempFolder folder, string split, int count, string language = "en")
+    {
+        var sentences = ConllReader.Read(SharedFiles.Repository($"samples/demo/{language}/{split}.txt")).Sentences.Take(count).ToArray();
+        var path = Path.Combine(folder.Path, language == "en" ? $"{split}.txt" : $"{language}-{split}.txt");
         ConllWriter.WriteSentences(sentences, path);
         return path;
     }

@@ -36,9 +36,15 @@ public sealed class CodeMixCommandTests
         Assert.Equal(["en:0/code-mix/r1", "es1/code-mix/r1", "es2/code-mix/r1"], ids);
         using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "summary.json")));
         var root = summary.RootElement;
-        Assert.Contains("aligned word vectors", root.GetProperty("description").GetString(), StringComparison.Ordinal);
-        Assert.Equal(1, root.GetProperty("mention_counts").GetProperty("no other language has that type (kept)").GetInt32());
-        Assert.Equal(1, root.GetProperty("sentence_counts").GetProperty("identical to source").GetInt32());
+        var augmentation = root.GetProperty("augmentation");
+        Assert.Contains("aligned word vectors", augmentation.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal(5, augmentation.GetProperty("sentences_read").GetInt32());
+        Assert.Equal(1, augmentation.GetProperty("without_entities").GetInt32());
+        Assert.Equal(1, augmentation.GetProperty("dropped").GetProperty("identical_to_source").GetInt32());
+        Assert.Equal(3, augmentation.GetProperty("kept").GetInt32());
+        var enOrg = root.GetProperty("pairs").EnumerateArray().Single(p => p.GetProperty("source_lang").GetString() == "en" && p.GetProperty("type").GetString() == "ORG");
+        Assert.Equal(JsonValueKind.Null, enOrg.GetProperty("target_lang").ValueKind);
+        Assert.Equal(1, enOrg.GetProperty("kept").GetInt32());
         var esLoc = root.GetProperty("pairs").EnumerateArray().Single(p => p.GetProperty("source_lang").GetString() == "es" && p.GetProperty("type").GetString() == "LOC");
         Assert.Equal(2, esLoc.GetProperty("substituted").GetInt32());
     }

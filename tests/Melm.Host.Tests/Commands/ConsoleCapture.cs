@@ -5,7 +5,10 @@ internal static class ConsoleCapture
 {
     public const string Collection = "Console";
 
-    public static (int ExitCode, string Out, string Error) Run(params string[] args)
+    public static (int ExitCode, string Out, string Error) Run(params string[] args) => Run(() => Melm.Host.Commands.Cli.Invoke(args));
+
+    /// <summary>Runs <paramref name="body"/> (a command's code called directly) with the console captured.</summary>
+    public static (int ExitCode, string Out, string Error) Run(Func<int> body)
     {
         var (oldOut, oldError) = (Console.Out, Console.Error);
         using var output = new StringWriter();
@@ -14,7 +17,7 @@ internal static class ConsoleCapture
         {
             Console.SetOut(output);
             Console.SetError(error);
-            var code = Melm.Host.Commands.Cli.Invoke(args);
+            var code = body();
             return (code, output.ToString(), error.ToString());
         }
         finally

@@ -35,10 +35,37 @@ public class LinearizerTests
     }
 
     [Fact]
+    public void ACodeMixedSentenceMarksEachEntityTokenWithItsOwnLanguageAndRoundTrips()
+    {
+        var markers = new MarkerSet(["B-PER", "B-LOC", "I-LOC"], TypeOf, ["en", "es"]);
+        string[] words = ["Pedro", "flew", "to", "New", "York"];
+        string[] tags = ["B-PER", "O", "O", "B-LOC", "I-LOC"];
+        string?[] languages = ["es", "en", "en", "en", "en"];
+
+        var tokens = new Linearizer(markers).Linearize(words, tags, languages);
+
+        Assert.Equal(
+            "<es> <B-PER> Pedro <B-PER> flew to <en> <B-LOC> New <B-LOC> <en> <I-LOC> York <I-LOC>",
+            string.Join(' ', tokens.Select(t => t.Text)));
+        // Without the markers the words come back in place, and the language marker two tokens
+        // before each entity word names that word's own language.
+        Assert.Equal(words, tokens.Where(t => t.Kind == LinearTokenKind.Word).Select(t => t.Text));
+        for (var k = 0; k < tokens.Count; k++)
+        {
+            if (tokens[k].IsEntity)
+                Assert.Equal($"<{languages[tokens[k].WordIndex]}>", tokens[k - 2].Text);
+        }
+        // One language for the whole sentence is the special case.
+        Assert.Equal(
+            new Linearizer(markers).Linearize(words, tags, "en").Select(t => t.Text),
+            new Linearizer(markers).Linearize(words, tags, Enumerable.Repeat<string?>("en", 5).ToArray()).Select(t => t.Text));
+    }
+
+    [Fact]
     public void WithoutMarkersTheSentenceStaysPlain()
     {
         var markers = new MarkerSet(["B-PER", "I-PER", "B-ORG"], TypeOf, []);
-        var tokens = new Linearizer(markers, withMarkers: false).Linearize(Words, Tags, null);
+        var tokens = new Linearizer(markers, withMarkers: false).Linearize(Words, Tags, (string?)null);
         Assert.Equal(Words, tokens.Select(t => t.Text));
         Assert.Equal(3, tokens.Count(t => t.IsEntity));
     }
@@ -55,7 +82,7 @@ public class LinearizerTests
     public void ATagOutsideTheMarkerSetIsRefused()
     {
         var markers = new MarkerSet(["B-PER"], TypeOf, []);
-        var e = Assert.Throws<ArgumentException>(() => new Linearizer(markers).Linearize(["x"], ["B-LOC"], null));
+        var e = Assert.Throws<ArgumentException>(() => new Linearizer(markers).Linearize(["x"], ["B-LOC"], (string?)null));
         Assert.Contains("B-LOC", e.Message, StringComparison.Ordinal);
     }
 }

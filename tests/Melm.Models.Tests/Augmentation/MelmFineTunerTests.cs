@@ -93,10 +93,10 @@ public sealed class MelmFineTunerTests
         using var tuned = MelmModel.Load(output.Path);
         using var generator = new MelmGenerator(tuned, new GenerationOptions(Seed: 1));
 
-        var result = generator.Generate(train);
+        var result = AugmentationRun.Run(generator, train, rounds: 3, filter: null);
 
-        Assert.Equal(3 * train.Count(s => s.Entities().Count > 0), result.Counts.RewritesMade);
+        Assert.Equal(3 * train.Count(s => s.Entities().Count > 0), result.Made.Count());
         Assert.NotEmpty(result.Kept);
-        Assert.All(result.Kept, r => Assert.Equal(train[r.SourceIndex].Tags, r.Sentence.Tags));
+        Assert.All(result.Kept, r => Assert.Equal(train.Single(s => s.Id == r.SourceId).Tags, r.Sentence.Tags));
     }
 }

@@ -16,7 +16,7 @@ public sealed class MelmGeneratorTests
         using var model = MelmModel.Prepare(folder.Path, train, AugmentationMethod.Melm);
         using var generator = new MelmGenerator(model, new GenerationOptions(Rounds: 3, Seed: 5));
 
-        var result = generator.Generate(train);
+        var result = Run(generator, train, 3);
 
         Assert.NotEmpty(result.Kept);
         var forbidden = new HashSet<string>(model.Markers.AllMarkers, StringComparer.Ordinal) { "<s>", "</s>", "<pad>", "<unk>", "<mask>" };
@@ -41,7 +41,7 @@ public sealed class MelmGeneratorTests
         }
         // At least one subword of every rewritable entity word is masked in every rewrite.
         var entityWords = train.Sum(s => s.Tags.Count(t => t != Tag.OutsideText));
-        Assert.True(result.Counts.MaskedSubwords >= 3L * entityWords - result.Counts.SkippedEntityWords);
+        Assert.True(result.Made.Sum(r => r.MaskedSubwords) >= 3L * entityWords - result.Made.Sum(r => r.SkippedEntityWords));
     }
 
     [Fact]
@@ -53,13 +53,14 @@ public sealed class MelmGeneratorTests
         using var model = MelmModel.Prepare(folder.Path, train, AugmentationMethod.Melm);
         using var generator = new MelmGenerator(model, new GenerationOptions(Rounds: 2, Seed: 5));
 
-        var result = generator.Generate([.. train, plain]);
+        var result = Run(generator, [.. train, plain], 2);
 
+        var summary = AugmentationSummary.Build(generator.Method, generator.Description, [.. train, plain], result, "none");
         var withEntities = train.Count(s => s.Entities().Count > 0);
-        Assert.Equal(7, result.Counts.SentencesRead);
-        Assert.Equal(7 - withEntities, result.Counts.WithoutEntities);
-        Assert.Equal(withEntities, result.Counts.WithEntities);
-        Assert.Equal(2 * withEntities, result.Counts.RewritesMade);
+        Assert.Equal(7, summary.SentencesRead);
+        Assert.Equal(7 - withEntities, summary.WithoutEntities);
+        Assert.Equal(withEntities, summary.WithEntities);
+        Assert.Equal(2 * withEntities, summary.RewritesMade);
         Assert.Equal(2 * withEntities, result.Kept.Count + result.Dropped.Count);
         Assert.DoesNotContain(result.Kept, r => r.Sentence.Provenance!.SourceId == "plain:0");
     }
@@ -75,10 +76,10 @@ public sealed class MelmGeneratorTests
         byte[] Run(int batchSize, IReadOnlyList<Sentence> sentences, string name, ulong seed = 9)
         {
             using var generator = new MelmGenerator(model, new GenerationOptions(BatchSize: batchSize, Seed: seed));
-            var result = generator.Generate(sentences);
-            var summary = AugmentationSummary.Build("melm", sentences, result.Counts, result.Kept, result.Dropped, "none");
+            var result = AugmentationRun.Run(generator, sentences, 3, filter: null);
+            var summary = AugmentationSummary.Build(generator.Method, generator.Description, sentences, result, "none");
             var dir = Path.Combine(output.Path, name);
-            AugmentationOutput.Write(dir, sentences, result.Kept, summary);
+            AugmentationOutput.Write(dir, sentences, [.. result.Kept.Select(r => r.Augmented)], summary);
             return File.ReadAllBytes(Path.Combine(dir, AugmentationOutput.AugmentedJsonLines));
         }
         IEnumerable<string> Lines(byte[] bytes) => System.Text.Encoding.UTF8.GetString(bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
@@ -108,9 +109,9 @@ public sealed class MelmGeneratorTests
         // With k = 1 every round draws the same best candidate.
         using var generator = new MelmGenerator(model, new GenerationOptions(Rounds: 6, TopK: 1, Seed: 8));
 
-        var result = generator.Generate([sentence]);
+        var result = Run(generator, [sentence], 6);
 
-        Assert.Equal(6, result.Counts.RewritesMade);
+        Assert.Equal(6, result.Made.Count());
         Assert.True(result.Kept.Count <= 1);
         Assert.Equal(6 - result.Kept.Count, result.Dropped.Count);
         var reason = result.Kept.Count == 1 ? DropReason.Duplicate : DropReason.IdenticalToSource;
@@ -127,12 +128,12 @@ public sealed class MelmGeneratorTests
         Assert.Contains(train, s => model.Encode(s).Length > 20);
         using var generator = new MelmGenerator(model, new GenerationOptions(Rounds: 1, Seed: 3));
 
-        var result = generator.Generate(train);
+        var result = Run(generator, train, 1);
 
         var all = result.Kept.Concat(result.Dropped.Select(d => d.Rewrite)).ToList();
         Assert.Equal(train.Count(s => s.Entities().Count > 0), all.Count);
-        Assert.All(all, r => Assert.Equal(train[r.SourceIndex].Tokens.Count, r.Sentence.Tokens.Count));
-        Assert.True(result.Counts.MaskedSubwords > 0);
+        Assert.All(all, r => Assert.Equal(train.Single(s => s.Id == r.SourceId).Tokens.Count, r.Sentence.Tokens.Count));
+        Assert.True(all.Sum(r => r.MaskedSubwords) > 0);
     }
 
     [Fact]
@@ -144,7 +145,7 @@ public sealed class MelmGeneratorTests
         using var generator = new MelmGenerator(model, new GenerationOptions());
         var odd = new Sentence("x:0", "en", ["Acme", "rocks"], ["B-PRODUCT", "O"]) { Lines = [7, 8] };
 
-        var error = Assert.Throws<InputException>(() => generator.Generate([odd], source: "in.conll"));
+        var error = Assert.Throws<InputException>(() => AugmentationRun.Run(generator, [odd], 1, null, source: "in.conll"));
 
         Assert.Contains("in.conll:7: sentence x:0: tag B-PRODUCT is not in the model's marker set", error.Message, StringComparison.Ordinal);
     }
@@ -158,14 +159,14 @@ public sealed class MelmGeneratorTests
         using var model = MelmModel.Prepare(folder.Path, train, AugmentationMethod.Melm);
         using var generator = new MelmGenerator(model, new GenerationOptions(Rounds: 1, Seed: 2));
 
-        var result = generator.Generate(train);
+        var result = Run(generator, train, 1);
         var stranger = train.First(s => s.Entities().Count > 0) with { Id = "nl:0", Lang = "nl" };
 
         Assert.True(model.Markers.IsMultilingual);
         Assert.Equal(["de", "en"], model.Info.Languages);
         Assert.Contains(model.Tokenizer.PieceToId("<de>")!.Value, model.Encode(train[^1]).Ids);
         Assert.All(result.Kept, r => Assert.DoesNotContain(r.Sentence.Tokens, t => t is "<de>" or "<en>"));
-        var error = Assert.Throws<InputException>(() => generator.Generate([stranger]));
+        var error = Assert.Throws<InputException>(() => AugmentationRun.Run(generator, [stranger], 1, null));
         Assert.Contains("language 'nl' has no marker", error.Message, StringComparison.Ordinal);
     }
 
@@ -177,7 +178,7 @@ public sealed class MelmGeneratorTests
         using var model = MelmModel.Prepare(folder.Path, train, AugmentationMethod.Melm);
         using var generator = new MelmGenerator(model, new GenerationOptions());
 
-        var error = Assert.Throws<InputException>(() => generator.Generate([.. train, train[1]], source: "in.conll"));
+        var error = Assert.Throws<InputException>(() => AugmentationRun.Run(generator, [.. train, train[1]], 1, null, source: "in.conll"));
 
         Assert.Contains($"sentence id {train[1].Id} occurs 2 times", error.Message, StringComparison.Ordinal);
     }
@@ -190,7 +191,7 @@ public sealed class MelmGeneratorTests
         using var model = MelmModel.Prepare(folder.Path, train, AugmentationMethod.MlmEntity);
         using var generator = new MelmGenerator(model, new GenerationOptions(Rounds: 1, Seed: 2));
 
-        var result = generator.Generate(train);
+        var result = Run(generator, train, 1);
 
         Assert.Equal(XlmrTokenizer.Load(folder.Path).VocabSize, model.Tokenizer.VocabSize);
         Assert.Equal(model.Encode(train[0]).Length, model.Tokenizer.EncodeWords(train[0].Tokens).InputIds.Count - 2);
@@ -202,8 +203,8 @@ public sealed class MelmGeneratorTests
     {
         var rewrites = new[]
         {
-            new Rewrite(new Sentence("a/melm/r1", "en", ["Ann", "runs"], ["B-PER", "O"]) { Provenance = new("a", 1, "melm") }, 0, 1, 0, 0),
-            new Rewrite(new Sentence("b/melm/r1", "en", ["Rome", "sleeps"], ["B-LOC", "O"]) { Provenance = new("b", 1, "melm") }, 1, 1, 0, 0),
+            new Rewrite(new Sentence("a/melm/r1", "en", ["Ann", "runs"], ["B-PER", "O"]) { Provenance = new("a", 1, "melm") }, 1, 0, 0),
+            new Rewrite(new Sentence("b/melm/r1", "en", ["Rome", "sleeps"], ["B-LOC", "O"]) { Provenance = new("b", 1, "melm") }, 1, 0, 0),
         };
         var tagger = new ListTagger(new Dictionary<string, string[]> { ["Ann"] = ["B-PER", "O"], ["Rome"] = ["B-ORG", "O"] });
 
@@ -218,18 +219,24 @@ public sealed class MelmGeneratorTests
     public void SummaryCountsNewEntityStringsPerType()
     {
         var source = new Sentence("s:0", "en", ["Ann", "met", "Bob", "Lee"], ["B-PER", "O", "B-PER", "I-PER"]);
-        var rewrite = new Rewrite(source with { Id = "s:0/melm/r1", Tokens = ["Ann", "met", "Rob", "Lee"], Provenance = new("s:0", 1, "melm") }, 0, 2, 0, 0);
-        var counts = new GenerationCounts(1, 1, 0, 2, 4, 1, 0);
-        var dropped = new[] { new DroppedRewrite(rewrite with { }, DropReason.Duplicate) };
+        var rewrite = new Rewrite(source with { Id = "s:0/melm/r1", Tokens = ["Ann", "met", "Rob", "Lee"], Provenance = new("s:0", 1, "melm") }, 2, 0, 0);
+        var repeat = rewrite with { Sentence = rewrite.Sentence with { Id = "s:0/melm/r2", Provenance = new("s:0", 2, "melm") } };
+        var outcome = new AugmentationOutcome([rewrite], [new DroppedRewrite(repeat, DropReason.Duplicate)]);
 
-        var summary = AugmentationSummary.Build("melm", [source], counts, [rewrite], dropped, "none");
+        var summary = AugmentationSummary.Build("melm", "test", [source], outcome, "none");
 
         var per = Assert.Single(summary.EntityTypes);
-        Assert.Equal(new EntityTypeSummary("PER", 2, 2, 1), per);
+        Assert.Equal(new EntityTypeSummary("PER", 2, 2, 1, 2, 1), per);
+        Assert.Equal(0.5, summary.NewMentionShare);
+        Assert.Equal(2, summary.RewritesMade);
+        Assert.Equal(4, summary.MaskedSubwords);
         Assert.Equal(1, summary.Dropped["duplicate"]);
         Assert.Equal(0, summary.Dropped["filter"]);
         Assert.Equal(1, summary.Kept);
     }
+
+    private static AugmentationOutcome Run(MelmGenerator generator, IReadOnlyList<Sentence> sentences, int rounds) =>
+        AugmentationRun.Run(generator, sentences, rounds, filter: null);
 
     /// <summary>A test tagger: the tags listed for a sentence's first token.</summary>
     private sealed class ListTagger(Dictionary<string, string[]> tags) : IConsistencyFilter

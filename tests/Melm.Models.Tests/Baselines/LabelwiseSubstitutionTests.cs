@@ -1,3 +1,4 @@
+using Melm.Models.Augmentation;
 using Melm.Models.Baselines;
 using Melm.Models.Data;
 
@@ -5,17 +6,23 @@ namespace Melm.Models.Tests.Baselines;
 
 public class LabelwiseSubstitutionTests
 {
+    /// <summary>R rounds of label-wise substitution without a filter: the kept rewrites and the dropped ones.</summary>
+    private static AugmentationOutcome Augment(IReadOnlyList<Sentence> sentences, MentionInventory inventory, TagScheme scheme, int rounds, ulong seed) =>
+        AugmentationRun.Run(new LabelwiseSubstitution(inventory, scheme, seed), sentences, rounds, filter: null);
+
+    private static IReadOnlyList<Sentence> Sentences(AugmentationOutcome outcome) => [.. outcome.Kept.Select(r => r.Sentence)];
+
     [Theory]
     [InlineData(TagScheme.Iob2)]
     [InlineData(TagScheme.Bioes)]
     public void TagsFollowTheSubstitutedMentionsInTheDataScheme(TagScheme scheme)
     {
         var sentences = TinyCorpus.English().Select(s => TagSchemes.Convert(s, scheme)).ToArray();
-        var result = LabelwiseSubstitution.Augment(sentences, MentionInventory.From(sentences), scheme, rounds: 5, seed: 11);
+        var result = Augment(sentences, MentionInventory.From(sentences), scheme, rounds: 5, seed: 11);
 
-        Assert.NotEmpty(result.Rewrites);
-        Assert.Contains(result.Rewrites, r => r.Sentence.Tokens.Count != sentences.Single(s => s.Id == r.Sentence.Provenance!.SourceId).Tokens.Count);
-        foreach (var rewrite in result.Rewrites)
+        Assert.NotEmpty(result.Kept);
+        Assert.Contains(result.Kept, r => r.Sentence.Tokens.Count != sentences.Single(s => s.Id == r.Sentence.Provenance!.SourceId).Tokens.Count);
+        foreach (var rewrite in result.Kept)
         {
             var sentence = rewrite.Sentence;
             Assert.Empty(TagSchemes.Check(sentence.Tags, scheme));
@@ -38,8 +45,8 @@ public class LabelwiseSubstitutionTests
     public void NonEntityWordsStayInPlaceAroundTheSubstitutes()
     {
         var sentences = TinyCorpus.English();
-        var result = LabelwiseSubstitution.Augment(sentences, MentionInventory.From(sentences), TagScheme.Iob2, rounds: 4, seed: 3);
-        foreach (var rewrite in result.Rewrites)
+        var result = Augment(sentences, MentionInventory.From(sentences), TagScheme.Iob2, rounds: 4, seed: 3);
+        foreach (var rewrite in result.Kept)
         {
             var source = sentences.Single(s => s.Id == rewrite.Sentence.Provenance!.SourceId);
             var outsideSource = source.Tokens.Where((_, i) => source.Tags[i] == "O");
@@ -53,15 +60,15 @@ public class LabelwiseSubstitutionTests
     {
         var sentences = TinyCorpus.English();
         var inventory = MentionInventory.From(sentences);
-        var forward = LabelwiseSubstitution.Augment(sentences, inventory, TagScheme.Iob2, 3, 42);
-        var reversed = LabelwiseSubstitution.Augment(sentences.Reverse().ToArray(), MentionInventory.From(sentences.Reverse()), TagScheme.Iob2, 3, 42);
-        var single = LabelwiseSubstitution.Augment([sentences[1]], inventory, TagScheme.Iob2, 3, 42);
+        var forward = Augment(sentences, inventory, TagScheme.Iob2, 3, 42);
+        var reversed = Augment(sentences.Reverse().ToArray(), MentionInventory.From(sentences.Reverse()), TagScheme.Iob2, 3, 42);
+        var single = Augment([sentences[1]], inventory, TagScheme.Iob2, 3, 42);
 
         string Key(IEnumerable<Sentence> s) => string.Join("\n", s.OrderBy(x => x.Id, StringComparer.Ordinal).Select(x => x.Id + " " + TinyCorpus.Show(x)));
-        Assert.Equal(Key(forward.Sentences), Key(reversed.Sentences));
-        Assert.Equal(Key(forward.Sentences.Where(s => s.Provenance!.SourceId == "en:1")), Key(single.Sentences));
-        var other = LabelwiseSubstitution.Augment(sentences, inventory, TagScheme.Iob2, 3, 43);
-        Assert.NotEqual(Key(forward.Sentences), Key(other.Sentences));
+        Assert.Equal(Key(Sentences(forward)), Key(Sentences(reversed)));
+        Assert.Equal(Key(Sentences(forward).Where(s => s.Provenance!.SourceId == "en:1")), Key(Sentences(single)));
+        var other = Augment(sentences, inventory, TagScheme.Iob2, 3, 43);
+        Assert.NotEqual(Key(Sentences(forward)), Key(Sentences(other)));
     }
 
     [Fact]
@@ -69,14 +76,16 @@ public class LabelwiseSubstitutionTests
     {
         var sentences = TinyCorpus.English();
         const int rounds = 6;
-        var result = LabelwiseSubstitution.Augment(sentences, MentionInventory.From(sentences), TagScheme.Iob2, rounds, 5);
+        var result = Augment(sentences, MentionInventory.From(sentences), TagScheme.Iob2, rounds, 5);
 
-        Assert.Equal(sentences.Count * rounds, result.SentenceCounts.Values.Sum());
-        Assert.Equal(rounds, result.SentenceCounts[Reasons.NoEntities]);
-        Assert.Equal(result.Rewrites.Count, result.SentenceCounts[Reasons.Rewritten]);
-        Assert.True(result.SentenceCounts.GetValueOrDefault(Reasons.IdenticalToSource) + result.SentenceCounts.GetValueOrDefault(Reasons.DuplicateOfEarlierRound) > 0);
-        Assert.Equal(sentences.Sum(s => s.Entities().Count) * rounds, result.MentionCounts[Reasons.Substituted]);
-        foreach (var group in result.Sentences.GroupBy(s => s.Provenance!.SourceId))
+        var summary = AugmentationSummary.Build(LabelwiseSubstitution.MethodName, "", sentences, result, "none");
+        var withEntities = sentences.Count(s => s.Entities().Count > 0);
+        Assert.Equal(sentences.Count - withEntities, summary.WithoutEntities);
+        Assert.Equal(withEntities * rounds, summary.RewritesMade);
+        Assert.Equal(summary.RewritesMade, summary.Kept + summary.Dropped.Values.Sum());
+        Assert.True(summary.Dropped["identical_to_source"] + summary.Dropped["duplicate"] > 0);
+        Assert.Equal(sentences.Sum(s => s.Entities().Count) * rounds, summary.MentionsSubstituted);
+        foreach (var group in Sentences(result).GroupBy(s => s.Provenance!.SourceId))
         {
             var source = sentences.Single(s => s.Id == group.Key);
             var texts = group.Select(TinyCorpus.Show).ToArray();
@@ -90,12 +99,11 @@ public class LabelwiseSubstitutionTests
     {
         var sentences = TinyCorpus.English();
         var onlyPeople = MentionInventory.From([TinyCorpus.Parse("x:0", "en", "Carla/B-PER")]);
-        var result = LabelwiseSubstitution.Augment([sentences[0]], onlyPeople, TagScheme.Iob2, 1, 1);
+        var result = Augment([sentences[0]], onlyPeople, TagScheme.Iob2, 1, 1);
 
-        var rewrite = Assert.Single(result.Rewrites);
+        var rewrite = Assert.Single(result.Kept);
         Assert.Equal("Carla/B-PER visited/O Paris/B-LOC ./O", TinyCorpus.Show(rewrite.Sentence));
-        Assert.Equal(1, result.MentionCounts[Reasons.NoCandidateOfType]);
-        Assert.Equal(1, result.MentionCounts[Reasons.Substituted]);
+        Assert.Single(rewrite.Substitutions);
     }
 
     [Fact]
@@ -109,7 +117,7 @@ public class LabelwiseSubstitutionTests
         var counts = new Dictionary<string, int>();
         for (ulong seed = 0; seed < 4000; seed++)
         {
-            var word = LabelwiseSubstitution.Augment([source], inventory, TagScheme.Iob2, 1, seed).Sentences.Single().Tokens[0];
+            var word = new LabelwiseSubstitution(inventory, TagScheme.Iob2, seed).Rewrite([source], 1).Single().Sentence.Tokens[0];
             counts[word] = counts.GetValueOrDefault(word) + 1;
         }
         Assert.Equal(people.Order(), counts.Keys.Order());
@@ -119,9 +127,16 @@ public class LabelwiseSubstitutionTests
     [Fact]
     public void GoldOnlyRewritesNothingButCountsEverySentence()
     {
-        var result = GoldOnly.Augment(TinyCorpus.English());
-        Assert.Empty(result.Rewrites);
-        Assert.Equal(5, result.SentenceCounts[Reasons.GoldSentence]);
-        Assert.Equal("gold-only", result.Method);
+        var sentences = TinyCorpus.English();
+        var outcome = AugmentationRun.Run(new GoldOnly(), sentences, rounds: 3, filter: null);
+
+        var summary = AugmentationSummary.Build(GoldOnly.MethodName, new GoldOnly().Description, sentences, outcome, "none");
+
+        Assert.Empty(outcome.Kept);
+        Assert.Empty(outcome.Dropped);
+        Assert.Equal(5, summary.SentencesRead);
+        Assert.Equal(1, summary.WithoutEntities);
+        Assert.Equal(0, summary.RewritesMade);
+        Assert.Equal("gold-only", summary.Method);
     }
 }

@@ -1,3 +1,4 @@
+using Melm.Models.Augmentation;
 using Melm.Models.Baselines;
 using Melm.Models.CodeMix;
 using Melm.Models.Data;
@@ -11,22 +12,22 @@ public sealed class SubstitutionLogTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static AugmentationResult Mixed() =>
+    private static CodeMixResult Mixed() =>
         CodeMixer.MixRandom(
         [
             TinyCorpus.Parse("en:0", "en", "Peter/B-PER flew/O to/O New/B-LOC York/I-LOC"),
             TinyCorpus.Parse("es:0", "es", "Pedro/B-PER vive/O en/O Madrid/B-LOC"),
             TinyCorpus.Parse("de:0", "de", "Anna/B-PER wohnt/O in/O Bad/B-LOC Ems/I-LOC"),
-        ], TagScheme.Iob2, 2, 3).Result;
+        ], TagScheme.Iob2, 2, 3);
 
     [Fact]
     public void ReadingTheLogBackRestoresEachMentionsLanguage()
     {
         var result = Mixed();
-        AugmentationWriter.Write(result, _temp.Path);
+        AugmentationOutput.Write(_temp.Path, [], result.Rewrites, new { result.Method });
 
-        var sentences = JsonLines.Read(Path.Combine(_temp.Path, AugmentationWriter.JsonLinesFile)).Sentences;
-        var restored = SubstitutionLog.Read(Path.Combine(_temp.Path, AugmentationWriter.SubstitutionsFile), sentences);
+        var sentences = JsonLines.Read(Path.Combine(_temp.Path, AugmentationOutput.AugmentedJsonLines)).Sentences;
+        var restored = SubstitutionLog.Read(Path.Combine(_temp.Path, AugmentationOutput.SubstitutionsFile), sentences);
 
         Assert.Equal(result.Rewrites.Count, restored.Count);
         for (var i = 0; i < restored.Count; i++)

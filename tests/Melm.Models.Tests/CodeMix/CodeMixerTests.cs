@@ -48,7 +48,7 @@ public class CodeMixerTests
     {
         var embedder = new TableEmbedder(Table);
         var result = CodeMixer.MixNearest(TwoLanguages(), TagScheme.Iob2, rounds: 1, seed: 1, embedder);
-        var mixed = result.Result.Sentences.ToDictionary(s => s.Provenance!.SourceId);
+        var mixed = result.Sentences.ToDictionary(s => s.Provenance!.SourceId);
 
         Assert.Equal("Pedro/B-PER flew/O to/O París/B-LOC", TinyCorpus.Show(mixed["en:0"]));
         Assert.Equal("Londres/B-LOC is/O big/O", TinyCorpus.Show(mixed["en:1"]));
@@ -59,7 +59,7 @@ public class CodeMixerTests
         Assert.Equal("en", pedro.Lang);
         Assert.Equal("en:0/code-mix/r1", pedro.Id);
         Assert.Equal(new Provenance("en:0", 1, "code-mix"), pedro.Provenance);
-        var rewrite = result.Result.Rewrites.Single(r => r.Sentence == pedro);
+        var rewrite = result.Rewrites.Single(r => r.Sentence == pedro);
         Assert.Equal(["es", "en", "en", "es"], rewrite.TokenLanguages());
         Assert.All(rewrite.Substitutions, s => Assert.Equal(Choices.Nearest, s.Choice));
         Assert.Equal(Cosine(Table["Paris"], Table["París"]), rewrite.Substitutions[1].Similarity!.Value, 5);
@@ -71,10 +71,10 @@ public class CodeMixerTests
         var table = new Dictionary<string, float[]>(Table);
         table.Remove("Peter");
         var result = CodeMixer.MixNearest(TwoLanguages(), TagScheme.Iob2, 1, 1, new TableEmbedder(table));
-        var peter = result.Result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "en:0").Substitutions[0];
+        var peter = result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "en:0").Substitutions[0];
         Assert.Equal(Choices.RandomSourceWithoutVector, peter.Choice);
         Assert.Equal("es", peter.Substitute.Lang);
-        Assert.Equal(2, result.Result.MentionCounts[Choices.RandomSourceWithoutVector]);
+        Assert.Equal(2, ChoicesMade(result, Choices.RandomSourceWithoutVector));
         var enPer = result.Counts.Single(c => c is { SourceLang: "en", TargetLang: "es", Type: "PER" });
         Assert.Equal((0, 2), (enPer.Substituted, enPer.Fallbacks));
     }
@@ -86,28 +86,28 @@ public class CodeMixerTests
         table.Remove("Londres");
         table.Remove("París");
         var result = CodeMixer.MixNearest(TwoLanguages(), TagScheme.Iob2, 1, 1, new TableEmbedder(table));
-        var paris = result.Result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "en:0").Substitutions[1];
+        var paris = result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "en:0").Substitutions[1];
         Assert.Equal(Choices.RandomTargetsWithoutVector, paris.Choice);
         Assert.Null(paris.Similarity);
-        Assert.Equal(2, result.Result.MentionCounts[Choices.RandomTargetsWithoutVector]);
+        Assert.Equal(2, ChoicesMade(result, Choices.RandomTargetsWithoutVector));
         // Londres and París lost their vectors as originals too.
-        Assert.Equal(Choices.RandomSourceWithoutVector, result.Result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "es:0").Substitutions[1].Choice);
-        Assert.Equal(2, result.Result.MentionCounts[Choices.RandomSourceWithoutVector]);
-        Assert.Equal(Choices.Nearest, result.Result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "es:0").Substitutions[0].Choice);
+        Assert.Equal(Choices.RandomSourceWithoutVector, result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "es:0").Substitutions[1].Choice);
+        Assert.Equal(2, ChoicesMade(result, Choices.RandomSourceWithoutVector));
+        Assert.Equal(Choices.Nearest, result.Rewrites.Single(r => r.Sentence.Provenance!.SourceId == "es:0").Substitutions[0].Choice);
     }
 
     [Fact]
     public void TypesNoOtherLanguageHasAreKeptAndCounted()
     {
         var result = CodeMixer.MixRandom(TwoLanguages(), TagScheme.Iob2, 2, 9);
-        var acme = result.Result.Sentences.Where(s => s.Provenance!.SourceId == "en:3").ToArray();
+        var acme = result.Sentences.Where(s => s.Provenance!.SourceId == "en:3").ToArray();
         Assert.NotEmpty(acme);
         Assert.All(acme, s => Assert.Equal(["Acme", "Corp", "hired"], s.Tokens.Take(3)));
-        Assert.Equal(2, result.Result.MentionCounts[Reasons.NoOtherLanguageWithType]);
         var kept = Assert.Single(result.Counts, c => c.TargetLang is null);
         Assert.Equal(new CodeMixCount("en", null, "ORG", 0, 0, 2), kept);
-        Assert.Equal(2, result.Result.SentenceCounts[Reasons.NoEntities]);
-        Assert.Equal(6 * 2, result.Result.SentenceCounts.Values.Sum());
+        // Five of the six sentences have entities: two rounds each, every one made and accounted for.
+        Assert.Equal(5 * 2, result.Outcome.Made.Count());
+        Assert.Equal(5 * 2, result.Outcome.Kept.Count + result.Outcome.Dropped.Count);
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class CodeMixerTests
         }
         var result = CodeMixer.MixRandom(sentences, TagScheme.Iob2, rounds: 60, seed: 4);
         var byPair = new Dictionary<(string, string), int>();
-        foreach (var rewrite in result.Result.Rewrites)
+        foreach (var rewrite in result.Rewrites)
         {
             foreach (var substitution in rewrite.Substitutions)
             {
@@ -149,7 +149,7 @@ public class CodeMixerTests
         for (ulong seed = 0; seed < 2500; seed++)
         {
             var mixed = CodeMixer.MixRandom(sentences, TagScheme.Iob2, 1, seed);
-            counts[mixed.Result.Sentences.Single(s => s.Provenance!.SourceId == "en:0").Tokens[0]]++;
+            counts[mixed.Sentences.Single(s => s.Provenance!.SourceId == "en:0").Tokens[0]]++;
         }
         Assert.All(counts.Values, n => Assert.InRange(n, 420, 580));
     }
@@ -158,7 +158,7 @@ public class CodeMixerTests
     public void DrawsAreReproducibleWhateverTheSentenceOrder()
     {
         var sentences = TwoLanguages();
-        string Show(CodeMixResult r) => string.Join("\n", r.Result.Sentences.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => s.Id + " " + TinyCorpus.Show(s)));
+        string Show(CodeMixResult r) => string.Join("\n", r.Sentences.OrderBy(s => s.Id, StringComparer.Ordinal).Select(s => s.Id + " " + TinyCorpus.Show(s)));
         var forward = CodeMixer.MixRandom(sentences, TagScheme.Iob2, 3, 77);
         var backward = CodeMixer.MixRandom(sentences.Reverse().ToArray(), TagScheme.Iob2, 3, 77);
         Assert.Equal(Show(forward), Show(backward));
@@ -176,6 +176,10 @@ public class CodeMixerTests
         var single = Assert.Throws<InputException>(() => CodeMixer.MixRandom(english, TagScheme.Iob2, 1, 1));
         Assert.Contains("at least two languages, found en", single.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Substitutions made with <paramref name="choice"/> over every rewrite made, kept or dropped.</summary>
+    private static int ChoicesMade(CodeMixResult result, string choice) =>
+        result.Outcome.Made.Sum(r => r.Substitutions.Count(s => s.Choice == choice));
 
     private static double Cosine(float[] a, float[] b)
     {

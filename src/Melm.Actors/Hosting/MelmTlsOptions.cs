@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Akka.Configuration;
+
+namespace Melm.Actors.Hosting;
+
+/// <summary>
+/// TLS for remoting (Akka.Remote's DotNetty transport, akka.remote.dot-netty.tcp.enable-ssl): each
+/// node presents a certificate with its private key, from a PKCS#12 file or, by thumbprint, from
+/// the certificate store, and checks the other side's against the trusted roots. Every node of a
+/// cluster needs it on, or none.
+/// </summary>
+public sealed record MelmTlsOptions
+{
+    public const string CurrentUser = "current-user";
+    public const string LocalMachine = "local-machine";
+
+    /// <summary>A PKCS#12 (.pfx) file holding the certificate and its private key.</summary>
+    public string? CertificatePath { get; init; }
+
+    public string? CertificatePassword { get; init; }
+
+    /// <summary>Instead of a file: the certificate with this thumbprint in StoreName at StoreLocation.</summary>
+    public string? Thumbprint { get; init; }
+
+    public string StoreName { get; init; } = "My";
+
+    public string StoreLocation { get; init; } = CurrentUser;
+
+    /// <summary>Both sides present certificates (Akka's default); off, only the accepting side does.</summary>
+    public bool RequireMutualAuthentication { get; init; } = true;
+
+    /// <summary>The accepting side's certificate must name the host it was reached at.</summary>
+    public bool ValidateCertificateHostname { get; init; }
+
+    /// <summary>
+    /// Accept any certificate: traffic is encrypted but nobody is authenticated. Only for self-signed
+    /// certificates on a network that is already closed.
+    /// </summary>
+    public bool SuppressValidation { get; init; }
+
+    /// <summary>
+    /// Why the certificate cannot be used (missing file, wrong password, no private key, expired), or
+    /// null. Certificates in a store are looked up by Akka when the node starts.
+    /// </summary>
+    public string? CertificateProblem(DateTimeOffset now)
+    {
+        if (CertificatePath is null)
+            return null;
+        if (!File.Exists(CertificatePath))
+            return $"tls.certificatePath: no such file {CertificatePath}";
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, CertificatePassword);
+        }
+        catch (CryptographicException e)
+        {
+            return $"tls.certificatePath: cannot open {CertificatePath} as a PKCS#12 file with the given password: {e.Message}";
+        }
+        using (certificate)
+        {
+            if (!certificate.HasPrivateKey)
+                return $"tls.certificatePath: {CertificatePath} holds no private key, which the node needs to prove who it is";
+            if (certificate.NotAfter < now.LocalDateTime || certificate.NotBefore > now.LocalDateTime)
+                return $"tls.certificatePath: the certificate in {CertificatePath} is valid from {certificate.NotBefore:u} to {certificate.NotAfter:u}, not now";
+        }
+        return null;
+    }
+
+    public Config ToConfig()
+    {
+        // JSON string literals are valid HOCON quoted strings, whatever the path or password holds.
+        static string Quote(string? value) => JsonSerializer.Serialize(value ?? "");
+        static string Flag(bool value) => value ? "on" : "off";
+        return ConfigurationFactory.ParseString(string.Create(CultureInfo.InvariantCulture, $$"""
+            akka.remote.dot-netty.tcp {
+              enable-ssl = on
+              ssl {
+                suppress-validation = {{Flag(SuppressValidation)}}
+                require-mutual-authentication = {{Flag(RequireMutualAuthentication)}}
+                validate-certificate-hostname = {{Flag(ValidateCertificateHostname)}}
+                certificate {
+                  use-thumbprint-over-file = {{Flag(Thumbprint is not null)}}
+                  path = {{Quote(CertificatePath)}}
+                  password = {{Quote(CertificatePassword)}}
+                  thumbprint = {{Quote(Thumbprint)}}
+                  store-name = {{Quote(StoreName)}}
+                  store-location = {{Quote(StoreLocation)}}
+                }
+              }
+            }
+            """));
+    }
+
+    /// <summary>The certificate's source, never its password.</summary>
+    public override string ToString() =>
+        Thumbprint is not null ? $"TLS with certificate {Thumbprint} from {StoreLocation}/{StoreName}" : $"TLS with certificate {CertificatePath}";
+}

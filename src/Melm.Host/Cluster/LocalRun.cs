@@ -1,0 +1,57 @@
+using Melm.Actors.Coordinator;
+using Melm.Actors.Hosting;
+using Melm.Actors.Persistence;
+using Melm.Actors.Protocol.Queries;
+using Melm.Host.Commands;
+using Melm.Models.Runs;
+
+namespace Melm.Host.Cluster;
+
+/// <summary>
+/// One run on a one-node cluster (coordinator and worker in this process, journal.db in the run
+/// root): the same actors as a distributed run. Draws the run's progress and returns when it ends
+/// or stops on an error.
+/// </summary>
+internal static class LocalRun
+{
+    /// <summary>Sentences per work item when the command line does not say.</summary>
+    public const int DefaultShardSize = 16;
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Runs `request` (StartRun or ResumeRun) to its end on device; a run that stops without completing throws RunRequestException.</summary>
+    public static RunStatus Run(string runRoot, string device, object request)
+    {
+        var options = new MelmClusterOptions
+        {
+            Persistence = MelmPersistenceOptions.SqliteFile(Path.Combine(runRoot, MelmClusterConfig.DefaultSqliteFile)),
+            Devices = [device],
+            WorkerPollInterval = TimeSpan.FromMilliseconds(100),
+            LogLevel = "WARNING",
+        };
+        return RunAsync(options, request).GetAwaiter().GetResult();
+    }
+
+    private static async Task<RunStatus> RunAsync(MelmClusterOptions options, object request)
+    {
+        await using var node = await MelmNode.StartAsync(options, ProcessorChoice.FromEnvironment(), jsonLogs: false, CancellationToken.None).ConfigureAwait(false);
+        var status = await node.AskAsync(request, CancellationToken.None).ConfigureAwait(false);
+        using (var progress = new ConsoleProgress())
+        {
+            while (!Ended(status))
+            {
+                progress.Report(new ProgressUpdate("rewrite+filter", status.Done, status.Total, "items"));
+                await Task.Delay(PollInterval).ConfigureAwait(false);
+                status = await node.AskAsync(new GetRunStatus(status.RunId), CancellationToken.None).ConfigureAwait(false);
+            }
+            progress.Report(new ProgressUpdate("rewrite+filter", status.Done, status.Total, "items"));
+        }
+        return status.Stage == RunStages.Completed
+            ? status
+            : throw new RunRequestException($"run {status.RunId} stopped at stage {status.Stage}: {status.Error ?? "cancelled"}; once fixed, continue it with `melm resume {status.RunId} --run-root <folder of journal.db>`");
+    }
+
+    /// <summary>Completed, cancelled or failed, or stuck on an output it cannot write (a full disk) until resumed.</summary>
+    private static bool Ended(RunStatus status) =>
+        status.Stage is RunStages.Completed or RunStages.Cancelled or RunStages.Failed || status.Error is not null;
+}

@@ -1,0 +1,52 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Melm.Actors.Protocol.Queries;
+using Melm.Models.Diagnostics;
+using Melm.Models.Runs;
+
+namespace Melm.Host.Cluster;
+
+/// <summary>Talks to a coordinator node's status endpoint (StatusServer).</summary>
+internal sealed class StatusClient(string url) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/"), Timeout = TimeSpan.FromSeconds(30) };
+
+    public static Uri Check(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
+            ? uri
+            : throw new InputException("--url", null, $"'{url}' is not an http:// address such as http://127.0.0.1:4080");
+
+    public Task<ClusterReport> StatusAsync() => SendAsync<ClusterReport>(HttpMethod.Get, "status", null);
+
+    public Task<RunStatus> SubmitAsync(RunSpec spec) => SendAsync<RunStatus>(HttpMethod.Post, "runs", spec);
+
+    public Task<RunStatus> ResumeAsync(string runId) => SendAsync<RunStatus>(HttpMethod.Post, $"runs/{Uri.EscapeDataString(runId)}/resume", null);
+
+    public Task<RunStatus> CancelAsync(string runId) => SendAsync<RunStatus>(HttpMethod.Post, $"runs/{Uri.EscapeDataString(runId)}/cancel", null);
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: ClusterJson.Options) };
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RunRequestException($"no coordinator answers at {_http.BaseAddress}: {e.Message}");
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var error = JsonDocument.Parse(text).RootElement.TryGetProperty("error", out var message) ? message.GetString() : text;
+                throw new RunRequestException(error ?? text);
+            }
+            return JsonSerializer.Deserialize<T>(text, ClusterJson.Options) ?? throw new RunRequestException($"empty answer from {_http.BaseAddress}");
+        }
+    }
+}

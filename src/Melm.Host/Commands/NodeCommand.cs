@@ -1,0 +1,77 @@
+using System.CommandLine;
+using Melm.Actors.Hosting;
+using Melm.Actors.Persistence;
+using Melm.Host.Cluster;
+using Melm.Models.Diagnostics;
+
+namespace Melm.Host.Commands;
+
+/// <summary>`melm node`: one cluster node (coordinator, worker or both) that runs until stopped.</summary>
+public static class NodeCommand
+{
+    public const int DefaultStatusPort = 4080;
+
+    public static Command Create()
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "Node settings (cluster-config/*.json); the options below override them." };
+        var roles = new Option<string?>("--role") { Description = "coordinator, worker, or coordinator,worker." };
+        var seeds = new Option<string?>("--seed-nodes") { Description = "Comma-separated seed addresses, for example akka.tcp://melm@127.0.0.1:4053." };
+        var hostname = new Option<string?>("--hostname") { Description = "Address remoting binds to and announces (default 127.0.0.1)." };
+        var port = new Option<int?>("--port") { Description = "Remoting port (a seed node needs the one its address names)." };
+        var devices = new Option<string?>("--devices") { Description = "Comma-separated devices of a worker node, one model worker each (cpu, cuda:0, ...)." };
+        var capacity = new Option<int?>("--capacity") { Description = "Items one worker holds at once." };
+        var root = new Option<DirectoryInfo?>("--run-root") { Description = "Folder of the SQLite journal (journal.db); default the current folder." };
+        var statusHost = new Option<string>("--status-host") { Description = "Address of the coordinator's status endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
+        var statusPort = new Option<int>("--status-port") { Description = "Port of the coordinator's status endpoint (JSON over HTTP); 0 serves none.", DefaultValueFactory = _ => DefaultStatusPort };
+        var command = new Command("node", "Start a cluster node: coordinators own the runs (journalled), workers run their items. Logs are JSON lines on stdout; Ctrl+C leaves the cluster.");
+        foreach (var option in new Option[] { config, roles, seeds, hostname, port, devices, capacity, root, statusHost, statusPort })
+            command.Options.Add(option);
+        command.SetAction(parseResult => Cli.Run(() =>
+        {
+            var runRoot = parseResult.GetValue(root)?.FullName ?? Directory.GetCurrentDirectory();
+            var options = parseResult.GetValue(config) is { } file
+                ? MelmClusterConfig.Load(file.FullName, runRoot)
+                : new MelmClusterOptions { Persistence = MelmPersistenceOptions.SqliteFile(Path.Combine(runRoot, MelmClusterConfig.DefaultSqliteFile)) };
+            options = options with
+            {
+                Roles = List(parseResult.GetValue(roles)) ?? options.Roles,
+                SeedNodes = List(parseResult.GetValue(seeds)) ?? options.SeedNodes,
+                Hostname = parseResult.GetValue(hostname) ?? options.Hostname,
+                Port = parseResult.GetValue(port) ?? options.Port,
+                Devices = List(parseResult.GetValue(devices)) ?? options.Devices,
+                WorkerCapacity = parseResult.GetValue(capacity) ?? options.WorkerCapacity,
+            };
+            var problems = options.Roles.Where(r => r is not (MelmRoles.Coordinator or MelmRoles.Worker)).Select(r => $"unknown role '{r}' (expected coordinator, worker)").ToList();
+            if (options.WorkerCapacity < 1)
+                problems.Add($"--capacity must be at least 1, got {options.WorkerCapacity}");
+            if (problems.Count > 0)
+                throw new InputException([.. problems.Select(p => new InputProblem("--role/--capacity", null, p))]);
+            RunAsync(options, parseResult.GetValue(statusHost)!, parseResult.GetValue(statusPort)).GetAwaiter().GetResult();
+            return 0;
+        }));
+        return command;
+    }
+
+    private static string[]? List(string? text) =>
+        text is null ? null : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static async Task RunAsync(MelmClusterOptions options, string statusHost, int statusPort)
+    {
+        await using var node = await MelmNode.StartAsync(options, ProcessorChoice.FromEnvironment(), jsonLogs: true, CancellationToken.None).ConfigureAwait(false);
+        StatusServer? server = null;
+        if (options.HasRole(MelmRoles.Coordinator) && statusPort > 0)
+        {
+            server = new StatusServer(node, statusHost, statusPort);
+            Console.Error.WriteLine($"status endpoint: {server.Url}status");
+        }
+        try
+        {
+            await node.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (server is not null)
+                await server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

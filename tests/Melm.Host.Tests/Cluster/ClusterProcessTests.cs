@@ -1,0 +1,278 @@
+using Melm.Actors.Coordinator;
+using Melm.Actors.Persistence;
+using Melm.Actors.Protocol.Queries;
+using Melm.Actors.Tests.Support;
+using Melm.Host.Cluster;
+using Melm.Host.Tests.Commands;
+using Melm.Models.Augmentation;
+using Melm.Models.Data;
+using Melm.Models.Runs;
+
+namespace Melm.Host.Tests.Cluster;
+
+/// <summary>
+/// Failures with real `melm node` processes on 127.0.0.1: a worker killed with -9, the
+/// coordinator's node killed with -9 and restarted, a frozen (unreachable) worker downed by the
+/// split-brain resolver, a model folder that vanished. The model-free test processor
+/// (MELM_TEST_PROCESSOR) keeps each run to seconds; every output is compared with the direct loop's.
+/// </summary>
+[Collection(ConsoleCapture.Collection)]
+public sealed class ClusterProcessTests : IDisposable
+{
+    private const int TestTimeout = 120_000;
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+
+    private readonly TempFolder _folder = new();
+    private readonly List<NodeProcess> _nodes = [];
+    private readonly int _seedPort = FreePorts.Next();
+    private readonly int _statusPort = FreePorts.Next();
+
+    private string Seed => $"akka.tcp://melm@127.0.0.1:{_seedPort}";
+
+    private string StatusUrl => $"http://127.0.0.1:{_statusPort}/";
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task AWorkerKilledMidRunLeavesItsItemsToTheOtherAndTheOutputIsTheDirectLoops()
+    {
+        var spec = Spec();
+        Node("coordinator", "coordinator", _seedPort);
+        await UntilMembersAsync(1);
+        var doomed = Node("worker-1", "worker", FreePorts.Next());
+        Node("worker-2", "worker", FreePorts.Next());
+        await UntilMembersAsync(3);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+
+        await UntilRunAsync(client, spec, s => s.Done >= 6);
+        doomed.Kill();
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(spec.ItemCount, status.Done);
+        AssertSameOutputAsTheDirectLoop(spec);
+        Assert.Equal(2, (await client.StatusAsync()).Members.Count);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task TheCoordinatorsNodeKilledAndRestartedResumesWithoutRecomputingFinishedItems()
+    {
+        var spec = Spec();
+        var firstLog = _folder.Combine("items-1.log");
+        var first = Node("node-1", "coordinator,worker", _seedPort, firstLog);
+        await UntilMembersAsync(1);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+        await UntilRunAsync(client, spec, s => s.Done >= 8);
+        first.Kill();
+        var journal = MelmPersistenceOptions.SqliteFile(_folder.Combine("journal.db"));
+        var doneBeforeRestart = (await RunJournal.ReadAllAsync(journal)).Single().Done;
+        Assert.InRange(doneBeforeRestart, 8, spec.ItemCount - 1);
+
+        var secondLog = _folder.Combine("items-2.log");
+        Node("node-2", "coordinator,worker", _seedPort, secondLog);
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(spec.ItemCount, status.Done);
+        // The restarted node ran exactly the items the journal did not have: none twice, none finished recomputed.
+        var rerun = File.ReadAllLines(secondLog);
+        Assert.Equal(spec.ItemCount - doneBeforeRestart, rerun.Length);
+        Assert.Equal(rerun.Length, rerun.Distinct().Count());
+        AssertSameOutputAsTheDirectLoop(spec);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task AFrozenWorkerIsDownedAndItsItemsGoToAnother()
+    {
+        var spec = Spec();
+        var coordinator = Node("coordinator", "coordinator", _seedPort);
+        await UntilMembersAsync(1);
+        var frozenPort = FreePorts.Next();
+        var frozen = Node("worker-1", "worker", frozenPort);
+        Node("worker-2", "worker", FreePorts.Next());
+        await UntilMembersAsync(3);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+
+        var frozenWorker = $"127.0.0.1:{frozenPort}/cpu";
+        await UntilRunAsync(client, spec, s => s.Done >= 4);
+        await UntilAsync(async () => (await client.StatusAsync()).Runs.Single().Workers.Any(w => w.WorkerId == frozenWorker && w.InFlight > 0), "the worker to hold an item");
+        frozen.Freeze();
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(spec.ItemCount, status.Done);
+        Assert.DoesNotContain((await client.StatusAsync()).Members, m => m.Address.EndsWith($":{frozenPort}", StringComparison.Ordinal));
+        Assert.Contains($"worker {frozenWorker} stopped; back in the queue", coordinator.Log(), StringComparison.Ordinal);
+        AssertSameOutputAsTheDirectLoop(spec);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task ARunWhoseModelFolderVanishedStopsWithTheReasonAndResumesOnceItIsBack()
+    {
+        var spec = Spec();
+        Node("node", "coordinator,worker", _seedPort);
+        await UntilMembersAsync(1);
+        Directory.Delete(spec.Inputs.ModelFolder);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+
+        var failed = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Failed);
+        Assert.Contains("the run's model folder is gone", failed.Error, StringComparison.Ordinal);
+
+        Directory.CreateDirectory(spec.Inputs.ModelFolder);
+        Assert.Equal(RunStages.Generate, (await client.ResumeAsync(spec.RunId)).Stage);
+        await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+        AssertSameOutputAsTheDirectLoop(spec);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task AnOutputThatCannotBeWrittenStopsTheRunAndResumeOnTheJournalFinishesIt()
+    {
+        var spec = Spec();
+        // A file where the output folder should be: writing fails as on a full disk.
+        File.WriteAllText(spec.OutputFolder, "in the way");
+        var node = Node("node", "coordinator,worker", _seedPort);
+        await UntilMembersAsync(1);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+        var stuck = await UntilRunAsync(client, spec, s => s.Error is not null);
+        Assert.Equal((RunStages.Write, spec.ItemCount), (stuck.Stage, stuck.Done));
+        Assert.Contains("cannot write the output", stuck.Error, StringComparison.Ordinal);
+        node.Kill();
+
+        File.Delete(spec.OutputFolder);
+        var itemLog = _folder.Combine("items-resume.log");
+        using var resume = new NodeProcess(_folder.Combine("resume.log"),
+            new Dictionary<string, string> { [ProcessorChoice.Variable] = "upper-case:100", [ProcessorChoice.LogVariable] = itemLog },
+            "resume", spec.RunId, "--run-root", _folder.Path);
+        Assert.True(resume.WaitForExit(Wait), "melm resume did not end");
+
+        Assert.True(resume.ExitCode == 0, resume.Log());
+        Assert.Contains($"run {spec.RunId}: completed, {spec.ItemCount}/{spec.ItemCount} items done", resume.Log(), StringComparison.Ordinal);
+        Assert.False(File.Exists(itemLog), "resuming the write recomputed items");
+        AssertSameOutputAsTheDirectLoop(spec);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task TheCommandLineSubmitsWaitsShowsStatusAndCancels()
+    {
+        var spec = Spec();
+        Node("node", "coordinator,worker", _seedPort);
+        await UntilMembersAsync(1);
+
+        var (code, output, error) = ConsoleCapture.Run("submit", "--url", StatusUrl, "--model", spec.Inputs.ModelFolder, "--train", spec.Inputs.CorpusFile,
+            "--out", spec.OutputFolder, "--shard-size", "2", "--rounds", "2", "--seed", "11", "--wait");
+        Assert.True(code == 0, error);
+        Assert.Contains($"run {spec.RunId}: completed, 40/40 items done", output, StringComparison.Ordinal);
+        AssertSameOutputAsTheDirectLoop(spec);
+
+        var (tableCode, table, _) = ConsoleCapture.Run("status", "--url", StatusUrl);
+        Assert.Equal(0, tableCode);
+        Assert.Contains($"127.0.0.1:{_seedPort}", table, StringComparison.Ordinal);
+        Assert.Contains("coordinator,worker", table, StringComparison.Ordinal);
+        Assert.Contains("40/40", table, StringComparison.Ordinal);
+        var (_, json, _) = ConsoleCapture.Run("status", "--url", StatusUrl, "--json");
+        using var report = System.Text.Json.JsonDocument.Parse(json);
+        var worker = report.RootElement.GetProperty("runs")[0].GetProperty("workers")[0];
+        Assert.Equal((40, $"127.0.0.1:{_seedPort}/cpu"), (worker.GetProperty("done").GetInt32(), worker.GetProperty("worker_id").GetString()));
+
+        using var client = new StatusClient(StatusUrl);
+        var refused = await Assert.ThrowsAsync<RunRequestException>(() => client.SubmitAsync(spec with { RunId = "a/b" }));
+        Assert.Contains("run id \"a/b\" must be", refused.Message, StringComparison.Ordinal);
+        var other = spec with { RunId = "other", OutputFolder = _folder.Combine("other") };
+        await client.SubmitAsync(other);
+        var (cancelCode, cancelled, _) = ConsoleCapture.Run("cancel", "other", "--url", StatusUrl);
+        Assert.Equal(0, cancelCode);
+        Assert.Contains("run other: cancelled", cancelled, StringComparison.Ordinal);
+        var (missingCode, _, missing) = ConsoleCapture.Run("resume", "nope", "--url", StatusUrl);
+        Assert.Equal(1, missingCode);
+        Assert.Contains("no run named nope", missing, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        foreach (var node in _nodes)
+            node.Dispose();
+        _folder.Dispose();
+    }
+
+    /// <summary>40 sentences in shards of 2, 2 rounds: 40 items of 100 ms each.</summary>
+    private RunSpec Spec()
+    {
+        var sentences = Enumerable.Range(0, 40).Select(i => new Sentence(
+            $"s{i}", "en", ["I", "met", "Anna", "in", $"Town{i}"], i % 7 == 3 ? ["O", "O", "O", "O", "O"] : ["O", "O", "B-PER", "O", "B-LOC"])).ToArray();
+        var corpus = _folder.Combine("corpus.jsonl");
+        JsonLines.Write(sentences, corpus);
+        Directory.CreateDirectory(_folder.Combine("model"));
+        var inputs = new RunInputs(corpus, _folder.Combine("model"), "melm", null, new GenerationOptions(Rounds: 2, Seed: 11));
+        return RunSpecs.For(CorpusFile.Read(corpus), inputs, shardSize: 2, _folder.Combine("out"));
+    }
+
+    private NodeProcess Node(string name, string roles, int port, string? itemLog = null)
+    {
+        var config = _folder.Combine($"{name}.json");
+        // Down an unreachable node after 2 s, not the default 20 s, so the tests take seconds.
+        File.WriteAllText(config, """{ "downUnreachableAfterSeconds": 2 }""");
+        var environment = new Dictionary<string, string> { [ProcessorChoice.Variable] = "upper-case:100" };
+        if (itemLog is not null)
+            environment[ProcessorChoice.LogVariable] = itemLog;
+        var node = new NodeProcess(_folder.Combine($"{name}.log"), environment,
+            "node", "--config", config, "--role", roles, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--seed-nodes", Seed, "--run-root", _folder.Path, "--status-port", _statusPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _nodes.Add(node);
+        return node;
+    }
+
+    private async Task UntilMembersAsync(int count)
+    {
+        using var client = new StatusClient(StatusUrl);
+        await UntilAsync(async () =>
+        {
+            try
+            {
+                return (await client.StatusAsync()).Members.Count(m => m.Status == "Up") == count;
+            }
+            catch (RunRequestException)
+            {
+                return false;
+            }
+        }, $"{count} members up");
+    }
+
+    private async Task<RunStatus> UntilRunAsync(StatusClient client, RunSpec spec, Func<RunStatus, bool> condition)
+    {
+        RunStatus? last = null;
+        await UntilAsync(async () =>
+        {
+            try
+            {
+                last = (await client.StatusAsync()).Runs.SingleOrDefault(r => r.RunId == spec.RunId)?.Status;
+            }
+            catch (RunRequestException)
+            {
+                return false;
+            }
+            return last is not null && condition(last);
+        }, $"the run's status (last: {last})");
+        return last!;
+    }
+
+    private async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"waited {Wait.TotalSeconds} s for {what}; logs:\n" + string.Join("\n", _nodes.Select(n => $"== {n.LogFile}\n{Tail(n.Log())}")));
+            await Task.Delay(200);
+        }
+    }
+
+    private static string Tail(string log) => log.Length > 4000 ? log[^4000..] : log;
+
+    private void AssertSameOutputAsTheDirectLoop(RunSpec spec)
+    {
+        var reference = spec with { OutputFolder = _folder.Combine("reference") };
+        RunOutput.Write(reference, RunLoop.RunAsync(reference, new UpperCaseProcessor(TimeSpan.Zero)).GetAwaiter().GetResult());
+        foreach (var name in new[] { AugmentationOutput.AugmentedConll, AugmentationOutput.AugmentedJsonLines, AugmentationOutput.GoldPlusAugmented, AugmentationOutput.SummaryFile })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(reference.OutputFolder, name)), File.ReadAllBytes(Path.Combine(spec.OutputFolder, name)));
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+
+namespace Melm.Host.Tests.Cluster;
+
+/// <summary>
+/// A `melm` process started from the test's build output (dotnet exec melm.dll), its output kept
+/// in files for the failure messages. Dispose kills it (resuming it first if it was stopped).
+/// </summary>
+internal sealed class NodeProcess : IDisposable
+{
+    private readonly Process _process;
+
+    public NodeProcess(string logFile, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        LogFile = logFile;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "melm.dll"));
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        _process = new Process { StartInfo = start };
+        var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        var gate = new Lock();
+        void Write(string? line)
+        {
+            if (line is null)
+                return;
+            lock (gate)
+                log.WriteLine(line);
+        }
+        _process.OutputDataReceived += (_, e) => Write(e.Data);
+        _process.ErrorDataReceived += (_, e) => Write(e.Data);
+        _process.Exited += (_, _) => { lock (gate) log.Dispose(); };
+        _process.EnableRaisingEvents = true;
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string LogFile { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+            return false;
+        _process.WaitForExit();
+        return true;
+    }
+
+    /// <summary>kill -9: no shutdown, no leaving the cluster.</summary>
+    public void Kill()
+    {
+        Signal("KILL");
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGSTOP: the process stays but answers nothing, so the cluster finds it unreachable.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>Everything the process printed so far.</summary>
+    public string Log()
+    {
+        using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            Signal("CONT");
+            Signal("KILL");
+            _process.WaitForExit(10_000);
+        }
+        _process.Dispose();
+    }
+
+    /// <summary>Sends a signal with kill(1), to this process only.</summary>
+    private void Signal(string signal)
+    {
+        if (_process.HasExited)
+            return;
+        using var kill = Process.Start("kill", ["-s", signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+}
