@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static Melm.Models.Nn.KeptScalars;
 using static TorchSharp.torch;
 
 namespace Melm.Models.Ner;
@@ -62,24 +63,24 @@ public sealed class LinearChainCrf : nn.Module
 
         // Score of the given path.
         var emitted = emissions.gather(2, tags.unsqueeze(2)).squeeze(2); // [B, L]
-        var score = start.index_select(0, tags[.., 0]) + (emitted * mask).sum(1);
+        var score = Plus(start.index_select(0, tags[.., 0]), (emitted * mask).sum(1));
         if (length > 1)
         {
             var pair = trans[tags[.., ..^1], tags[.., 1..]]; // [B, L-1]
-            score += (pair * mask[.., 1..]).sum(1);
+            score = Plus(score, (pair * mask[.., 1..]).sum(1));
         }
-        var lastTag = tags.gather(1, (lengths - 1).unsqueeze(1)).squeeze(1);
-        score += end.index_select(0, lastTag);
+        var lastTag = tags.gather(1, MinusOne(lengths).unsqueeze(1)).squeeze(1);
+        score = Plus(score, end.index_select(0, lastTag));
 
         // Log partition by the forward algorithm.
-        var alpha = start.unsqueeze(0) + emissions[.., 0]; // [B, T]
+        var alpha = Plus(start.unsqueeze(0), emissions[.., 0]); // [B, T]
         for (var t = 1; t < length; t++)
         {
-            var next = (alpha.unsqueeze(2) + trans.unsqueeze(0) + emissions[.., t].unsqueeze(1)).logsumexp(1);
+            var next = Plus(Plus(alpha.unsqueeze(2), trans.unsqueeze(0)), emissions[.., t].unsqueeze(1)).logsumexp(1);
             alpha = where(mask[.., t].unsqueeze(1), next, alpha);
         }
-        var logZ = (alpha + end.unsqueeze(0)).logsumexp(1);
-        return (score - logZ).MoveToOuterDisposeScope();
+        var logZ = Plus(alpha, end.unsqueeze(0)).logsumexp(1);
+        return score.sub(logZ).MoveToOuterDisposeScope();
     }
 
     /// <summary>The highest-scoring tag sequence of each sentence, of its own length.</summary>
@@ -146,8 +147,8 @@ public sealed class LinearChainCrf : nn.Module
         var n = TagCount;
         Tensor Penalty(float[] values, params long[] shape) =>
             tensor(values, shape, dtype: ScalarType.Float32, device: transitions.device).to(transitions.dtype);
-        return (transitions + Penalty(_transitionPenalty, n, n),
-            start_transitions + Penalty(_startPenalty, n),
-            end_transitions + Penalty(_endPenalty, n));
+        return (Plus(transitions, Penalty(_transitionPenalty, n, n)),
+            Plus(start_transitions, Penalty(_startPenalty, n)),
+            Plus(end_transitions, Penalty(_endPenalty, n)));
     }
 }

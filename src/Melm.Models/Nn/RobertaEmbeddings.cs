@@ -47,7 +47,7 @@ public sealed class RobertaEmbeddings : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var positionIds = PositionIds(inputIds, config.PadTokenId);
         var tokenTypes = zeros_like(inputIds);
-        var sum = wordEmbeddings.forward(inputIds) + tokenTypeEmbeddings.forward(tokenTypes) + positionEmbeddings.forward(positionIds);
+        var sum = KeptScalars.Plus(KeptScalars.Plus(wordEmbeddings.forward(inputIds), tokenTypeEmbeddings.forward(tokenTypes)), positionEmbeddings.forward(positionIds));
         var normed = layerNorm.forward(sum);
         return nn.functional.dropout(normed, config.HiddenDropoutProb, training).MoveToOuterDisposeScope();
     }

@@ -28,6 +28,6 @@ public sealed class RobertaOutput : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var projected = nn.functional.dropout(Autocast.Linear(input, dense.weight!, dense.bias), dropout, training);
-        return layerNorm.forward(projected + residual).MoveToOuterDisposeScope();
+        return layerNorm.forward(KeptScalars.Plus(projected, residual)).MoveToOuterDisposeScope();
     }
 }
