@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Melm.Models.Data;
 
 namespace Melm.Host.Experiments;
 
@@ -34,9 +35,7 @@ public sealed record CellResult(
     public void Save(string folder)
     {
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, FileName);
-        File.WriteAllBytes(path + ".tmp", JsonSerializer.SerializeToUtf8Bytes(this, Json));
-        File.Move(path + ".tmp", path, overwrite: true);
+        AtomicFile.Write(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
     }
 
     /// <summary>The result a previous run saved in the folder, or null when that method has not finished there.</summary>

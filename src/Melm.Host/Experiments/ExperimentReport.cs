@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Melm.Models.Data;
 using Melm.Models.Evaluation;
 using Spectre.Console;
 
@@ -48,8 +49,9 @@ public static class ExperimentReport
         ArgumentNullException.ThrowIfNull(settings);
         var rows = Rows(settings, results);
         var markdown = Path.Combine(settings.Out, MarkdownFile);
-        WriteAtomically(markdown, Encoding.UTF8.GetBytes(Markdown(settings, rows, results.Count)));
-        WriteAtomically(Path.Combine(settings.Out, JsonFile), Json(settings, rows));
+        Directory.CreateDirectory(settings.Out);
+        AtomicFile.Write(markdown, Encoding.UTF8.GetBytes(Markdown(settings, rows, results.Count)));
+        AtomicFile.Write(Path.Combine(settings.Out, JsonFile), Json(settings, rows));
         return markdown;
     }
 
@@ -162,11 +164,4 @@ public static class ExperimentReport
         double.IsNaN(spread.StandardDeviation) ? Invariant($"{spread.Mean:F2}") : Invariant($"{spread.Mean:F2} ± {spread.StandardDeviation:F2}");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path + ".tmp", bytes);
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
 }

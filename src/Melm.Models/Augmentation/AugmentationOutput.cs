@@ -59,12 +59,9 @@ public static class AugmentationOutput
         }
     }
 
-    // Through a temporary file and a rename, so a crash never leaves half a file under the final name.
     private static void WriteAtomically(string folder, string name, Func<string, byte[]> bytes)
     {
         var path = Path.Combine(folder, name);
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, bytes(path));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, bytes(path));
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Melm.Models.Nn;
 using Melm.Models.Data;
@@ -188,9 +189,7 @@ public static class MelmFineTuner
     {
         Checkpoints.SafetensorsFile.Write(Path.Combine(folder, ModelFileName), model.Mlm.NamedParameters().Select(p => (p.Name, (Tensor)p.Parameter)));
         optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
-        var temporary = Path.Combine(folder, StateFile + ".tmp");
-        File.WriteAllText(temporary, JsonSerializer.Serialize(state, MelmFolderInfo.JsonOptions) + "\n");
-        File.Move(temporary, Path.Combine(folder, StateFile), overwrite: true);
+        AtomicFile.Write(Path.Combine(folder, StateFile), Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state, MelmFolderInfo.JsonOptions) + "\n"));
     }
 
     private static TrainingState? ReadState(string folder, string fingerprint)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Melm.Models.Data;
 
 namespace Melm.Models.Checkpoints.Hub;
 
@@ -14,8 +15,7 @@ public static class FetchManifest
     internal static string Write(Uri endpoint, HubRevision revision, string folder, IReadOnlyList<FetchedFile> files)
     {
         var path = Path.Combine(folder, FileName);
-        var temporary = path + ".tmp";
-        using (var stream = File.Create(temporary))
+        using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
@@ -35,7 +35,7 @@ public static class FetchManifest
             json.WriteEndArray();
             json.WriteEndObject();
         }
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, stream.ToArray());
         return path;
     }
 }
