@@ -23,9 +23,11 @@ public static class NodeCommand
         var root = new Option<DirectoryInfo?>("--run-root") { Description = "Folder of the SQLite journal (journal.db); default the current folder." };
         var statusHost = new Option<string>("--status-host") { Description = "Address of the coordinator's status endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
         var statusPort = new Option<int>("--status-port") { Description = "Port of the coordinator's status endpoint (JSON over HTTP); 0 serves none.", DefaultValueFactory = _ => DefaultStatusPort };
+        var journal = new JournalArguments();
         var command = new Command("node", "Start a cluster node: coordinators own the runs (journalled), workers run their items. Logs are JSON lines on stdout; Ctrl+C leaves the cluster.");
         foreach (var option in new Option[] { config, roles, seeds, hostname, port, devices, capacity, root, statusHost, statusPort })
             command.Options.Add(option);
+        journal.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var runRoot = parseResult.GetValue(root)?.FullName ?? Directory.GetCurrentDirectory();
@@ -40,6 +42,7 @@ public static class NodeCommand
                 Port = parseResult.GetValue(port) ?? options.Port,
                 Devices = List(parseResult.GetValue(devices)) ?? options.Devices,
                 WorkerCapacity = parseResult.GetValue(capacity) ?? options.WorkerCapacity,
+                Persistence = journal.Read(parseResult) ?? options.Persistence,
             };
             var problems = options.Roles.Where(r => r is not (MelmRoles.Coordinator or MelmRoles.Worker)).Select(r => $"unknown role '{r}' (expected coordinator, worker)").ToList();
             if (options.WorkerCapacity < 1)
