@@ -99,23 +99,15 @@ public static class AugmentReport
     private static (Corpus Train, Corpus Dev) Sample(AugmentReportOptions options, string trainPath, string devPath)
     {
         var folder = Path.Combine(options.Out, SampleFolder);
-        var manifestPath = Path.Combine(folder, SampleManifest.FileName);
-        if (File.Exists(manifestPath))
+        var reused = true;
+        var sample = LowResourceSample.DrawOnce(folder, options.N, options.Seed, () =>
         {
-            using var manifest = JsonDocument.Parse(File.ReadAllBytes(manifestPath));
-            var (n, seed) = (manifest.RootElement.GetProperty("n").GetInt32(), manifest.RootElement.GetProperty("seed").GetInt32());
-            if (n != options.N || seed != options.Seed)
-                throw new InputException(manifestPath, null, $"this folder holds a sample of n={n}, seed={seed}, not n={options.N}, seed={options.Seed}: use another --out");
-            Console.WriteLine($"sample: reusing {folder}");
-        }
-        else
-        {
+            reused = false;
             var corpora = CorpusFile.ReadAll([trainPath, devPath]);
-            LowResourceSample.Write(corpora[0], corpora[1], options.N, options.Seed, folder);
-            Console.WriteLine($"sample: {options.N} train and {options.N} dev sentences (seed {options.Seed}) into {folder}");
-        }
-        var read = CorpusFile.ReadAll([Path.Combine(folder, LowResourceSample.TrainFile), Path.Combine(folder, LowResourceSample.DevFile)]);
-        return (read[0], read[1]);
+            return (corpora[0], corpora[1]);
+        });
+        Console.WriteLine(reused ? $"sample: reusing {folder}" : $"sample: {options.N} train and {options.N} dev sentences (seed {options.Seed}) into {folder}");
+        return sample;
     }
 
     /// <summary>One row per figure, one column per method: narrow enough for a terminal whatever the number of types.</summary>

@@ -92,7 +92,7 @@ public static class DemoCommand
         var table = new Table().AddColumns("training data", "sentences", "test precision", "test recall", "test F1");
         foreach (var (name, folder, count) in new[] { ("gold", goldOnly, train.Sentences.Count), ("gold + MELM", withAugmented, train.Sentences.Count + kept.Count) })
         {
-            var f1 = Score(folder, test, deviceForTorch).Overall;
+            var f1 = TaggerScore.Of(folder, test, deviceForTorch).Overall;
             table.AddRow(name, count.ToString(CultureInfo.InvariantCulture), F(f1.Precision), F(f1.Recall), F(f1.F1));
         }
         console.Write(table);
@@ -161,16 +161,6 @@ public static class DemoCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: epoch {result.BestEpoch} kept, dev F1 {result.BestDevF1:F2}, {took.TotalSeconds:F0} s"));
         return folder;
-    }
-
-    private static F1Report Score(string taggerFolder, Corpus test, TorchSharp.torch.Device device)
-    {
-        var (tagger, tokenizer) = TaggerFolder.Load(taggerFolder, device);
-        using (tagger)
-        {
-            var predicted = new NerPredictor(tagger, tokenizer).Predict([.. test.Sentences.Select(x => x.Tokens)]);
-            return EntityF1.Score(test.Sentences.Zip(predicted, (gold, pred) => (gold.Tags, pred)));
-        }
     }
 
     /// <summary>A few source sentences beside their kept rewrites, entities highlighted.</summary>

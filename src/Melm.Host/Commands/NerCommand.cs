@@ -111,8 +111,7 @@ public static class NerCommand
                 if (problems.Count > 0)
                     throw new InputException(problems);
                 var clock = Stopwatch.StartNew();
-                var predicted = new NerPredictor(tagger, tokenizer, size).Predict(corpus.Sentences.Select(s => s.Tokens).ToList());
-                var report = EntityF1.Score(corpus.Sentences.Select((s, i) => (s.Tags, predicted[i])));
+                var report = TaggerScore.Of(tagger, tokenizer, corpus, size);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"tagger {modelPath}, test {testPath}: {report.Sentences} sentences tagged in {clock.Elapsed.TotalSeconds:F1} s, {report.Mode}"));
                 ConsoleOutput.Create().Write(F1Table.Build(report));

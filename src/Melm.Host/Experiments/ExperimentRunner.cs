@@ -19,7 +19,6 @@ namespace Melm.Host.Experiments;
 /// </summary>
 internal sealed class ExperimentRunner(ExperimentSettings settings, Device device, IAnsiConsole console)
 {
-    private const string AugmentedFile = "aug.jsonl";
     private readonly Dictionary<string, (Corpus Train, Corpus Dev, Corpus Test)> _corpora = new(StringComparer.Ordinal);
 
     public IReadOnlyList<CellResult> Run()
@@ -78,7 +77,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
         var taggerFolder = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(folder, "tagger");
         var training = parts.Time("train tagger", () =>
             TrainTagger(cell.Language, train with { Sentences = [.. train.Sentences, .. augmented] }, dev, taggerFolder, seed));
-        var score = parts.Time("evaluate", () => Evaluate(taggerFolder, test));
+        var score = parts.Time("evaluate", () => TaggerScore.Of(taggerFolder, test, device).Overall);
         return new CellResult(cell.Language, cell.N, cell.Seed, ExperimentMethods.Name(method), train.Sentences.Count, augmented.Count,
             test.Sentences.Count, score.Precision, score.Recall, score.F1, training.BestEpoch, training.BestDevF1, parts.Seconds);
     }
@@ -91,16 +90,13 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
             var read = CorpusFile.ReadAll([settings.Split(cell.Language, "train"), settings.Split(cell.Language, "dev"), settings.Split(cell.Language, "test")]);
             _corpora[cell.Language] = corpora = (read[0], read[1], read[2]);
         }
-        var folder = Path.Combine(CellFolder(cell), "sample");
-        if (!File.Exists(Path.Combine(folder, SampleManifest.FileName)))
-            LowResourceSample.Write(corpora.Train, corpora.Dev, cell.N, cell.Seed, folder);
-        var sample = CorpusFile.ReadAll([Path.Combine(folder, LowResourceSample.TrainFile), Path.Combine(folder, LowResourceSample.DevFile)]);
-        return (sample[0], sample[1], corpora.Test);
+        var (train, dev) = LowResourceSample.DrawOnce(Path.Combine(CellFolder(cell), "sample"), cell.N, cell.Seed, () => (corpora.Train, corpora.Dev));
+        return (train, dev, corpora.Test);
     }
 
     private IReadOnlyList<Sentence> Labelwise(Corpus train, string folder, ulong seed)
     {
-        var path = Path.Combine(folder, AugmentedFile);
+        var path = Path.Combine(folder, AugmentationOutput.AugmentedJsonLines);
         if (File.Exists(path))
             return ReadAugmented(path);
         var rewriter = Rewriters.Open(AugmentationMethod.Labelwise, settings.Model, train.Sentences, new GenerationOptions(Rounds: settings.Rounds, Seed: seed));
@@ -134,7 +130,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
                 using (var filter = AugmentPipeline.LoadFilter(filterTagger, device))
                     AugmentPipeline.RunAndWrite(rewriter, train, settings.Rounds, filter.Predictor, generation.BatchSize, output);
             }
-            return ReadAugmented(Path.Combine(output, AugmentedFile));
+            return ReadAugmented(Path.Combine(output, AugmentationOutput.AugmentedJsonLines));
         });
     }
 
@@ -164,16 +160,6 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
         var training = new TaggerTraining(result.BestEpoch, result.BestDevF1);
         File.WriteAllBytes(summary, JsonSerializer.SerializeToUtf8Bytes(training));
         return training;
-    }
-
-    private EntityCounts Evaluate(string taggerFolder, Corpus test)
-    {
-        var (tagger, tokenizer) = TaggerFolder.Load(taggerFolder, device);
-        using (tagger)
-        {
-            var predicted = new NerPredictor(tagger, tokenizer).Predict([.. test.Sentences.Select(s => s.Tokens)]);
-            return EntityF1.Score(test.Sentences.Zip(predicted, (gold, prediction) => (gold.Tags, prediction))).Overall;
-        }
     }
 
     /// <summary>What a tagger's training kept, saved beside the tagger so a resumed run can report it.</summary>

@@ -42,6 +42,31 @@ public static class LowResourceSample
         return manifest;
     }
 
+    /// <summary>
+    /// The sample in <paramref name="folder"/>: drawn from <paramref name="source"/> (read only then)
+    /// and written there the first time, read back from its files on every later call, so a resumed run
+    /// trains on the same sentences. A folder that holds a sample of another n or seed is refused.
+    /// </summary>
+    public static (Corpus Train, Corpus Dev) DrawOnce(string folder, int n, int seed, Func<(Corpus Train, Corpus Dev)> source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var manifestPath = Path.Combine(folder, SampleManifest.FileName);
+        if (File.Exists(manifestPath))
+        {
+            using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(manifestPath));
+            var (heldN, heldSeed) = (manifest.RootElement.GetProperty("n").GetInt32(), manifest.RootElement.GetProperty("seed").GetInt32());
+            if (heldN != n || heldSeed != seed)
+                throw new InputException(manifestPath, null, $"this folder holds a sample of n={heldN}, seed={heldSeed}, not n={n}, seed={seed}: use another output folder");
+        }
+        else
+        {
+            var (train, dev) = source();
+            Write(train, dev, n, seed, folder);
+        }
+        var read = CorpusFile.ReadAll([Path.Combine(folder, TrainFile), Path.Combine(folder, DevFile)]);
+        return (read[0], read[1]);
+    }
+
     private static SplitSample Split(Corpus corpus, string output, int[] indices) =>
         new(Path.GetFullPath(corpus.Source),
             corpus.Sha256 ?? throw new ArgumentException($"{corpus.Source} was not read from a file, so it has no sha256", nameof(corpus)),

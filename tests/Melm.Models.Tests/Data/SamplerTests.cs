@@ -87,4 +87,29 @@ public sealed class SamplerTests
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void DrawOnceReadsTheSourceOnlyTheFirstTimeAndRefusesAnotherSampleInTheFolder()
+    {
+        using var folder = new TempFolder();
+        var trainPath = folder.Write("full-train.txt", string.Concat(Enumerable.Range(0, 30).Select(i => $"w{i} O\nx{i} B-PER\n\n")));
+        var devPath = folder.Write("full-dev.txt", string.Concat(Enumerable.Range(0, 12).Select(i => $"d{i}\tB-LOC\n\n")));
+        var output = Path.Combine(folder.Path, "sample");
+        var reads = 0;
+        (Corpus, Corpus) Source()
+        {
+            reads++;
+            return (ConllReader.Read(trainPath), ConllReader.Read(devPath));
+        }
+
+        var first = LowResourceSample.DrawOnce(output, 5, 2, Source);
+        var again = LowResourceSample.DrawOnce(output, 5, 2, Source);
+        var other = Assert.Throws<InputException>(() => LowResourceSample.DrawOnce(output, 6, 2, Source));
+
+        Assert.Equal(1, reads);
+        Assert.Equal(5, first.Train.Sentences.Count);
+        Assert.Equal(first.Train.Sentences.Select(x => x.Tokens), again.Train.Sentences.Select(x => x.Tokens));
+        Assert.Equal(first.Dev.Sentences.Select(x => x.Tokens), again.Dev.Sentences.Select(x => x.Tokens));
+        Assert.Contains("holds a sample of n=5, seed=2, not n=6, seed=2", other.Message, StringComparison.Ordinal);
+    }
 }
