@@ -9,5 +9,11 @@ namespace Melm.Actors.Coordinator;
 /// <param name="MaxItemFailures">How often one item may make a processor throw before the run fails.</param>
 public sealed record CoordinatorSettings(TimeSpan LeaseTimeout, TimeSpan LeaseCheckInterval, int SnapshotEvery, int MaxItemFailures)
 {
+    /// <summary>
+    /// How long a worker may hold a preparation stage (fine-tuning can take hours); a worker that dies
+    /// or leaves gives it back at once, so this only catches one that hangs.
+    /// </summary>
+    public TimeSpan StageLeaseTimeout { get; init; } = TimeSpan.FromHours(24);
+
     public static CoordinatorSettings Default { get; } = new(TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(10), 100, 3);
 }

@@ -10,9 +10,9 @@ using Melm.Models.Runs;
 namespace Melm.Actors.Coordinator;
 
 /// <summary>
-/// Owns one run: persists its events, hands out work items to workers that ask, takes items back
-/// from workers that stop, restart or overrun their lease, and writes the output once every item
-/// has a result. A thin actor over RunState; the journal is the only state that survives it.
+/// Owns one run: persists its events, hands its preparation stages (fine-tune, the filter's tagger)
+/// one at a time to an idle worker and then its work items to workers that ask, takes work back from
+/// workers that stop, restart or overrun their lease, and writes the output once every item has a result. A thin actor over RunState; the journal is the only state that survives it.
 /// </summary>
 public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
 {
@@ -42,6 +42,9 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         Command<RequestWork>(Assign);
         Command<WorkCompleted>(Complete);
         Command<WorkFailed>(Fail);
+        Command<StageDone>(CompleteStage);
+        Command<StageFailed>(FailStage);
+        Command<StageProgressed>(progressed => _state.ReportStep(progressed.WorkerId, progressed.Stage, progressed.Update));
         Command<WorkerRestarted>(restarted => Release(restarted.WorkerId, "restarted"));
         Command<Terminated>(terminated =>
         {
@@ -101,9 +104,8 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         var replyTo = Sender;
         PersistEvent(new RunStarted(start.Spec), () =>
-            _log.Info("run {0}: started, {1} items ({2} shards x {3} rounds)", start.RunId, start.Spec.ItemCount, start.Spec.ShardCount, start.Spec.Rounds));
-        foreach (var stage in start.Prepared ?? [])
-            PersistEvent(stage with { RunId = start.RunId }, () => _log.Info("run {0}: {1} done before the items: {2}", start.RunId, stage.Stage, string.Join(", ", stage.Artefacts)));
+            _log.Info("run {0}: started, stages {1}, then {2} items ({3} shards x {4} rounds)", start.RunId,
+                string.Join(", ", start.Spec.Preparation?.Stages ?? ["none"]), start.Spec.ItemCount, start.Spec.ShardCount, start.Spec.Rounds));
         DeferAsync(start, _ =>
         {
             replyTo.Tell(_state.Status());
@@ -137,23 +139,71 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     private void Assign(RequestWork request)
     {
         var now = DateTimeOffset.UtcNow;
+        if (_state.AssignStage(request.WorkerId, request.Idle, now, _settings.StageLeaseTimeout) is { } job)
+        {
+            WatchWorker(request.WorkerId);
+            _log.Info("run {0}: stage {1} given to {2}", _state.RunId, job.Stage, request.WorkerId);
+            Sender.Tell(new StageAssigned(job));
+            ReportActivity();
+            return;
+        }
         var items = _state.Assign(request.WorkerId, request.Capacity, now, _settings.LeaseTimeout);
         if (items.Count == 0)
             return;
         _firstAssigned ??= now;
         if (!_throughput.ContainsKey(request.WorkerId))
             _throughput[request.WorkerId] = (0, now);
-        if (!_workers.ContainsKey(Sender))
-        {
-            _workers[Sender] = request.WorkerId;
-            Context.Watch(Sender);
-        }
+        WatchWorker(request.WorkerId);
         foreach (var item in items)
         {
             _log.Debug("run {0}: {1} leased to {2}", _state.RunId, item.Key, request.WorkerId);
             Sender.Tell(new WorkAssigned(item));
         }
         ReportActivity();
+    }
+
+    /// <summary>Watches the asking worker, so its work goes back to the queue when it stops.</summary>
+    private void WatchWorker(string workerId)
+    {
+        if (_workers.ContainsKey(Sender))
+            return;
+        _workers[Sender] = workerId;
+        Context.Watch(Sender);
+    }
+
+    /// <summary>Only the stage's current holder is heard: a worker the stage was taken from may still be writing its folder.</summary>
+    private void CompleteStage(StageDone done)
+    {
+        if (!_state.AcceptsStage(done.Stage) || _state.StageHolder != done.WorkerId)
+        {
+            _log.Debug("run {0}: stage {1} from {2} ignored (not the stage under way or not its holder)", _state.RunId, done.Stage, done.WorkerId);
+            return;
+        }
+        PersistEvent(new StageCompleted(_state.RunId, done.Stage, done.Outcome.Artefacts, done.Outcome.Description), () =>
+        {
+            _log.Info("run {0}: stage {1} done by {2}: {3}; next: {4}", _state.RunId, done.Stage, done.WorkerId, done.Outcome.Description, _state.Stage);
+            ReportActivity();
+            if (_state.ReadyToWrite)
+                WriteOutputFiles();
+        });
+    }
+
+    private void FailStage(StageFailed failed)
+    {
+        if (!_state.AcceptsStage(failed.Stage) || _state.StageHolder != failed.WorkerId)
+            return;
+        var failures = _state.RecordStageFailure(failed.WorkerId);
+        _log.Warning("run {0}: stage {1} failed on {2} ({3} of {4} tries): {5}", _state.RunId, failed.Stage, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason);
+        if (failures >= _settings.MaxItemFailures)
+        {
+            PersistEvent(new RunFailed(_state.RunId, $"stage {failed.Stage} failed {failures} times; last error: {failed.Reason}"), () =>
+            {
+                _log.Error("run {0}: failed; fix the cause and resume it (melm resume {0}): {1}", _state.RunId, _state.Error);
+                ReportActivity();
+            });
+        }
+        else
+            ReportActivity();
     }
 
     private void Complete(WorkCompleted completed)
@@ -193,6 +243,11 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
 
     private void Release(string workerId, string why)
     {
+        if (_state.ReleaseStage(workerId))
+        {
+            _log.Warning("run {0}: worker {1} {2}; stage {3} is offered again", _state.RunId, workerId, why, _state.Stage);
+            ReportActivity();
+        }
         var keys = _state.ReleaseWorker(workerId);
         if (keys.Count > 0)
         {
@@ -203,6 +258,11 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
 
     private void ExpireLeases()
     {
+        if (_state.ExpireStageLease(DateTimeOffset.UtcNow))
+        {
+            _log.Warning("run {0}: the lease of stage {1} timed out; it is offered again", _state.RunId, _state.Stage);
+            ReportActivity();
+        }
         var keys = _state.ExpireLeases(DateTimeOffset.UtcNow);
         if (keys.Count > 0)
         {

@@ -5,4 +5,4 @@ using Melm.Models.Runs;
 namespace Melm.Actors.Coordinator;
 
 /// <summary>The persisted part of a RunState; leases are not in it, so after recovery every item not completed is pending again.</summary>
-public sealed record RunSnapshot(RunSpec? Spec, string Stage, IReadOnlyList<string> StagesDone, IReadOnlyList<ItemCompleted> Completed, IReadOnlyList<string> Files, string? Error) : IMelmMessage;
+public sealed record RunSnapshot(RunSpec? Spec, string Stage, IReadOnlyList<string> StagesDone, IReadOnlyList<ItemCompleted> Completed, IReadOnlyList<string> Files, string? Error, IReadOnlyList<string>? Notes = null) : IMelmMessage;

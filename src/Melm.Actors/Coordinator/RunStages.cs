@@ -1,11 +1,13 @@
+using Melm.Models.Runs;
+
 namespace Melm.Actors.Coordinator;
 
 /// <summary>The names of a run's stages as they appear in events and status.</summary>
 public static class RunStages
 {
     public const string NotStarted = "not-started";
-    public const string FineTune = "fine-tune";
-    public const string FilterTagger = "filter-tagger";
+    public const string FilterTagger = StageNames.FilterTagger;
+    public const string FineTune = StageNames.FineTune;
     public const string Generate = "generate";
     public const string Write = "write";
     public const string Completed = "completed";

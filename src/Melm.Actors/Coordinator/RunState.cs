@@ -5,9 +5,10 @@ using Melm.Models.Runs;
 namespace Melm.Actors.Coordinator;
 
 /// <summary>
-/// One run's state without actors: the events applied so far (spec, completed items, stage) and the
-/// transient work queue (pending items and leases). The coordinator persists events and applies them
-/// here; queue operations take the time as an argument so tests control it.
+/// One run's state without actors: the events applied so far (spec, completed stages and items, stage)
+/// and the transient work queue (pending items and leases, or the lease of the preparation stage under
+/// way). The coordinator persists events and applies them here; queue operations take the time as an
+/// argument so tests control it.
 /// </summary>
 public sealed class RunState
 {
@@ -16,6 +17,9 @@ public sealed class RunState
     private readonly Dictionary<ItemKey, Lease> _leases = [];
     private readonly Dictionary<ItemKey, int> _failures = [];
     private readonly List<string> _stagesDone = [];
+    private readonly List<string> _notes = [];
+    private (string WorkerId, DateTimeOffset Deadline)? _stageLease;
+    private int _stageFailures;
 
     public RunState(string runId) => RunId = runId;
 
@@ -36,14 +40,24 @@ public sealed class RunState
     /// <summary>Why the run failed, or why its last attempt to write failed; null when all is well.</summary>
     public string? Error { get; private set; }
 
+    /// <summary>The running preparation stage's last progress report; null when none is running.</summary>
+    public ProgressUpdate? Step { get; private set; }
+
+    /// <summary>The current stage is one of the spec's preparation stages (fine-tune, filter-tagger).</summary>
+    public bool InPreparation => Spec?.Preparation is { } preparation && preparation.Stages.Contains(Stage, StringComparer.Ordinal);
+
     public bool IsFinished => Stage is RunStages.Completed or RunStages.Cancelled or RunStages.Failed;
 
     /// <summary>Every item has an accepted result, and the output is not yet written.</summary>
     public bool ReadyToWrite => Stage == RunStages.Write;
 
-    public int PendingCount => _pending.Count;
+    /// <summary>Items waiting, plus one for a preparation stage no worker holds yet.</summary>
+    public int PendingCount => _pending.Count + (InPreparation && _stageLease is null ? 1 : 0);
 
-    public int InFlightCount => _leases.Count;
+    public int InFlightCount => _leases.Count + (_stageLease is null ? 0 : 1);
+
+    /// <summary>The worker running the current preparation stage, if any.</summary>
+    public string? StageHolder => _stageLease?.WorkerId;
 
     public void Apply(IRunEvent e)
     {
@@ -51,12 +65,7 @@ public sealed class RunState
         {
             case RunStarted started:
                 Spec = started.Spec;
-                Stage = RunStages.Generate;
-                foreach (var item in WorkPlan.Items(started.Spec))
-                {
-                    if (!_results.ContainsKey(item.Key))
-                        _pending.Add(item.Key);
-                }
+                EnterNextStage();
                 break;
             case ItemCompleted completed:
                 _results.TryAdd(completed.Key, completed.Result);
@@ -70,6 +79,21 @@ public sealed class RunState
                 Error = null;
                 _stagesDone.Add(written.Stage);
                 break;
+            case StageCompleted stage when Spec?.Preparation is { } preparation && preparation.Stages.Contains(stage.Stage, StringComparer.Ordinal):
+                if (!_stagesDone.Contains(stage.Stage, StringComparer.Ordinal))
+                {
+                    _stagesDone.Add(stage.Stage);
+                    if (stage.Note is { } note)
+                        _notes.Add($"{stage.Stage}: {note}");
+                }
+                if (Stage == stage.Stage)
+                {
+                    _stageLease = null;
+                    _stageFailures = 0;
+                    Step = null;
+                    EnterNextStage();
+                }
+                break;
             case StageCompleted stage:
                 _stagesDone.Add(stage.Stage);
                 break;
@@ -80,15 +104,11 @@ public sealed class RunState
                 Stage = RunStages.Cancelled;
                 ClearQueue();
                 break;
-            case RunResumed when Stage == RunStages.Failed && Spec is { } resumed:
+            case RunResumed when Stage == RunStages.Failed && Spec is not null:
                 Error = null;
                 _failures.Clear();
-                Stage = _results.Count == resumed.ItemCount ? RunStages.Write : RunStages.Generate;
-                foreach (var item in WorkPlan.Items(resumed))
-                {
-                    if (!_results.ContainsKey(item.Key))
-                        _pending.Add(item.Key);
-                }
+                _stageFailures = 0;
+                EnterNextStage();
                 break;
             case RunResumed:
                 break;
@@ -120,6 +140,48 @@ public sealed class RunState
             items.Add(WorkPlan.Item(spec, key));
         }
         return items;
+    }
+
+    /// <summary>
+    /// Leases the current preparation stage to a worker that has nothing else to do, until now +
+    /// leaseTimeout; null when the run is not preparing, another worker holds the stage, or the worker is busy.
+    /// </summary>
+    public StageJob? AssignStage(string workerId, bool idle, DateTimeOffset now, TimeSpan leaseTimeout)
+    {
+        if (Spec is not { } spec || !InPreparation || _stageLease is not null || !idle)
+            return null;
+        _stageLease = (workerId, now + leaseTimeout);
+        return new StageJob(RunId, Stage, spec);
+    }
+
+    /// <summary>Whether a stage's completion should be persisted: it is the stage the run is in.</summary>
+    public bool AcceptsStage(string stage) => InPreparation && Stage == stage;
+
+    /// <summary>Keeps the progress a worker reports for the stage it holds.</summary>
+    public void ReportStep(string workerId, string stage, ProgressUpdate update)
+    {
+        if (AcceptsStage(stage) && _stageLease?.WorkerId == workerId)
+            Step = update;
+    }
+
+    /// <summary>Takes the stage back from the worker (it left, stopped or restarted); true when it held it.</summary>
+    public bool ReleaseStage(string workerId)
+    {
+        if (_stageLease?.WorkerId != workerId)
+            return false;
+        _stageLease = null;
+        Step = null;
+        return true;
+    }
+
+    /// <summary>Takes the stage back when its lease ran out before now; true when it did.</summary>
+    public bool ExpireStageLease(DateTimeOffset now) => _stageLease is { } lease && lease.Deadline <= now && ReleaseStage(lease.WorkerId);
+
+    /// <summary>Records that the stage threw on the worker and offers it again. Returns how often it has failed so far.</summary>
+    public int RecordStageFailure(string workerId)
+    {
+        ReleaseStage(workerId);
+        return ++_stageFailures;
     }
 
     /// <summary>Whether a result should be persisted: the run is generating and the item is real and not yet completed.</summary>
@@ -171,7 +233,9 @@ public sealed class RunState
         _leases.Count,
         _pending.Count,
         Files,
-        Error);
+        Error,
+        Step,
+        [.. _notes]);
 
     /// <summary>Records a problem that stops the run for now without ending it (the output could not be written).</summary>
     public void ReportError(string error) => Error = error;
@@ -182,12 +246,14 @@ public sealed class RunState
         [.. _stagesDone],
         _results.Select(r => new ItemCompleted(RunId, r.Key, r.Value)).ToArray(),
         Files,
-        Error);
+        Error,
+        [.. _notes]);
 
     public static RunState FromSnapshot(string runId, RunSnapshot snapshot)
     {
         var state = new RunState(runId) { Spec = snapshot.Spec, Stage = snapshot.Stage, Files = snapshot.Files, Error = snapshot.Error };
         state._stagesDone.AddRange(snapshot.StagesDone);
+        state._notes.AddRange(snapshot.Notes ?? []);
         foreach (var completed in snapshot.Completed)
             state._results[completed.Key] = completed.Result;
         if (state.Spec is { } spec && state.Stage == RunStages.Generate)
@@ -201,6 +267,32 @@ public sealed class RunState
         return state;
     }
 
+    /// <summary>
+    /// After the start, a finished preparation stage or a resume: the first preparation stage not yet
+    /// done, else generation with every item not completed queued, or the write when all are.
+    /// </summary>
+    private void EnterNextStage()
+    {
+        if (Spec is not { } spec)
+            return;
+        if (spec.Preparation?.Stages.FirstOrDefault(s => !_stagesDone.Contains(s, StringComparer.Ordinal)) is { } next)
+        {
+            Stage = next;
+            return;
+        }
+        if (_results.Count == spec.ItemCount)
+        {
+            Stage = RunStages.Write;
+            return;
+        }
+        Stage = RunStages.Generate;
+        foreach (var item in WorkPlan.Items(spec))
+        {
+            if (!_results.ContainsKey(item.Key))
+                _pending.Add(item.Key);
+        }
+    }
+
     private void Requeue(ItemKey key)
     {
         _leases.Remove(key);
@@ -212,5 +304,7 @@ public sealed class RunState
     {
         _pending.Clear();
         _leases.Clear();
+        _stageLease = null;
+        Step = null;
     }
 }

@@ -10,7 +10,9 @@ namespace Melm.Actors.Workers;
 /// One per device: pulls items from the runs manager and runs them on its processor off the
 /// mailbox (the task's result comes back as a message), so status queries are answered while
 /// items run. It never holds more than Capacity items; after a restart it tells the coordinators,
-/// which put the items it lost back in the queue.
+/// which put the items it lost back in the queue. When idle it may be given a run's preparation
+/// stage (fine-tuning, the filter's tagger), which has the device to itself: no item starts and no
+/// work is asked for until it ends, and its progress goes to the run's coordinator.
 /// </summary>
 public sealed class ModelWorker : ReceiveActor, IWithTimers
 {
@@ -19,6 +21,8 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
     private readonly IWorkItemProcessor _processor;
     private readonly Dictionary<(string RunId, ItemKey Key), (WorkItem Item, CancellationTokenSource Cancel)> _running = [];
     private readonly Queue<WorkItem> _waiting = new();
+    private readonly Queue<StageJob> _stages = new();
+    private (StageJob Job, CancellationTokenSource Cancel)? _stageRunning;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _completed;
     private int _failed;
@@ -55,9 +59,37 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
             StartWaiting();
             AskForWork();
         });
+        Receive<StageAssigned>(assigned =>
+        {
+            var job = assigned.Job;
+            if (_stageRunning?.Job == job || _stages.Contains(job))
+                return;
+            _stages.Enqueue(job);
+            StartWaiting();
+        });
+        Receive<StageFinished>(finished =>
+        {
+            if (!FinishStage(finished.Job))
+                return;
+            _completed++;
+            _runs.Tell(new StageDone(finished.Job.RunId, _settings.WorkerId, finished.Job.Stage, finished.Outcome));
+            StartWaiting();
+            AskForWork();
+        });
+        Receive<StageFailedLocally>(failed =>
+        {
+            if (!FinishStage(failed.Job))
+                return;
+            _failed++;
+            _log.Warning(failed.Cause, "worker {0}: run {1} stage {2} failed", _settings.WorkerId, failed.Job.RunId, failed.Job.Stage);
+            _runs.Tell(new StageFailed(failed.Job.RunId, _settings.WorkerId, failed.Job.Stage, failed.Cause.Message));
+            StartWaiting();
+            AskForWork();
+        });
         Receive<Poll>(_ => AskForWork());
         Receive<GetWorkerStatus>(_ => Sender.Tell(new WorkerStatus(
-            _settings.WorkerId, _settings.Capacity, _running.Keys.Select(k => k.Key).Order().ToArray(), _waiting.Count, _completed, _failed)));
+            _settings.WorkerId, _settings.Capacity, _running.Keys.Select(k => k.Key).Order().ToArray(), _waiting.Count, _completed, _failed,
+            _stageRunning is { Job: var job } ? $"{job.RunId}/{job.Stage}" : null)));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -85,16 +117,27 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
             cancel.Dispose();
         }
         _running.Clear();
+        if (_stageRunning is { Cancel: var stageCancel })
+        {
+            stageCancel.Cancel();
+            stageCancel.Dispose();
+        }
+        _stageRunning = null;
     }
 
     private void AskForWork()
     {
+        if (_stageRunning is not null || _stages.Count > 0)
+            return;
         if (_running.Count + _waiting.Count < _settings.Capacity)
-            _runs.Tell(new RequestWork(_settings.WorkerId, _settings.Capacity));
+            _runs.Tell(new RequestWork(_settings.WorkerId, _settings.Capacity, Idle: _running.Count == 0 && _waiting.Count == 0));
     }
 
+    /// <summary>Starts waiting items up to Capacity; a stage starts once no item runs or waits, and holds the device until it ends.</summary>
     private void StartWaiting()
     {
+        if (_stageRunning is not null)
+            return;
         while (_running.Count < _settings.Capacity && _waiting.Count > 0)
         {
             var item = _waiting.Dequeue();
@@ -106,6 +149,27 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
                 success: result => new ItemProcessed(item, result),
                 failure: e => new ItemFailedLocally(item, e is AggregateException { InnerException: { } inner } ? inner : e));
         }
+        if (_running.Count == 0 && _waiting.Count == 0 && _stages.TryDequeue(out var job))
+        {
+            var cancel = new CancellationTokenSource();
+            _stageRunning = (job, cancel);
+            _log.Info("worker {0}: run {1} stage {2} started", _settings.WorkerId, job.RunId, job.Stage);
+            var progress = new StageProgress(_runs, job, _settings.WorkerId);
+            Task.Run(() => _processor.RunStageAsync(job, progress, cancel.Token), cancel.Token).PipeTo(
+                Self,
+                success: outcome => new StageFinished(job, outcome),
+                failure: e => new StageFailedLocally(job, e is AggregateException { InnerException: { } inner } ? inner : e));
+        }
+    }
+
+    /// <summary>Frees the device of the stage; false when the stage is not this instance's (it started before a restart).</summary>
+    private bool FinishStage(StageJob job)
+    {
+        if (_stageRunning is not { } running || running.Job != job)
+            return false;
+        running.Cancel.Dispose();
+        _stageRunning = null;
+        return true;
     }
 
     /// <summary>Frees the item's slot; false when the item is not this instance's (it started before a restart).</summary>
@@ -120,6 +184,26 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
     private sealed record ItemProcessed(WorkItem Item, ItemResult Result);
 
     private sealed record ItemFailedLocally(WorkItem Item, Exception Cause);
+
+    private sealed record StageFinished(StageJob Job, StageOutcome Outcome);
+
+    private sealed record StageFailedLocally(StageJob Job, Exception Cause);
+
+    /// <summary>Sends a stage's progress to its coordinator at most once a second, and always its last step.</summary>
+    private sealed class StageProgress(IActorRef runs, StageJob job, string workerId) : IProgress<ProgressUpdate>
+    {
+        private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
+        private long _last = long.MinValue;
+
+        public void Report(ProgressUpdate value)
+        {
+            var now = Environment.TickCount64;
+            if (value.Done < value.Total && now - Interlocked.Read(ref _last) < Every.TotalMilliseconds)
+                return;
+            Interlocked.Exchange(ref _last, now);
+            runs.Tell(new StageProgressed(job.RunId, workerId, job.Stage, value));
+        }
+    }
 
     private sealed class Poll
     {

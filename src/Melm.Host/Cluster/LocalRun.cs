@@ -9,8 +9,8 @@ namespace Melm.Host.Cluster;
 
 /// <summary>
 /// One run on a one-node cluster (coordinator and worker in this process, journal.db in the run
-/// root): the same actors as a distributed run. Draws the run's progress and returns when it ends
-/// or stops on an error.
+/// root): the same actors as a distributed run. Draws the run's progress (each preparation stage's
+/// bar and how it went, then the items) and returns when it ends or stops on an error.
 /// </summary>
 internal static class LocalRun
 {
@@ -36,15 +36,35 @@ internal static class LocalRun
     {
         await using var node = await MelmNode.StartAsync(options, ProcessorChoice.FromEnvironment(), jsonLogs: false, CancellationToken.None).ConfigureAwait(false);
         var status = await node.AskAsync(request, CancellationToken.None).ConfigureAwait(false);
-        using (var progress = new ConsoleProgress())
+        var notesShown = 0;
+        var progress = new ConsoleProgress();
+        try
         {
-            while (!Ended(status))
+            while (true)
             {
-                progress.Report(new ProgressUpdate("rewrite+filter", status.Done, status.Total, "items"));
+                // A finished stage closes its bar and prints how it went, then the next stage draws its own.
+                var notes = status.Notes ?? [];
+                if (notes.Count > notesShown)
+                {
+                    progress.Dispose();
+                    foreach (var note in notes.Skip(notesShown))
+                        Console.WriteLine(note);
+                    notesShown = notes.Count;
+                    progress = new ConsoleProgress();
+                }
+                if (status.Step is { } step)
+                    progress.Report(step);
+                else if (status.Stage is RunStages.Generate or RunStages.Write or RunStages.Completed)
+                    progress.Report(new ProgressUpdate("rewrite+filter", status.Done, status.Total, "items"));
+                if (Ended(status))
+                    break;
                 await Task.Delay(PollInterval).ConfigureAwait(false);
                 status = await node.AskAsync(new GetRunStatus(status.RunId), CancellationToken.None).ConfigureAwait(false);
             }
-            progress.Report(new ProgressUpdate("rewrite+filter", status.Done, status.Total, "items"));
+        }
+        finally
+        {
+            progress.Dispose();
         }
         return status.Stage == RunStages.Completed
             ? status

@@ -45,5 +45,16 @@ internal static class ProcessorChoice
             }
             return result;
         }
+
+        public async Task<StageOutcome> RunStageAsync(StageJob job, IProgress<ProgressUpdate> progress, CancellationToken cancellationToken)
+        {
+            var outcome = await inner.RunStageAsync(job, progress, cancellationToken).ConfigureAwait(false);
+            if (log is not null)
+            {
+                lock (Gate)
+                    File.AppendAllText(log, $"{job.RunId} {job.Stage}\n");
+            }
+            return outcome;
+        }
     }
 }

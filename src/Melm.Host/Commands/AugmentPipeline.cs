@@ -3,6 +3,7 @@ using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
+using Melm.Models.Runs;
 using static TorchSharp.torch;
 
 namespace Melm.Host.Commands;
@@ -44,28 +45,22 @@ public static class AugmentPipeline
             return modelFolder;
         var tuned = Path.Combine(outFolder, ModelSubfolder);
         var result = FinetuneCommand.Run(modelFolder, training, dev, tuned, method, fineTune, languages, device);
-        Console.WriteLine(FinetuneCommand.Describe(result));
+        Console.WriteLine(result.Describe());
         return tuned;
     }
 
-    /// <summary>Trains the filter's tagger on the gold data into <paramref name="folder"/>, or reuses the one a previous run saved there.</summary>
+    /// <summary>StageRunner.TrainFilterTagger with its progress drawn on the console; --dev is required.</summary>
     public static string TrainFilterTagger(string modelFolder, Corpus gold, Corpus? dev, NerTrainingOptions options, Device device, string folder)
     {
-        if (File.Exists(Path.Combine(folder, TaggerFolder.MetadataFileName)))
-        {
-            Console.WriteLine($"filter tagger: reusing {folder}");
-            return folder;
-        }
         if (dev is null)
-            throw new InputException("--dev", null, "--filter ner trains its tagger on the gold data and picks its epoch on --dev: give --dev, or a trained --tagger, or --filter none");
-        var problems = options.Check("--tagger-epochs");
-        if (problems.Count > 0)
-            throw new InputException(problems);
-        var (result, took) = NerCommand.TrainAndSave(modelFolder, gold, dev, options, device, null, folder);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"filter tagger: epoch {result.BestEpoch} of {options.Epochs} kept (dev F1 {result.BestDevF1:F2}), {took.TotalSeconds:F0} s, saved to {folder}"));
+            throw new InputException("--dev", null, NeedsDev);
+        using var progress = new ConsoleProgress();
+        Console.WriteLine("filter tagger: " + StageRunner.TrainFilterTagger(modelFolder, gold, dev, options, device, folder, progress, Console.WriteLine));
         return folder;
     }
+
+    /// <summary>Why --filter ner without --tagger needs --dev.</summary>
+    public const string NeedsDev = "--filter ner trains its tagger on the gold data and picks its epoch on --dev: give --dev, or a trained --tagger, or --filter none";
 
     /// <summary>A tagger folder loaded as the consistency filter (paper 2.4).</summary>
     public static LoadedFilter LoadFilter(string taggerFolder, Device device)

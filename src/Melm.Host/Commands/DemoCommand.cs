@@ -70,7 +70,7 @@ public static class DemoCommand
         Step(console, 3, "fine-tuning MELM with label and language markers");
         var tuned = s.Folder("melm-model");
         var fineTune = new FineTuneOptions(Epochs: s.Epochs, BatchSize: 30, LearningRate: 1e-3, MaskRate: 0.7, Seed: s.Seed);
-        Console.WriteLine(FinetuneCommand.Describe(FinetuneCommand.Run(pretrained, train, dev, tuned, AugmentationMethod.Melm, fineTune, Languages, deviceForTorch)));
+        Console.WriteLine(FinetuneCommand.Run(pretrained, train, dev, tuned, AugmentationMethod.Melm, fineTune, Languages, deviceForTorch).Describe());
 
         Step(console, 4, "training the consistency filter's tagger on the gold data");
         var filterTagger = Tagger(s, pretrained, train, dev, "filter-tagger", deviceForTorch);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
@@ -28,32 +27,18 @@ public static class FinetuneCommand
             var result = Run(
                 parseResult.GetValue(model)!.FullName, trainCorpus, devCorpus, parseResult.GetValue(output)!.FullName, method,
                 options.ReadFineTune(parseResult), options.ReadLanguages(parseResult), options.ReadDevice(parseResult));
-            Console.WriteLine(Describe(result));
+            Console.WriteLine(result.Describe());
             return 0;
         }));
         return command;
     }
 
-    /// <summary>
-    /// Prepares the model with the markers of the training data's tags (or of <paramref name="labelSource"/>'s,
-    /// the task's full data when the training data is a sample that may lack a tag its dev set has) and
-    /// fine-tunes it into <paramref name="outFolder"/>.
-    /// </summary>
+    /// <summary>MelmFineTuner.FromPretrained with its progress drawn on the console.</summary>
     internal static FineTuneResult Run(
         string modelFolder, Corpus train, Corpus? dev, string outFolder, AugmentationMethod method,
         FineTuneOptions fineTune, IReadOnlyList<string>? languages, TorchSharp.torch.Device device, IReadOnlyList<Sentence>? labelSource = null)
     {
-        if (!AugmentationMethods.IsFineTuned(method))
-            throw new InputException("--method", null, $"{AugmentationMethods.Name(method)} fine-tunes no masked LM; there is nothing to fine-tune");
-        using var model = MelmModel.Prepare(modelFolder, labelSource ?? train.Sentences, method, languages, device: device);
         using var progress = new ConsoleProgress();
-        return MelmFineTuner.Run(model, train.Sentences, dev?.Sentences ?? [], fineTune, outFolder, progress, train.Source, dev?.Source ?? "dev");
-    }
-
-    internal static string Describe(FineTuneResult result)
-    {
-        var resumed = result.ResumedAfterEpoch > 0 ? $" (resumed after epoch {result.ResumedAfterEpoch})" : "";
-        var loss = result.BestDevLoss is { } l ? string.Create(CultureInfo.InvariantCulture, $", dev loss {l:0.####}") : ", no dev data";
-        return $"fine-tuned {result.Epochs.Count} epochs{resumed}; best epoch {result.BestEpoch}{loss}; model in {result.Folder}";
+        return MelmFineTuner.FromPretrained(modelFolder, train, dev, outFolder, method, fineTune, languages, device, progress, labelSource);
     }
 }

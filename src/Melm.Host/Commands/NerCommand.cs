@@ -183,32 +183,13 @@ public static class NerCommand
         return (corpora[0], corpora[1]);
     }
 
-    /// <summary>
-    /// Trains a tagger from a pretrained encoder folder on gold data and saves it: `ner train`, and the
-    /// consistency filter of `augment` when no tagger folder is given. The labels are those of the
-    /// training data unless <paramref name="labels"/> names the task's full label set (a sample may lack some).
-    /// </summary>
+    /// <summary>NerTrainer.TrainAndSave with its progress drawn on the console and its notes printed.</summary>
     internal static (NerTrainingResult Result, TimeSpan Took) TrainAndSave(
         string modelPath, Corpus trainCorpus, Corpus devCorpus, NerTrainingOptions options, TorchSharp.torch.Device compute, int? maxLength, string outPath,
         TaggerLabels? labels = null)
     {
-        labels ??= TaggerLabels.FromTraining(trainCorpus);
-        var tokenizer = XlmrTokenizer.Load(modelPath);
-        using var tagger = NerTagger.FromPretrained(modelPath, labels, options.Seed, compute);
-        if (maxLength is { } window)
-        {
-            if (window < 4 || window > tagger.Config.MaxSequenceLength)
-                throw new InputException("--max-length", null, $"must be between 4 and the model's {tagger.Config.MaxSequenceLength}, got {window}");
-            tagger.MaxLength = window;
-        }
-        Console.WriteLine($"train {trainCorpus.Source}: {trainCorpus.Sentences.Count} sentences, {TagSchemes.Name(labels.Scheme)}, labels {string.Join(" ", labels.Names)}");
-        Console.WriteLine($"dev {devCorpus.Source}: {devCorpus.Sentences.Count} sentences; encoder {tagger.Config} from {modelPath} on {compute}, window {tagger.MaxLength}");
-        var clock = Stopwatch.StartNew();
-        NerTrainingResult result;
-        using (var progress = new ConsoleProgress())
-            result = NerTrainer.Train(tagger, tokenizer, trainCorpus, devCorpus, options, progress);
-        TaggerFolder.Save(tagger, tokenizer, outPath);
-        return (result, clock.Elapsed);
+        using var progress = new ConsoleProgress();
+        return NerTrainer.TrainAndSave(modelPath, trainCorpus, devCorpus, options, compute, outPath, labels, maxLength, progress, Console.WriteLine);
     }
 
     private static Table EpochTable(NerTrainingResult result)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Melm.Models.Augmentation;
 
 /// <summary>One fine-tuning epoch's figures: mean training loss over masked entity subwords and the dev loss.</summary>
@@ -9,4 +11,13 @@ public sealed record FineTuneEpoch(int Epoch, double TrainLoss, double? DevLoss)
 /// <param name="BestDevLoss">That epoch's dev loss; null without dev data.</param>
 /// <param name="Epochs">Every completed epoch, including those of earlier runs this one resumed.</param>
 /// <param name="ResumedAfterEpoch">The epoch a previous run had completed; 0 for a fresh run.</param>
-public sealed record FineTuneResult(string Folder, int BestEpoch, double? BestDevLoss, IReadOnlyList<FineTuneEpoch> Epochs, int ResumedAfterEpoch);
+public sealed record FineTuneResult(string Folder, int BestEpoch, double? BestDevLoss, IReadOnlyList<FineTuneEpoch> Epochs, int ResumedAfterEpoch)
+{
+    /// <summary>"fine-tuned 20 epochs; best epoch 7, dev loss 1.2345; model in ...", as commands and stages report it.</summary>
+    public string Describe()
+    {
+        var resumed = ResumedAfterEpoch > 0 ? $" (resumed after epoch {ResumedAfterEpoch})" : "";
+        var loss = BestDevLoss is { } l ? string.Create(CultureInfo.InvariantCulture, $", dev loss {l:0.####}") : ", no dev data";
+        return $"fine-tuned {Epochs.Count} epochs{resumed}; best epoch {BestEpoch}{loss}; model in {Folder}";
+    }
+}

@@ -26,6 +26,22 @@ public static class MelmFineTuner
     private const string OptimizerFile = "optimizer.bin";
 
     /// <summary>
+    /// Prepares <paramref name="pretrainedFolder"/> with the markers of the training data's tags (or of
+    /// <paramref name="labelSource"/>'s, the task's full data when the training data is a sample that may
+    /// lack a tag its dev set has) and fine-tunes it into <paramref name="outFolder"/>: `melm finetune`,
+    /// augment's fine-tune stage and the experiment grid.
+    /// </summary>
+    public static FineTuneResult FromPretrained(
+        string pretrainedFolder, Corpus train, Corpus? dev, string outFolder, AugmentationMethod method, FineTuneOptions options,
+        IReadOnlyList<string>? languages, Device device, IProgress<ProgressUpdate>? progress = null, IReadOnlyList<Sentence>? labelSource = null)
+    {
+        if (!AugmentationMethods.IsFineTuned(method))
+            throw new InputException("--method", null, $"{AugmentationMethods.Name(method)} fine-tunes no masked LM; there is nothing to fine-tune");
+        using var model = MelmModel.Prepare(pretrainedFolder, labelSource ?? train.Sentences, method, languages, device: device);
+        return Run(model, train.Sentences, dev?.Sentences ?? [], options, outFolder, progress, train.Source, dev?.Source ?? "dev");
+    }
+
+    /// <summary>
     /// Fine-tunes <paramref name="model"/> in place and saves the best epoch to <paramref name="outFolder"/>.
     /// Resumes from the folder's checkpoint when one exists for the same options and data; refuses one
     /// made with other options or data. Afterwards <paramref name="model"/> holds the last epoch's weights.
@@ -223,7 +239,8 @@ public static class MelmFineTuner
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private static void CheckOptions(FineTuneOptions options)
+    /// <summary>Throws an InputException naming every out-of-range option.</summary>
+    public static void CheckOptions(FineTuneOptions options)
     {
         var problems = new List<string>();
         if (options.Epochs <= 0)

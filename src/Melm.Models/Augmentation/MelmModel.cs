@@ -60,7 +60,7 @@ public sealed class MelmModel : IDisposable
         IReadOnlyDictionary<string, string>? typeWords = null,
         Device? device = null)
     {
-        var tags = training.SelectMany(s => s.Tags).Where(t => t != Tag.OutsideText).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var tags = MarkedTags(training);
         var dataLanguages = training.SelectMany(s => s.TokenLanguages.Count > 0 ? s.TokenLanguages : [s.Lang])
             .OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
         var runLanguages = languages is { Count: > 0 } ? languages.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
@@ -112,6 +112,31 @@ public sealed class MelmModel : IDisposable
         Info.Save(folder);
     }
 
+    /// <summary>The tags a model prepared on <paramref name="training"/> gets markers for, in order.</summary>
+    public static string[] MarkedTags(IReadOnlyList<Sentence> training) =>
+        training.SelectMany(s => s.Tags).Where(t => t != Tag.OutsideText).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>
+    /// Before a model exists: refuses <paramref name="sentences"/> (dev data) with a tag that a model
+    /// prepared on <paramref name="training"/> would have no marker for, as CheckCovers would once it runs.
+    /// </summary>
+    public static void CheckTagsCovered(IReadOnlyList<Sentence> training, IReadOnlyList<Sentence> sentences, AugmentationMethod method, string source)
+    {
+        if (!AugmentationMethods.UsesMarkers(method))
+            return;
+        var tags = MarkedTags(training);
+        var problems = sentences.SelectMany(sentence => sentence.Tags
+                .Select((tag, i) => (Tag: tag, Index: i))
+                .Where(t => t.Tag != Tag.OutsideText && !tags.Contains(t.Tag, StringComparer.Ordinal))
+                .Select(t => new InputProblem(source, sentence.LineOf(t.Index), UncoveredTag(sentence, t.Tag, tags))))
+            .ToList();
+        if (problems.Count > 0)
+            throw new InputException(problems);
+    }
+
+    private static string UncoveredTag(Sentence sentence, string tag, IReadOnlyList<string> tags) =>
+        $"sentence {sentence.Id}: tag {tag} is not in the model's marker set ({string.Join(", ", tags)}); fine-tune on data with this tag";
+
     /// <summary>
     /// Refuses sentences this model cannot linearize: tags without a marker, languages without one in
     /// multilingual runs. Every problem names the file, the line and the tag.
@@ -127,7 +152,7 @@ public sealed class MelmModel : IDisposable
             {
                 var tag = sentence.Tags[i];
                 if (tag != Tag.OutsideText && !Markers.TryTagMarker(tag, out _))
-                    problems.Add(new(source, sentence.LineOf(i), $"sentence {sentence.Id}: tag {tag} is not in the model's marker set ({string.Join(", ", Info.Tags)}); fine-tune on data with this tag"));
+                    problems.Add(new(source, sentence.LineOf(i), UncoveredTag(sentence, tag, Info.Tags)));
             }
             if (!Markers.IsMultilingual)
                 continue;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Melm.Models.Nn;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
@@ -18,6 +19,33 @@ namespace Melm.Models.Ner;
 public static class NerTrainer
 {
     public const string Stage = "ner train";
+
+    /// <summary>
+    /// Trains a tagger from a pretrained encoder folder on gold data and saves it: `ner train`, the
+    /// consistency filter of `augment` (its filter-tagger stage) and the experiment grid. The labels are
+    /// those of the training data unless <paramref name="labels"/> names the task's full label set (a
+    /// sample may lack some). <paramref name="say"/> gets a line on the data and the encoder.
+    /// </summary>
+    public static (NerTrainingResult Result, TimeSpan Took) TrainAndSave(
+        string modelPath, Corpus trainCorpus, Corpus devCorpus, NerTrainingOptions options, Device compute, string outPath,
+        TaggerLabels? labels = null, int? maxLength = null, IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
+    {
+        labels ??= TaggerLabels.FromTraining(trainCorpus);
+        var tokenizer = XlmrTokenizer.Load(modelPath);
+        using var tagger = NerTagger.FromPretrained(modelPath, labels, options.Seed, compute);
+        if (maxLength is { } window)
+        {
+            if (window < 4 || window > tagger.Config.MaxSequenceLength)
+                throw new InputException("--max-length", null, $"must be between 4 and the model's {tagger.Config.MaxSequenceLength}, got {window}");
+            tagger.MaxLength = window;
+        }
+        say?.Invoke($"train {trainCorpus.Source}: {trainCorpus.Sentences.Count} sentences, {TagSchemes.Name(labels.Scheme)}, labels {string.Join(" ", labels.Names)}");
+        say?.Invoke($"dev {devCorpus.Source}: {devCorpus.Sentences.Count} sentences; encoder {tagger.Config} from {modelPath} on {compute}, window {tagger.MaxLength}");
+        var clock = Stopwatch.StartNew();
+        var result = Train(tagger, tokenizer, trainCorpus, devCorpus, options, progress);
+        TaggerFolder.Save(tagger, tokenizer, outPath);
+        return (result, clock.Elapsed);
+    }
 
     /// <summary>
     /// Trains <paramref name="tagger"/> in place and leaves it holding the best dev epoch's weights,

@@ -34,6 +34,20 @@ public sealed class MelmItemProcessor(Device device) : IWorkItemProcessor, IDisp
         }
     }
 
+    /// <summary>A stage holds the device like an item: it waits for the item running and the next item waits for it.</summary>
+    public async Task<StageOutcome> RunStageAsync(StageJob job, IProgress<ProgressUpdate> progress, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return StageRunner.Run(job, device, progress);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose()
     {
         foreach (var run in _loaded)

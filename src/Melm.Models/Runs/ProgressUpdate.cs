@@ -12,6 +12,8 @@ namespace Melm.Models.Runs;
 /// <param name="Metrics">Named figures, printed in the given order.</param>
 public sealed record ProgressUpdate(string Stage, long Done, long Total, string Unit, IReadOnlyList<KeyValuePair<string, double>> Metrics)
 {
+    /// <summary>JSON (the status endpoint, the actors' messages) reads through this one; Metrics is set after it.</summary>
+    [System.Text.Json.Serialization.JsonConstructor]
     public ProgressUpdate(string stage, long done, long total, string unit)
         : this(stage, done, total, unit, [])
     {

@@ -1,7 +1,7 @@
 namespace Melm.Models.Runs;
 
 /// <summary>
-/// The direct loop: every item of a run in order, on the calling thread's processor. The actors
+/// The direct loop: the run's preparation stages, then every item in order, on one processor. The actors
 /// produce the same results; RunOutput writes either into the same bytes.
 /// </summary>
 public static class RunLoop
@@ -9,9 +9,20 @@ public static class RunLoop
     public static async Task<IReadOnlyDictionary<ItemKey, ItemResult>> RunAsync(RunSpec spec, IWorkItemProcessor processor, CancellationToken cancellationToken = default)
     {
         spec.Validate();
+        foreach (var stage in spec.Preparation?.Stages ?? [])
+            await processor.RunStageAsync(new StageJob(spec.RunId, stage, spec), NoProgress.Instance, cancellationToken).ConfigureAwait(false);
         var results = new Dictionary<ItemKey, ItemResult>();
         foreach (var item in WorkPlan.Items(spec))
             results[item.Key] = await processor.ProcessAsync(item, cancellationToken).ConfigureAwait(false);
         return results;
+    }
+
+    private sealed class NoProgress : IProgress<ProgressUpdate>
+    {
+        public static readonly NoProgress Instance = new();
+
+        public void Report(ProgressUpdate value)
+        {
+        }
     }
 }

@@ -1,3 +1,5 @@
+using Melm.Models.Augmentation;
+
 namespace Melm.Models.Runs;
 
 /// <summary>
@@ -11,7 +13,8 @@ namespace Melm.Models.Runs;
 /// <param name="ShardSize">Sentences per work item.</param>
 /// <param name="SentenceIds">The source sentences in corpus order; the output follows this order.</param>
 /// <param name="OutputFolder">Where the assembled output is written.</param>
-public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IReadOnlyList<string> SentenceIds, string OutputFolder)
+/// <param name="Preparation">Stages a worker runs before the items (fine-tuning, the filter's tagger); null: none, the inputs are ready.</param>
+public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IReadOnlyList<string> SentenceIds, string OutputFolder, RunPreparation? Preparation = null)
 {
     /// <summary>Run seed; every random draw derives from (seed, purpose, sentence id, round).</summary>
     public ulong Seed => Inputs.Generation.Seed;
@@ -49,10 +52,14 @@ public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IRea
             throw new ArgumentException("the output folder is empty", nameof(OutputFolder));
         if (string.IsNullOrWhiteSpace(Inputs.CorpusFile) || string.IsNullOrWhiteSpace(Inputs.ModelFolder))
             throw new ArgumentException("a run needs its corpus file and model folder", nameof(Inputs));
+        if (Preparation?.FilterTagger is not null && Inputs.TaggerFolder is null)
+            throw new ArgumentException("a run that trains its filter tagger needs the tagger folder to train it into", nameof(Preparation));
+        if (Preparation?.FineTune is not null && !(AugmentationMethods.TryParse(Inputs.Method, out var method) && AugmentationMethods.IsFineTuned(method)))
+            throw new ArgumentException($"method {Inputs.Method} fine-tunes no masked LM; a fine-tune stage makes no sense for it", nameof(Preparation));
     }
 
     /// <summary>Records compare lists by reference; runs are the same when every field has the same contents.</summary>
     public bool SameAs(RunSpec other) =>
         RunId == other.RunId && Inputs == other.Inputs && ShardSize == other.ShardSize
-        && OutputFolder == other.OutputFolder && SentenceIds.SequenceEqual(other.SentenceIds, StringComparer.Ordinal);
+        && OutputFolder == other.OutputFolder && Preparation == other.Preparation && SentenceIds.SequenceEqual(other.SentenceIds, StringComparer.Ordinal);
 }

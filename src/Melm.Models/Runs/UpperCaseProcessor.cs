@@ -49,4 +49,36 @@ public sealed class UpperCaseProcessor(TimeSpan delay) : IWorkItemProcessor
         }
         return new ItemResult(new RoundResult(item.Round, passed, dropped), Description);
     }
+
+    /// <summary>
+    /// A stand-in stage: five steps of Delay each, then a marker file in the folder the stage writes
+    /// (the model folder for fine-tune, the tagger folder for filter-tagger); a marker already there is
+    /// reused, as the real stages reuse or resume what they find.
+    /// </summary>
+    public async Task<StageOutcome> RunStageAsync(StageJob job, IProgress<ProgressUpdate> progress, CancellationToken cancellationToken)
+    {
+        var inputs = job.Spec.Inputs;
+        var folder = job.Stage switch
+        {
+            StageNames.FineTune => inputs.ModelFolder,
+            StageNames.FilterTagger => inputs.TaggerFolder ?? throw new ArgumentException($"run {job.RunId} has no tagger folder", nameof(job)),
+            _ => throw new ArgumentException($"unknown stage '{job.Stage}'", nameof(job)),
+        };
+        var marker = Path.Combine(folder, StageMarker);
+        if (File.Exists(marker))
+            return new StageOutcome([folder], $"reusing {folder}");
+        const int steps = 5;
+        for (var step = 1; step <= steps; step++)
+        {
+            if (delay > TimeSpan.Zero)
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            progress.Report(new ProgressUpdate(job.Stage, step, steps, "steps"));
+        }
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(marker, $"{job.Stage} of run {job.RunId}, seed {job.Spec.Seed}\n", cancellationToken).ConfigureAwait(false);
+        return new StageOutcome([folder], $"{steps} steps, marker in {folder}");
+    }
+
+    /// <summary>The file a stand-in stage leaves in its folder.</summary>
+    public const string StageMarker = "upper-case-stage.txt";
 }

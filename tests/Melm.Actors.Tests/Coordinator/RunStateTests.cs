@@ -165,18 +165,77 @@ public class RunStateTests
     [Fact]
     public void ASnapshotTakenMidRunPlusLaterEventsEqualsReplayingEverything()
     {
-        var spec = TestRuns.Spec("/out");
+        var spec = TestRuns.Prepared(TestRuns.Spec("/out"));
         var state = new RunState(spec.RunId);
         state.Apply(new RunStarted(spec));
-        state.Apply(new StageCompleted(spec.RunId, RunStages.FineTune, ["/model"]));
+        state.Apply(new StageCompleted(spec.RunId, RunStages.FilterTagger, ["/tagger"], "tagger trained"));
+        var inPreparation = RunState.FromSnapshot(spec.RunId, state.ToSnapshot());
+        Assert.Equal((RunStages.FineTune, 1, 0), (inPreparation.Stage, inPreparation.PendingCount, inPreparation.Status().Pending));
+        state.Apply(new StageCompleted(spec.RunId, RunStages.FineTune, ["/model"], "fine-tuned"));
         state.Apply(new ItemCompleted(spec.RunId, new ItemKey(1, 1), Empty));
         var restored = RunState.FromSnapshot(spec.RunId, state.ToSnapshot());
         var later = new ItemCompleted(spec.RunId, new ItemKey(2, 1), Empty);
         state.Apply(later);
         restored.Apply(later);
-        Assert.Equal(state.Status() with { Files = [], StagesDone = [] }, restored.Status() with { Files = [], StagesDone = [] });
-        Assert.Equal([RunStages.FineTune], restored.StagesDone);
+        Assert.Equal(state.Status() with { Files = [], StagesDone = [], Notes = [] }, restored.Status() with { Files = [], StagesDone = [], Notes = [] });
+        Assert.Equal([RunStages.FilterTagger, RunStages.FineTune], restored.StagesDone);
+        Assert.Equal(["filter-tagger: tagger trained", "fine-tune: fine-tuned"], restored.Status().Notes);
         Assert.Equal(state.Results.Keys, restored.Results.Keys);
+    }
+
+    [Fact]
+    public void PreparationStagesGoOneAtATimeToIdleWorkersBeforeAnyItem()
+    {
+        var spec = TestRuns.Prepared(TestRuns.Spec("/out"));
+        var state = new RunState(spec.RunId);
+        state.Apply(new RunStarted(spec));
+        Assert.Equal((RunStages.FilterTagger, 1), (state.Stage, state.PendingCount));
+        Assert.Empty(state.Assign("w1", 4, T0, Lease));
+        Assert.Null(state.AssignStage("busy", idle: false, T0, Lease));
+        var job = state.AssignStage("w1", idle: true, T0, Lease);
+        Assert.Equal(new StageJob(spec.RunId, RunStages.FilterTagger, spec), job);
+        Assert.Null(state.AssignStage("w2", idle: true, T0, Lease));
+        Assert.Equal((0, 1, "w1"), (state.PendingCount, state.InFlightCount, state.StageHolder));
+
+        // Progress is kept from the holder only; a stopped holder gives the stage back.
+        state.ReportStep("w2", RunStages.FilterTagger, new ProgressUpdate("ner train", 1, 10, "steps"));
+        Assert.Null(state.Step);
+        state.ReportStep("w1", RunStages.FilterTagger, new ProgressUpdate("ner train", 2, 10, "steps"));
+        Assert.Equal(2, state.Step!.Done);
+        Assert.False(state.ReleaseStage("w2"));
+        Assert.True(state.ReleaseStage("w1"));
+        Assert.Null(state.Step);
+        Assert.Equal(1, state.PendingCount);
+
+        // A lease that runs out gives it back too; a failure counts and offers it again.
+        Assert.NotNull(state.AssignStage("w2", idle: true, T0, Lease));
+        Assert.False(state.ExpireStageLease(T0 + Lease / 2));
+        Assert.True(state.ExpireStageLease(T0 + Lease));
+        Assert.NotNull(state.AssignStage("w3", idle: true, T0, Lease));
+        Assert.Equal(1, state.RecordStageFailure("w3"));
+        Assert.Null(state.StageHolder);
+
+        Assert.False(state.AcceptsStage(RunStages.FineTune));
+        state.Apply(new StageCompleted(spec.RunId, RunStages.FilterTagger, ["/tagger"]));
+        Assert.Equal((RunStages.FineTune, 1), (state.Stage, state.PendingCount));
+        state.Apply(new StageCompleted(spec.RunId, RunStages.FineTune, ["/model"]));
+        Assert.Equal((RunStages.Generate, 18), (state.Stage, state.PendingCount));
+        Assert.Null(state.AssignStage("w1", idle: true, T0, Lease));
+        Assert.Equal(4, state.Assign("w1", 4, T0, Lease).Count);
+    }
+
+    [Fact]
+    public void ARunThatFailedInAStageResumesAtThatStage()
+    {
+        var spec = TestRuns.Prepared(TestRuns.Spec("/out"));
+        var state = new RunState(spec.RunId);
+        state.Apply(new RunStarted(spec));
+        state.Apply(new StageCompleted(spec.RunId, RunStages.FilterTagger, ["/tagger"]));
+        state.AssignStage("w1", idle: true, T0, Lease);
+        state.Apply(new RunFailed(spec.RunId, "stage fine-tune failed 3 times"));
+        Assert.Equal((RunStages.Failed, 0, 0), (state.Stage, state.PendingCount, state.InFlightCount));
+        state.Apply(new RunResumed(spec.RunId));
+        Assert.Equal((RunStages.FineTune, 1, null), (state.Stage, state.PendingCount, state.Error));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
 using Melm.Actors.Tests.Support;
+using Melm.Models.Ner;
 using Melm.Models.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,12 +42,17 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
     public async Task ARunStartedThroughTheRunsManagerWritesTheDirectLoopsBytes()
     {
         var runs = ActorRegistry.Get<RunsManagerKey>();
-        var spec = TestRuns.InFolder(_folder);
+        var plain = TestRuns.InFolder(_folder);
+        // The filter's tagger is a stage one of the workers runs before the items.
+        var spec = plain with
+        {
+            Inputs = plain.Inputs with { TaggerFolder = _folder.Combine("tagger") },
+            Preparation = new RunPreparation(new FilterTaggerJob(plain.Inputs.ModelFolder, "dev.conll", new NerTrainingOptions { Seed = 1 })),
+        };
 
-        var fineTuned = new StageCompleted("", RunStages.FineTune, [spec.Inputs.ModelFolder]);
-        var started = await runs.Ask<RunStatus>(new StartRun(spec, [fineTuned]), Timeout, TestContext.Current.CancellationToken);
-        Assert.Equal((18, RunStages.Generate), (started.Total, started.Stage));
-        Assert.Equal([RunStages.FineTune], started.StagesDone);
+        var started = await runs.Ask<RunStatus>(new StartRun(spec), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal((18, RunStages.FilterTagger), (started.Total, started.Stage));
+        Assert.Empty(started.StagesDone);
         var deadline = DateTime.UtcNow + Timeout;
         RunStatus status;
         do
@@ -60,6 +66,9 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal(TestRuns.DirectOutput(spec), TestRuns.WrittenOutput(spec));
         Assert.Equal(["cpu0", "cpu1"], _factory.Devices.Order().ToArray());
         Assert.Equal(18, _factory.Processors.Sum(p => p.Calls));
+        Assert.Equal([RunStages.FilterTagger], _factory.Processors.SelectMany(p => p.Stages).ToArray());
+        Assert.True(File.Exists(Path.Combine(spec.Inputs.TaggerFolder!, UpperCaseProcessor.StageMarker)));
+        Assert.Equal([$"{RunStages.FilterTagger}: 5 steps, marker in {spec.Inputs.TaggerFolder}"], status.Notes);
         var second = spec with { RunId = "run-2", OutputFolder = _folder.Combine("out-2") };
         await runs.Ask<RunStatus>(new StartRun(second), Timeout, TestContext.Current.CancellationToken);
         var cancelled = await runs.Ask<RunStatus>(new CancelRun(second.RunId), Timeout, TestContext.Current.CancellationToken);
@@ -70,8 +79,9 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
         // The journal alone tells the same story, without starting any coordinator.
         var journal = await RunJournal.ReadAllAsync(Sys);
         Assert.Equal([spec.RunId, second.RunId], journal.Select(r => r.RunId).ToArray());
-        Assert.Equal(status with { InFlight = 0, Pending = 0 }, journal[0] with { Files = status.Files, StagesDone = status.StagesDone });
-        Assert.Equal([RunStages.FineTune, RunStages.Generate, RunStages.Write], journal[0].StagesDone);
+        Assert.Equal(status with { InFlight = 0, Pending = 0 }, journal[0] with { Files = status.Files, StagesDone = status.StagesDone, Notes = status.Notes });
+        Assert.Equal([RunStages.FilterTagger, RunStages.Generate, RunStages.Write], journal[0].StagesDone);
+        Assert.Equal(status.Notes, journal[0].Notes);
         Assert.Equal(RunStages.Cancelled, journal[1].Stage);
         Assert.Equal("nope", (await runs.Ask<RunNotFound>(new GetRunStatus("nope"), Timeout, TestContext.Current.CancellationToken)).RunId);
     }

@@ -25,4 +25,13 @@ public sealed class CountingProcessor(Func<WorkItem, int, CancellationToken, Tas
         Processed.Add(item.Key);
         return result;
     }
+
+    public ConcurrentBag<string> Stages { get; } = [];
+
+    public async Task<StageOutcome> RunStageAsync(StageJob job, IProgress<ProgressUpdate> progress, CancellationToken cancellationToken)
+    {
+        var outcome = await _inner.RunStageAsync(job, progress, cancellationToken);
+        Stages.Add(job.Stage);
+        return outcome;
+    }
 }

@@ -23,6 +23,15 @@ public static class TestRuns
             Corpus.Select(s => s.Id).ToArray(),
             outputFolder);
 
+    /// <summary>The spec with both preparation stages: the filter's tagger into outputFolder.tagger, then fine-tuning into its model folder.</summary>
+    public static RunSpec Prepared(RunSpec spec) => spec with
+    {
+        Inputs = spec.Inputs with { TaggerFolder = spec.OutputFolder + ".tagger" },
+        Preparation = new RunPreparation(
+            new FilterTaggerJob(spec.Inputs.ModelFolder + ".pretrained", spec.OutputFolder + ".dev.conll", new Melm.Models.Ner.NerTrainingOptions { Seed = spec.Seed }),
+            new FineTuneJob(spec.Inputs.ModelFolder + ".pretrained", null, new FineTuneOptions(Seed: spec.Seed), [])),
+    };
+
     /// <summary>A spec whose inputs exist in the folder (the corpus file and a model folder), output to folder/out.</summary>
     public static RunSpec InFolder(TempFolder folder, string runId = "run-1", ulong seed = 42)
     {

@@ -22,19 +22,28 @@ public sealed class AugmentCommandTests
 
         var (code, output, error) = ConsoleCapture.Run(Args(first));
         ConsoleCapture.Run(Args(second));
-        var (resumedCode, resumedOutput, _) = ConsoleCapture.Run(Args(first));
+        var (rerunCode, rerunOutput, _) = ConsoleCapture.Run(Args(first));
 
         Assert.True(code == 0, error);
-        Assert.Contains("fine-tuned 1 epochs; best epoch 1", output, StringComparison.Ordinal);
+        Assert.Contains("fine-tune: fine-tuned 1 epochs; best epoch 1", output, StringComparison.Ordinal);
         Assert.Contains("rewrites made (melm)", output, StringComparison.Ordinal);
         Assert.Contains("consistency filter: none", output, StringComparison.Ordinal);
-        Assert.Equal(0, resumedCode);
-        Assert.Contains("(resumed after epoch 1)", resumedOutput, StringComparison.Ordinal);
+        // The same command finds the run completed in the folder's journal and reports its stages again.
+        Assert.Equal(0, rerunCode);
+        Assert.Contains("fine-tune: fine-tuned 1 epochs; best epoch 1", rerunOutput, StringComparison.Ordinal);
         // The run is in the output folder's journal, its stages in order.
         var (_, runs, _) = ConsoleCapture.Run("runs", "--run-root", first, "--json");
         var run = JsonDocument.Parse(runs).RootElement.EnumerateArray().Single();
         Assert.Equal("completed", run.GetProperty("stage").GetString());
         Assert.Equal(["fine-tune", "generate", "write"], run.GetProperty("stages_done").EnumerateArray().Select(s => s.GetString()!).ToArray());
+        // A fine-tune stage run again (here: in a new run whose folder holds what the first one left,
+        // as a stage retried after a crash finds it) resumes from the fine-tuning checkpoint.
+        var third = Path.Combine(folder.Path, "c");
+        CopyFolder(Path.Combine(first, AugmentPipeline.ModelSubfolder), Path.Combine(third, AugmentPipeline.ModelSubfolder));
+        var (resumedCode, resumedOutput, _) = ConsoleCapture.Run(Args(third));
+        Assert.Equal(0, resumedCode);
+        Assert.Contains("(resumed after epoch 1)", resumedOutput, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(first, "aug.jsonl")), File.ReadAllBytes(Path.Combine(third, "aug.jsonl")));
 
         // The one-node cluster writes what the direct loop (melm generate) writes from the same fine-tuned model.
         var direct = Path.Combine(folder.Path, "direct");
@@ -76,11 +85,17 @@ public sealed class AugmentCommandTests
         var (rerunCode, rerun, _) = ConsoleCapture.Run(args);
 
         Assert.True(code == 0, error);
-        Assert.Contains("filter tagger: epoch 1 of 1 kept", first, StringComparison.Ordinal);
+        Assert.Contains("filter-tagger: epoch 1 of 1 kept", first, StringComparison.Ordinal);
         Assert.Contains("consistency filter: ner", first, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(output, Melm.Host.Commands.AugmentPipeline.TaggerSubfolder, "melm-tagger.json")));
         Assert.Equal(0, rerunCode);
-        Assert.Contains("filter tagger: reusing", rerun, StringComparison.Ordinal);
+        Assert.Contains("filter-tagger: epoch 1 of 1 kept", rerun, StringComparison.Ordinal);
+        // A new run whose folder holds the tagger an earlier attempt saved reuses it.
+        var again = Path.Combine(folder.Path, "again");
+        CopyFolder(Path.Combine(output, AugmentPipeline.TaggerSubfolder), Path.Combine(again, AugmentPipeline.TaggerSubfolder));
+        var (reusedCode, reused, _) = ConsoleCapture.Run([.. args.Select(a => a == output ? again : a)]);
+        Assert.Equal(0, reusedCode);
+        Assert.Contains($"filter-tagger: reusing {Path.Combine(again, AugmentPipeline.TaggerSubfolder)}", reused, StringComparison.Ordinal);
         using var summary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(output, "summary.json")));
         var root = summary.RootElement;
         var dropped = root.GetProperty("dropped").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
@@ -274,6 +289,16 @@ public sealed class AugmentCommandTests
 
         Assert.Equal(2, code);
         Assert.Contains($"{odd}:1: sentence odd-dev:0: tag B-PRODUCT is not in the model's marker set", error, StringComparison.Ordinal);
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 
     private static string DemoFile(TempFolder folder, string split, int count, string language = "en")

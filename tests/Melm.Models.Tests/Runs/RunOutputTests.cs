@@ -128,6 +128,19 @@ public class RunOutputTests
         Assert.Equal(["a#1", "a#2", "b#1", "b#2", "c#1", "c#2"], KeptIds(RunOutput.Assemble(Spec, Training, results)));
     }
 
+    [Fact]
+    public async Task TheDirectLoopRunsTheStagesFirstInOrder()
+    {
+        var processor = new EchoProcessor();
+        var preparation = new RunPreparation(
+            new FilterTaggerJob("encoder", "dev.conll", new Melm.Models.Ner.NerTrainingOptions { Seed = 1 }),
+            new FineTuneJob("pretrained", null, new Melm.Models.Augmentation.FineTuneOptions(), []));
+        var spec = Spec with { Inputs = Spec.Inputs with { Method = "melm", TaggerFolder = "tagger" }, Preparation = preparation };
+        await RunLoop.RunAsync(spec, processor, TestContext.Current.CancellationToken);
+        Assert.Equal([StageNames.FilterTagger, StageNames.FineTune], processor.Stages);
+        Assert.Equal(4, processor.Items.Count);
+    }
+
     private sealed class EchoProcessor : IWorkItemProcessor
     {
         public List<ItemKey> Items { get; } = [];
@@ -136,6 +149,15 @@ public class RunOutputTests
         {
             Items.Add(item.Key);
             return Task.FromResult(Passed(item.Round, [.. item.SentenceIds.Select(id => Rewrite(id, item.Round))]));
+        }
+
+        public List<string> Stages { get; } = [];
+
+        public Task<StageOutcome> RunStageAsync(StageJob job, IProgress<ProgressUpdate> progress, CancellationToken cancellationToken)
+        {
+            Assert.Empty(Items);
+            Stages.Add(job.Stage);
+            return Task.FromResult(new StageOutcome([], job.Stage));
         }
     }
 }

@@ -1,4 +1,4 @@
 namespace Melm.Actors.Protocol.Events;
 
-/// <summary>A stage of the run finished; Artefacts are the files it produced (for "write", the output files).</summary>
-public sealed record StageCompleted(string RunId, string Stage, IReadOnlyList<string> Artefacts) : IRunEvent;
+/// <summary>A stage of the run finished; Artefacts are the files it produced (for "write", the output files); Note says how it went.</summary>
+public sealed record StageCompleted(string RunId, string Stage, IReadOnlyList<string> Artefacts, string? Note = null) : IRunEvent;

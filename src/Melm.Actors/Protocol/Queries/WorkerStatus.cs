@@ -2,5 +2,5 @@ using Melm.Models.Runs;
 
 namespace Melm.Actors.Protocol.Queries;
 
-/// <summary>A worker's state, answered while its items run: what it holds and how much it has done.</summary>
-public sealed record WorkerStatus(string WorkerId, int Capacity, IReadOnlyList<ItemKey> InFlight, int Waiting, int Completed, int Failed) : IMelmMessage;
+/// <summary>A worker's state, answered while its items run: what it holds and how much it has done; RunningStage names the preparation stage it runs ("run/stage"), if any.</summary>
+public sealed record WorkerStatus(string WorkerId, int Capacity, IReadOnlyList<ItemKey> InFlight, int Waiting, int Completed, int Failed, string? RunningStage = null) : IMelmMessage;

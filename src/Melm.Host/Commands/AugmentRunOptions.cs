@@ -1,0 +1,130 @@
+using System.CommandLine;
+using Melm.Host.Cluster;
+using Melm.Models.Augmentation;
+using Melm.Models.Data;
+using Melm.Models.Diagnostics;
+using Melm.Models.Ner;
+using Melm.Models.Runs;
+
+namespace Melm.Host.Commands;
+
+/// <summary>
+/// The options of a whole augmentation run and the run spec they make, the same for `melm augment`
+/// (a one-node cluster in this process) and `melm submit` (a running cluster): the method's
+/// fine-tuning and the filter's tagger become the run's preparation stages, which a worker runs
+/// before the rounds, writing into the output folder. Every input is checked here, so bad input is
+/// refused before a run exists.
+/// </summary>
+internal sealed class AugmentRunOptions
+{
+    public MelmOptions Melm { get; } = new(generateBatchName: "--generate-batch-size");
+
+    public Option<DirectoryInfo> Model { get; } = new("--model") { Description = "Pretrained MLM folder (config.json, weights, sentencepiece.bpe.model); also the encoder of the filter's tagger.", Required = true };
+
+    public Option<FileInfo?> Train { get; } = new("--train") { Description = "Gold training file (CoNLL columns or .jsonl). Give this or --codemix." };
+
+    public Option<DirectoryInfo?> CodeMix { get; } = new("--codemix")
+    {
+        Description = "A `melm codemix` output folder: augment its training sentences plus its code-mixed ones (paper 2.5), each entity marked with its own language. Give this or --train.",
+    };
+
+    public Option<FileInfo?> Dev { get; } = new("--dev") { Description = "Gold dev file, for the best fine-tuning epoch and the filter tagger's epoch." };
+
+    public Option<DirectoryInfo> Out { get; } = new("--out") { Description = $"Folder for the outputs, the fine-tuned model ({AugmentPipeline.ModelSubfolder}/) and the filter's tagger ({AugmentPipeline.TaggerSubfolder}/); the same command resumes.", Required = true };
+
+    public Option<string> Filter { get; } = new("--filter")
+    {
+        Description = $"Consistency filter (paper 2.4), for every method that rewrites: ner keeps the rewrites that an NER tagger trained on the gold data tags as intended; none keeps all. Without --tagger, the run trains that tagger on the gold data and --dev from --model (paper defaults, --tagger-epochs) into {AugmentPipeline.TaggerSubfolder}/ and reuses it when resumed.",
+        DefaultValueFactory = _ => "ner",
+    };
+
+    public Option<DirectoryInfo?> Tagger { get; } = new("--tagger") { Description = "A trained NER tagger folder (melm ner train) to filter with, instead of training one." };
+
+    public Option<int> TaggerEpochs { get; } = new("--tagger-epochs") { Description = "Epochs for the filter's tagger when the run trains it.", DefaultValueFactory = _ => new NerTrainingOptions { Seed = 0 }.Epochs };
+
+    /// <summary>Every option, for a command to add.</summary>
+    public IEnumerable<Option> All =>
+        new Option[] { Model, Train, CodeMix, Dev, Out, Filter, Tagger, TaggerEpochs, Melm.Method, Melm.Seed }.Concat(Melm.FineTuneOptions).Concat(Melm.GenerationOptions);
+
+    /// <summary>
+    /// The run the options describe: its corpus (the --train file or the codemix folder), the model
+    /// the items rewrite with (the fine-tuned folder under --out for MELM and its ablation, --model
+    /// for MLM-Entity), the filter's tagger, and the stages that make them. Named after its contents
+    /// unless <paramref name="runId"/> is given, so the same command names the same run.
+    /// </summary>
+    public RunSpec Read(ParseResult parseResult, int shardSize, string? runId = null)
+    {
+        var method = Melm.ReadMethod(parseResult);
+        var generation = Melm.ReadGeneration(parseResult);
+        var outFolder = parseResult.GetValue(Out)!.FullName;
+        var modelFolder = parseResult.GetValue(Model)!.FullName;
+        var (trainingPath, training) = ReadTraining(parseResult.GetValue(Train)?.FullName, parseResult.GetValue(CodeMix)?.FullName);
+        var devPath = parseResult.GetValue(Dev)?.FullName;
+        // The dev data is checked now, not when a worker's stage reads it.
+        if (devPath is not null && AugmentationMethods.IsFineTuned(method))
+            MelmModel.CheckTagsCovered(training.Sentences, MelmOptions.ReadCorpus(devPath).Sentences, method, devPath);
+        else if (devPath is not null)
+            MelmOptions.ReadCorpus(devPath);
+        if (shardSize < 1)
+            throw new InputException("--shard-size", null, $"must be at least 1, got {shardSize}");
+
+        string? taggerFolder = null;
+        FilterTaggerJob? taggerJob = null;
+        // Gold-only makes no rewrites, so there is nothing to filter and no tagger to train.
+        if (method != AugmentationMethod.GoldOnly)
+        {
+            (taggerFolder, taggerJob) = parseResult.GetValue(Filter)!.ToLowerInvariant() switch
+            {
+                "none" => (null, null),
+                "ner" => FilterTaggerOf(parseResult, modelFolder, devPath, outFolder),
+                var other => throw new InputException("--filter", null, $"unknown filter '{other}' (expected none or ner)"),
+            };
+        }
+        if ((AugmentationMethods.UsesMaskedLm(method) || taggerJob is not null) && !Directory.Exists(modelFolder))
+            throw new InputException(modelFolder, null, "the model folder (--model) does not exist");
+        FineTuneJob? fineTuneJob = null;
+        var rewriterFolder = modelFolder;
+        if (AugmentationMethods.IsFineTuned(method))
+        {
+            var fineTune = Melm.ReadFineTune(parseResult);
+            MelmFineTuner.CheckOptions(fineTune);
+            fineTuneJob = new FineTuneJob(modelFolder, devPath, fineTune, Melm.ReadLanguages(parseResult) ?? []);
+            rewriterFolder = Path.Combine(outFolder, AugmentPipeline.ModelSubfolder);
+        }
+        var inputs = new RunInputs(trainingPath, rewriterFolder, AugmentationMethods.Name(method), taggerFolder, generation);
+        var preparation = taggerJob is null && fineTuneJob is null ? null : new RunPreparation(taggerJob, fineTuneJob);
+        return RunSpecs.For(training, inputs, shardSize, outFolder, preparation, runId);
+    }
+
+    /// <summary>A given tagger folder (checked now, so a wrong one is bad input, not a failed run later), or a stage that trains one into the output folder.</summary>
+    private (string Folder, FilterTaggerJob? Job) FilterTaggerOf(ParseResult parseResult, string modelFolder, string? devPath, string outFolder)
+    {
+        if (parseResult.GetValue(Tagger)?.FullName is { } given)
+        {
+            if (!File.Exists(Path.Combine(given, TaggerFolder.MetadataFileName)))
+                throw new InputException(given, null, $"not a tagger folder (no {TaggerFolder.MetadataFileName}); train one with melm ner train");
+            return (given, null);
+        }
+        if (devPath is null)
+            throw new InputException("--dev", null, AugmentPipeline.NeedsDev);
+        var options = new NerTrainingOptions { Seed = parseResult.GetValue(Melm.Seed), Epochs = parseResult.GetValue(TaggerEpochs) };
+        var problems = options.Check("--tagger-epochs");
+        if (problems.Count > 0)
+            throw new InputException(problems);
+        return (Path.Combine(outFolder, AugmentPipeline.TaggerSubfolder), new FilterTaggerJob(modelFolder, devPath, options));
+    }
+
+    /// <summary>
+    /// The path the run reads its sentences from (the --train file or the codemix folder) and the
+    /// sentences to augment: the --train file, or a codemix folder's training sentences plus its
+    /// code-mixed ones.
+    /// </summary>
+    private static (string Path, Corpus Training) ReadTraining(string? trainPath, string? codemixFolder) =>
+        (trainPath, codemixFolder) switch
+        {
+            ({ } path, null) => (path, MelmOptions.ReadCorpus(path)),
+            (null, { } folder) => (folder, TrainingSet.Read(folder).Training),
+            (null, null) => throw new InputException("--train", null, "give the gold training file (--train), or a `melm codemix` output folder (--codemix)"),
+            _ => throw new InputException("--codemix", null, "the codemix folder holds its own training sentences: give --train or --codemix, not both"),
+        };
+}
