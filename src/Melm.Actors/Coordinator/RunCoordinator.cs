@@ -341,7 +341,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         var done = workers.Sum(w => w.Done);
         var rate = _firstAssigned is { } first ? Rate(done, now - first) : 0;
         var left = status.Pending + status.InFlight;
-        return new RunProgress(status, workers, rate, rate > 0 && left > 0 ? left / rate : null);
+        return new RunProgress(status, workers, rate, rate > 0 && left > 0 ? left / rate : null, _state.StageHolder);
     }
 
     private static double Rate(int items, TimeSpan time) => time > TimeSpan.Zero ? items / time.TotalSeconds : 0;

@@ -192,13 +192,13 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
     /// <summary>Sends a stage's progress to its coordinator at most once a second, and always its last step.</summary>
     private sealed class StageProgress(IActorRef runs, StageJob job, string workerId) : IProgress<ProgressUpdate>
     {
-        private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
-        private long _last = long.MinValue;
+        private const long EveryMs = 1000;
+        private long _last = Environment.TickCount64 - EveryMs;
 
         public void Report(ProgressUpdate value)
         {
             var now = Environment.TickCount64;
-            if (value.Done < value.Total && now - Interlocked.Read(ref _last) < Every.TotalMilliseconds)
+            if (value.Done < value.Total && now - Interlocked.Read(ref _last) < EveryMs)
                 return;
             Interlocked.Exchange(ref _last, now);
             runs.Tell(new StageProgressed(job.RunId, workerId, job.Stage, value));

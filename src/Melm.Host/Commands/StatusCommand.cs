@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Melm.Actors.Protocol.Queries;
 using Melm.Host.Cluster;
 using Spectre.Console;
 
@@ -36,7 +37,7 @@ public static class StatusCommand
             {
                 var status = run.Status;
                 runs.AddRow(
-                    Markup.Escape(run.RunId), status.Stage, $"{status.Done}/{status.Total}", Number(status.InFlight), Number(status.Pending),
+                    Markup.Escape(run.RunId), Markup.Escape(StageText(run)), $"{status.Done}/{status.Total}", Number(status.InFlight), Number(status.Pending),
                     run.ItemsPerSecond.ToString("F2", CultureInfo.InvariantCulture),
                     run.EtaSeconds is { } eta ? TimeSpan.FromSeconds(Math.Ceiling(eta)).ToString("c", CultureInfo.InvariantCulture) : "-",
                     Markup.Escape(status.Error ?? ""));
@@ -48,6 +49,17 @@ public static class StatusCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>"fine-tune on node/cpu: fine-tune epoch 3 12/40 steps" while a preparation stage runs; the stage's name otherwise.</summary>
+    private static string StageText(RunProgress run)
+    {
+        var text = run.Status.Stage;
+        if (run.StageWorker is { } worker)
+            text += $" on {worker}";
+        if (run.Status.Step is { } step)
+            text += string.Create(CultureInfo.InvariantCulture, $": {step.Stage} {step.Done}/{step.Total} {step.Unit}");
+        return text;
     }
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);

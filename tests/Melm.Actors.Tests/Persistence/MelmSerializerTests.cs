@@ -66,6 +66,30 @@ public sealed class MelmSerializerTests : IDisposable
     }
 
     [Fact]
+    public void APreparedSpecAndTheStageMessagesRoundTrip()
+    {
+        var spec = TestRuns.Prepared(TestRuns.Spec("/out")) with { Preparation = TestRuns.Prepared(TestRuns.Spec("/out")).Preparation! with
+        {
+            FineTune = new FineTuneJob("/pretrained", "/dev.conll", new FineTuneOptions(Epochs: 3, LearningRate: 1e-4, Seed: 9), ["de", "en"]),
+        } };
+        var assigned = RoundTrip(new StageAssigned(new StageJob(spec.RunId, RunStages.FineTune, spec)));
+        Assert.True(spec.SameAs(assigned.Job.Spec));
+        Assert.Equal(spec.Preparation, assigned.Job.Spec.Preparation);
+        Assert.Equal(RunStages.FineTune, assigned.Job.Stage);
+        Assert.False(spec.SameAs(spec with { Preparation = spec.Preparation! with { FineTune = spec.Preparation.FineTune! with { Languages = ["de"] } } }));
+
+        var progressed = RoundTrip(new StageProgressed("run-1", "w", RunStages.FineTune, new ProgressUpdate("fine-tune", 3, 40, "steps", [new("loss", 1.5)])));
+        Assert.Equal(("fine-tune", 3L, 40L, "steps"), (progressed.Update.Stage, progressed.Update.Done, progressed.Update.Total, progressed.Update.Unit));
+        Assert.Equal([new KeyValuePair<string, double>("loss", 1.5)], progressed.Update.Metrics);
+        var done = RoundTrip(new StageDone("run-1", "w", RunStages.FineTune, new StageOutcome(["/model"], "fine-tuned 3 epochs")));
+        Assert.Equal(["/model"], done.Outcome.Artefacts);
+        Assert.Equal("fine-tuned 3 epochs", done.Outcome.Description);
+        var completed = RoundTrip(new StageCompleted("run-1", RunStages.FineTune, ["/model"], "fine-tuned 3 epochs"));
+        Assert.Equal("fine-tuned 3 epochs", completed.Note);
+        Assert.Equal("disk full", RoundTrip(new StageFailed("run-1", "w", RunStages.FineTune, "disk full")).Reason);
+    }
+
+    [Fact]
     public void AForeignTypeIsRefused()
     {
         var serializer = new MelmSerializer((ExtendedActorSystem)_system);

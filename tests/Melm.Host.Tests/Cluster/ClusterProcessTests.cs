@@ -55,6 +55,50 @@ public sealed class ClusterProcessTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeout)]
+    public async Task AWorkerKilledMidStageLeavesTheStageToTheOtherAndTheRunCompletes()
+    {
+        var plain = Spec();
+        var spec = plain with
+        {
+            RunId = "staged",
+            Inputs = plain.Inputs with { ModelFolder = _folder.Combine("out", "melm-model"), TaggerFolder = _folder.Combine("out", "filter-tagger") },
+            Preparation = new RunPreparation(
+                new FilterTaggerJob(plain.Inputs.ModelFolder, "dev.conll", new Melm.Models.Ner.NerTrainingOptions { Seed = 11 }),
+                new FineTuneJob(plain.Inputs.ModelFolder, null, new FineTuneOptions(Seed: 11), [])),
+        };
+        Node("coordinator", "coordinator", _seedPort);
+        await UntilMembersAsync(1);
+        var ports = new[] { FreePorts.Next(), FreePorts.Next() };
+        // 300 ms per step: a stage takes 1.5 s, time enough to see it running and kill its worker.
+        var workers = ports.Select((port, i) => (Id: $"127.0.0.1:{port}/cpu", Node: Node($"worker-{i + 1}", "worker", port, delayMs: 300))).ToArray();
+        await UntilMembersAsync(3);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+
+        // Kill the worker running the first stage once it has reported progress.
+        RunProgress? running = null;
+        await UntilAsync(async () =>
+        {
+            running = (await client.StatusAsync()).Runs.SingleOrDefault(r => r.RunId == spec.RunId);
+            return running is { StageWorker: not null, Status.Step: not null };
+        }, "a worker to report progress on the first stage");
+        Assert.Equal(RunStages.FilterTagger, running!.Status.Stage);
+        var (holder, doomed) = workers.Single(w => w.Id == running.StageWorker);
+        doomed.Kill();
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        var survivor = workers.Single(w => w.Id != holder).Id;
+        Assert.Equal([RunStages.FilterTagger, RunStages.FineTune, RunStages.Generate, RunStages.Write], status.StagesDone);
+        Assert.Equal(2, status.Notes!.Count);
+        Assert.True(File.Exists(Path.Combine(spec.Inputs.TaggerFolder!, UpperCaseProcessor.StageMarker)));
+        Assert.True(File.Exists(Path.Combine(spec.Inputs.ModelFolder, UpperCaseProcessor.StageMarker)));
+        Assert.Equal(spec.ItemCount, status.Done);
+        AssertSameOutputAsTheDirectLoop(spec with { Preparation = null });
+        var log = await File.ReadAllTextAsync(_folder.Combine("coordinator.log"), TestContext.Current.CancellationToken);
+        Assert.Contains($"stage filter-tagger given to {survivor}", log, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeout)]
     public async Task TheCoordinatorsNodeKilledAndRestartedResumesWithoutRecomputingFinishedItems()
     {
         var spec = Spec();
@@ -219,12 +263,12 @@ public sealed class ClusterProcessTests : IDisposable
         return RunSpecs.For(CorpusFile.Read(corpus), inputs, shardSize: 2, _folder.Combine("out"));
     }
 
-    private NodeProcess Node(string name, string roles, int port, string? itemLog = null)
+    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int delayMs = 100)
     {
         var config = _folder.Combine($"{name}.json");
         // Down an unreachable node after 2 s, not the default 20 s, so the tests take seconds.
         File.WriteAllText(config, """{ "downUnreachableAfterSeconds": 2 }""");
-        var environment = new Dictionary<string, string> { [ProcessorChoice.Variable] = "upper-case:100" };
+        var environment = new Dictionary<string, string> { [ProcessorChoice.Variable] = $"upper-case:{delayMs}" };
         if (itemLog is not null)
             environment[ProcessorChoice.LogVariable] = itemLog;
         var node = new NodeProcess(_folder.Combine($"{name}.log"), environment,
