@@ -295,6 +295,15 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         if (!_state.ReadyToWrite || _state.Spec is not { } spec)
             return;
+        if (spec.IsJob)
+        {
+            PersistEvent(new RunCompleted(spec.RunId), () =>
+            {
+                _log.Info("run {0}: completed; a job, its stages wrote their own files", spec.RunId);
+                ReportActivity();
+            });
+            return;
+        }
         if (!_state.StagesDone.Contains(RunStages.Generate))
             PersistEvent(new StageCompleted(spec.RunId, RunStages.Generate, []), () => { });
         IReadOnlyList<string> files;

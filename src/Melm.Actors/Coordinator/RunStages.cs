@@ -8,6 +8,7 @@ public static class RunStages
     public const string NotStarted = "not-started";
     public const string FilterTagger = StageNames.FilterTagger;
     public const string FineTune = StageNames.FineTune;
+    public const string ExperimentCell = StageNames.ExperimentCell;
     public const string Generate = "generate";
     public const string Write = "write";
     public const string Completed = "completed";

@@ -27,10 +27,14 @@ public static class ExperimentCommand
         var taggerBatch = new Option<int>("--tagger-batch-size") { Description = "Tagger batch (paper: 16).", DefaultValueFactory = _ => tagger.BatchSize };
         var melmLr = new Option<double>("--melm-lr") { Description = "MELM fine-tuning learning rate (paper: 1e-5).", DefaultValueFactory = _ => fineTune.LearningRate };
         var melmEpochs = new Option<int>("--melm-epochs") { Description = "MELM fine-tuning epochs (paper: 20).", DefaultValueFactory = _ => fineTune.Epochs };
+        var url = new Option<string?>("--url")
+        {
+            Description = "Run the grid on a cluster (melm node) through its coordinator's status endpoint, one job per cell spread over the workers' devices; paths must name the same files on every node.",
+        };
         var compute = new ComputeArguments();
         var command = new Command("experiment", "Run a resumable grid of low-resource experiments (paper 3.1): per language, N and seed, train the final tagger on gold and on gold + each augmentation method, score it on the full test set, and tabulate mean and standard deviation of test F1.")
         {
-            conll, model, output, languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs,
+            conll, model, output, languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs, url,
         };
         compute.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
@@ -60,9 +64,10 @@ public static class ExperimentCommand
             problems.AddRange(MissingInputs(settings));
             if (problems.Count > 0)
                 throw new InputException(problems);
-            var device = compute.Read(parseResult).Apply("--device");
             var console = ConsoleOutput.Create();
-            var results = new ExperimentRunner(settings, device, console).Run();
+            var results = parseResult.GetValue(url) is { } address
+                ? ClusterExperiment.Run(settings, address)
+                : new ExperimentRunner(settings, compute.Read(parseResult).Apply("--device"), console).Run();
             ExperimentReport.Print(console, settings, results);
             Console.WriteLine($"results: {ExperimentReport.Write(settings, results)} and {Path.Combine(settings.Out, ExperimentReport.JsonFile)}");
             return 0;

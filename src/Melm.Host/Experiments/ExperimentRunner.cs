@@ -30,22 +30,35 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
         for (var i = 0; i < runs.Length; i++)
         {
             var (cell, method) = runs[i];
-            var folder = MethodFolder(cell, method);
-            if (CellResult.Load(folder) is { } finished)
-            {
-                results.Add(finished);
-                continue;
-            }
-            console.Write(new Rule(Markup.Escape(Heading(i, runs.Length, cell, method, clock.Elapsed, ranHere))).LeftJustified());
-            var result = RunMethod(cell, method, folder);
-            result.Save(folder);
+            var (result, ran) = RunOrLoad(cell, method, () => Heading(i, runs.Length, cell, method, clock.Elapsed, ranHere));
             results.Add(result);
+            if (!ran)
+                continue;
             ranHere++;
-            console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"{cell} {ExperimentMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")));
             ExperimentReport.Write(settings, results);
         }
         return results;
+    }
+
+    /// <summary>
+    /// Every method of one cell, as a cluster worker runs it (an experiment-cell job): each result is
+    /// saved in its method folder; the grid's report is left to the command that collects the cells.
+    /// </summary>
+    public IReadOnlyList<CellResult> RunCell(ExperimentCell cell) =>
+        [.. settings.Methods.Select((method, i) => RunOrLoad(cell, method, () => $"{cell} method {i + 1}/{settings.Methods.Count}: {ExperimentMethods.Name(method)}").Result)];
+
+    /// <summary>The method's saved result, or the method run now and its result saved; Ran says which.</summary>
+    private (CellResult Result, bool Ran) RunOrLoad(ExperimentCell cell, ExperimentMethod method, Func<string> heading)
+    {
+        var folder = MethodFolder(cell, method);
+        if (CellResult.Load(folder) is { } finished)
+            return (finished, false);
+        console.Write(new Rule(Markup.Escape(heading())).LeftJustified());
+        var result = RunMethod(cell, method, folder);
+        result.Save(folder);
+        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"{cell} {ExperimentMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")));
+        return (result, true);
     }
 
     /// <summary>"run 5/36: en N=100 seed 2 melm", with the rate and ETA of the runs done in this process.</summary>

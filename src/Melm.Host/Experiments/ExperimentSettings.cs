@@ -1,5 +1,7 @@
 using Melm.Models.Augmentation;
+using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Experiments;
 
@@ -26,6 +28,20 @@ public sealed record ExperimentSettings(
     string Out)
 {
     public string Split(string language, string split) => Path.Combine(ConllRoot, language, split + ".txt");
+
+    /// <summary>The cluster job that runs one cell on a worker (RunSpec.IsJob).</summary>
+    public ExperimentCellJob JobFor(ExperimentCell cell) =>
+        new(ConllRoot, Model, Out, cell.Language, cell.N, cell.Seed, [.. Methods.Select(ExperimentMethods.Name)], Tagger, FineTune, Rounds);
+
+    /// <summary>A job's cell and the one-cell grid that runs it.</summary>
+    public static (ExperimentSettings Settings, ExperimentCell Cell) FromJob(ExperimentCellJob job)
+    {
+        var methods = job.Methods.Select(name => ExperimentMethods.TryParse(name, out var method)
+            ? method
+            : throw new InputException(job.Out, null, $"unknown experiment method '{name}'")).ToArray();
+        var settings = new ExperimentSettings(job.ConllRoot, job.Model, [job.Language], [job.N], [job.Seed], methods, job.Tagger, job.FineTune, job.Rounds, job.Out);
+        return (settings, new ExperimentCell(job.Language, job.N, job.Seed));
+    }
 
     /// <summary>Every (language, N, seed) in a fixed order: languages, then sizes, then seeds.</summary>
     public IEnumerable<ExperimentCell> Cells() =>

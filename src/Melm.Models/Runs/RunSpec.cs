@@ -28,6 +28,9 @@ public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IRea
     /// <summary>Number of work items: one per shard and round.</summary>
     public int ItemCount => ShardCount * Rounds;
 
+    /// <summary>A job: no sentences to rewrite and no output to write; its stages (an experiment cell) are its whole work.</summary>
+    public bool IsJob => SentenceIds.Count == 0 && Preparation?.Cell is not null;
+
     /// <summary>Throws ArgumentException naming the first thing that makes the spec unusable.</summary>
     public void Validate()
     {
@@ -40,7 +43,9 @@ public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IRea
             throw new ArgumentException($"rounds must be at least 1, got {Rounds}", nameof(Inputs));
         if (ShardSize < 1)
             throw new ArgumentException($"shard size must be at least 1, got {ShardSize}", nameof(ShardSize));
-        if (SentenceIds.Count == 0)
+        if (Preparation?.Cell is not null && (SentenceIds.Count > 0 || Preparation.FilterTagger is not null || Preparation.FineTune is not null))
+            throw new ArgumentException("an experiment cell is a job of its own: no sentences and no other stages", nameof(Preparation));
+        if (SentenceIds.Count == 0 && !IsJob)
             throw new ArgumentException("a run needs at least one sentence", nameof(SentenceIds));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in SentenceIds)

@@ -225,6 +225,25 @@ public class RunStateTests
     }
 
     [Fact]
+    public void AJobHasItsCellAsItsOnlyStageAndNoItems()
+    {
+        var cell = new ExperimentCellJob("/conll", "/model", "/exp", "en", 100, 1, ["gold-only", "melm"],
+            new Melm.Models.Ner.NerTrainingOptions { Seed = 1 }, new Melm.Models.Augmentation.FineTuneOptions(), 3);
+        var job = TestRuns.Spec("/exp/en-n100-seed1") with { SentenceIds = [], Preparation = new RunPreparation(Cell: cell) };
+        job.Validate();
+        Assert.Equal((true, 0), (job.IsJob, job.ItemCount));
+        Assert.Throws<ArgumentException>(() => (job with { SentenceIds = ["train:0"] }).Validate());
+        Assert.Throws<ArgumentException>(() => (job with { Preparation = null }).Validate());
+        var state = new RunState(job.RunId);
+        state.Apply(new RunStarted(job));
+        Assert.Equal((RunStages.ExperimentCell, 1), (state.Stage, state.PendingCount));
+        Assert.Equal(RunStages.ExperimentCell, state.AssignStage("w1", idle: true, T0, Lease)!.Stage);
+        state.Apply(new StageCompleted(job.RunId, RunStages.ExperimentCell, ["/exp/en-n100-seed1"], "en N=100 seed 1: gold-only F1 20.00"));
+        Assert.True(state.ReadyToWrite);
+        Assert.Equal(0, state.PendingCount);
+    }
+
+    [Fact]
     public void ARunThatFailedInAStageResumesAtThatStage()
     {
         var spec = TestRuns.Prepared(TestRuns.Spec("/out"));

@@ -99,6 +99,51 @@ public sealed class ClusterProcessTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeout)]
+    public async Task AnExperimentGridRunsAsOneJobPerCellOnTheWorkersAndScoresAsInOneProcess()
+    {
+        var model = TinyModels.PretrainedFolder(_folder);
+        string[] Args(string output) => ["experiment", "--conll", SharedFiles.Repository("samples/demo"), "--model", model, "--out", output,
+            "--languages", "en", "--n", "6", "--seeds", "4,5", "--methods", "gold-only,label-wise,melm",
+            "--tagger-epochs", "1", "--tagger-lr", "1e-3", "--melm-epochs", "1", "--melm-lr", "1e-3", "--rounds", "2"];
+        Node("coordinator", "coordinator", _seedPort, delayMs: null);
+        await UntilMembersAsync(1);
+        Node("worker-1", "worker", FreePorts.Next(), delayMs: null);
+        Node("worker-2", "worker", FreePorts.Next(), delayMs: null);
+        await UntilMembersAsync(3);
+
+        var (code, output, error) = ConsoleCapture.Run([.. Args(_folder.Combine("cluster")), "--url", StatusUrl]);
+        Assert.True(code == 0, error + string.Join("\n", _nodes.Select(n => Tail(n.Log()))));
+        Assert.Contains("experiment-cell: en N=6 seed 4: gold-only F1", output, StringComparison.Ordinal);
+        Assert.Contains("experiment-cell: en N=6 seed 5: gold-only F1", output, StringComparison.Ordinal);
+        var log = await File.ReadAllTextAsync(_folder.Combine("coordinator.log"), TestContext.Current.CancellationToken);
+        Assert.Equal(2, log.Split('\n').Count(line => line.Contains("stage experiment-cell given to", StringComparison.Ordinal)));
+
+        // The grid in one process scores every method of every cell the same.
+        var (localCode, _, localError) = ConsoleCapture.Run(Args(_folder.Combine("local")));
+        Assert.True(localCode == 0, localError);
+        foreach (var cell in new[] { "en-n6-seed4", "en-n6-seed5" })
+        {
+            foreach (var method in new[] { "gold-only", "label-wise", "melm" })
+                Assert.Equal(ResultWithoutTimes(_folder.Combine("local", cell, method)), ResultWithoutTimes(_folder.Combine("cluster", cell, method)));
+        }
+
+        // The same command attaches to the completed jobs and runs nothing again.
+        var (againCode, again, _) = ConsoleCapture.Run([.. Args(_folder.Combine("cluster")), "--url", StatusUrl]);
+        Assert.Equal(0, againCode);
+        Assert.Contains("completed", again, StringComparison.Ordinal);
+        log = await File.ReadAllTextAsync(_folder.Combine("coordinator.log"), TestContext.Current.CancellationToken);
+        Assert.Equal(2, log.Split('\n').Count(line => line.Contains("stage experiment-cell given to", StringComparison.Ordinal)));
+    }
+
+    /// <summary>A method's result.json without its timings, which differ from run to run.</summary>
+    private static string ResultWithoutTimes(string folder)
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, Melm.Host.Experiments.CellResult.FileName)))!.AsObject();
+        json.Remove("seconds");
+        return json.ToJsonString();
+    }
+
+    [Fact(Timeout = TestTimeout)]
     public async Task TheCoordinatorsNodeKilledAndRestartedResumesWithoutRecomputingFinishedItems()
     {
         var spec = Spec();
@@ -263,12 +308,15 @@ public sealed class ClusterProcessTests : IDisposable
         return RunSpecs.For(CorpusFile.Read(corpus), inputs, shardSize: 2, _folder.Combine("out"));
     }
 
-    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int delayMs = 100)
+    /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null.</summary>
+    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100)
     {
         var config = _folder.Combine($"{name}.json");
         // Down an unreachable node after 2 s, not the default 20 s, so the tests take seconds.
         File.WriteAllText(config, """{ "downUnreachableAfterSeconds": 2 }""");
-        var environment = new Dictionary<string, string> { [ProcessorChoice.Variable] = $"upper-case:{delayMs}" };
+        var environment = new Dictionary<string, string>();
+        if (delayMs is { } delay)
+            environment[ProcessorChoice.Variable] = $"upper-case:{delay}";
         if (itemLog is not null)
             environment[ProcessorChoice.LogVariable] = itemLog;
         var node = new NodeProcess(_folder.Combine($"{name}.log"), environment,

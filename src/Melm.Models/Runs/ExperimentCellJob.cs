@@ -1,0 +1,26 @@
+using Melm.Models.Augmentation;
+using Melm.Models.Ner;
+
+namespace Melm.Models.Runs;
+
+/// <summary>
+/// One cell of a `melm experiment` grid as a cluster job: sample N gold sentences of a language with
+/// a seed, then train and score each method's final tagger, writing the cell's folder under
+/// <paramref name="Out"/> exactly as the experiment does in one process. A cell is the unit because
+/// its methods share the sample and the gold tagger (MELM's filter).
+/// </summary>
+/// <param name="ConllRoot">A folder with LANG/train.txt, LANG/dev.txt and LANG/test.txt.</param>
+/// <param name="Model">The pretrained MLM.</param>
+/// <param name="Methods">The grid's method names, in order.</param>
+public sealed record ExperimentCellJob(
+    string ConllRoot, string Model, string Out, string Language, int N, int Seed, IReadOnlyList<string> Methods,
+    NerTrainingOptions Tagger, FineTuneOptions FineTune, int Rounds)
+{
+    /// <summary>Records compare lists by reference; jobs are the same when their contents are.</summary>
+    public bool Equals(ExperimentCellJob? other) =>
+        other is not null && (ConllRoot, Model, Out, Language, N, Seed, Tagger, FineTune, Rounds)
+            == (other.ConllRoot, other.Model, other.Out, other.Language, other.N, other.Seed, other.Tagger, other.FineTune, other.Rounds)
+        && Methods.SequenceEqual(other.Methods, StringComparer.Ordinal);
+
+    public override int GetHashCode() => HashCode.Combine(Out, Language, N, Seed, Methods.Count);
+}
