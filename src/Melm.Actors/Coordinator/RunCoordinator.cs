@@ -77,7 +77,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         Timers.StartPeriodicTimer("leases", CheckLeases.Instance, _settings.LeaseCheckInterval);
         if (_state.Spec is not null)
-            _log.Info("run {0}: recovered at stage {1}, {2}/{3} items done", _state.RunId, _state.Stage, _state.Results.Count, _state.Spec.ItemCount);
+            _log.Info("run {0}: recovered at stage {1}, {2}/{3} items done", _state.RunId, _state.Stage, _state.Results.Count, _state.Planned!.ItemCount);
         ReportActivity();
         if (_state.ReadyToWrite)
             Self.Tell(WriteOutput.Instance);
@@ -179,7 +179,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
             _log.Debug("run {0}: stage {1} from {2} ignored (not the stage under way or not its holder)", _state.RunId, done.Stage, done.WorkerId);
             return;
         }
-        PersistEvent(new StageCompleted(_state.RunId, done.Stage, done.Outcome.Artefacts, done.Outcome.Description), () =>
+        PersistEvent(new StageCompleted(_state.RunId, done.Stage, done.Outcome.Artefacts, done.Outcome.Description, done.Outcome.SentenceIds), () =>
         {
             _log.Info("run {0}: stage {1} done by {2}: {3}; next: {4}", _state.RunId, done.Stage, done.WorkerId, done.Outcome.Description, _state.Stage);
             ReportActivity();
@@ -215,7 +215,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         PersistEvent(new ItemCompleted(completed.RunId, completed.Key, completed.Result), () =>
         {
-            _log.Info("run {0}: {1} completed by {2} ({3}/{4} done)", _state.RunId, completed.Key, completed.WorkerId, _state.Results.Count, _state.Spec?.ItemCount);
+            _log.Info("run {0}: {1} completed by {2} ({3}/{4} done)", _state.RunId, completed.Key, completed.WorkerId, _state.Results.Count, _state.Planned?.ItemCount);
             if (_throughput.TryGetValue(completed.WorkerId, out var stats))
                 _throughput[completed.WorkerId] = stats with { Done = stats.Done + 1 };
             if (_state.ReadyToWrite)
@@ -293,7 +293,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void WriteOutputFiles()
     {
-        if (!_state.ReadyToWrite || _state.Spec is not { } spec)
+        if (!_state.ReadyToWrite || _state.Planned is not { } spec)
             return;
         if (spec.IsJob)
         {

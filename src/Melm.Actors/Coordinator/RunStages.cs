@@ -6,6 +6,7 @@ namespace Melm.Actors.Coordinator;
 public static class RunStages
 {
     public const string NotStarted = "not-started";
+    public const string CodeMix = StageNames.CodeMix;
     public const string FilterTagger = StageNames.FilterTagger;
     public const string FineTune = StageNames.FineTune;
     public const string ExperimentCell = StageNames.ExperimentCell;

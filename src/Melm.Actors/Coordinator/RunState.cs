@@ -25,7 +25,11 @@ public sealed class RunState
 
     public string RunId { get; }
 
+    /// <summary>The run as submitted.</summary>
     public RunSpec? Spec { get; private set; }
+
+    /// <summary>The run its items are planned from: the submitted spec, with the sentences its code-mix stage wrote once it has run.</summary>
+    public RunSpec? Planned { get; private set; }
 
     /// <summary>One of RunStages.</summary>
     public string Stage { get; private set; } = RunStages.NotStarted;
@@ -65,13 +69,14 @@ public sealed class RunState
         {
             case RunStarted started:
                 Spec = started.Spec;
+                Planned = started.Spec;
                 EnterNextStage();
                 break;
             case ItemCompleted completed:
                 _results.TryAdd(completed.Key, completed.Result);
                 _pending.Remove(completed.Key);
                 _leases.Remove(completed.Key);
-                if (Stage == RunStages.Generate && Spec is { } spec && _results.Count == spec.ItemCount)
+                if (Stage == RunStages.Generate && Planned is { } spec && _results.Count == spec.ItemCount)
                     Stage = RunStages.Write;
                 break;
             case StageCompleted { Stage: RunStages.Write } written:
@@ -82,6 +87,8 @@ public sealed class RunState
             case StageCompleted stage when Spec?.Preparation is { } preparation && preparation.Stages.Contains(stage.Stage, StringComparer.Ordinal):
                 if (!_stagesDone.Contains(stage.Stage, StringComparer.Ordinal))
                 {
+                    if (stage.SentenceIds is { } ids)
+                        Planned = Spec with { SentenceIds = ids };
                     _stagesDone.Add(stage.Stage);
                     if (stage.Note is { } note)
                         _notes.Add($"{stage.Stage}: {note}");
@@ -128,7 +135,7 @@ public sealed class RunState
     /// </summary>
     public IReadOnlyList<WorkItem> Assign(string workerId, int capacity, DateTimeOffset now, TimeSpan leaseTimeout)
     {
-        if (Spec is not { } spec || Stage != RunStages.Generate)
+        if (Planned is not { } spec || Stage != RunStages.Generate)
             return [];
         var free = capacity - _leases.Values.Count(l => l.WorkerId == workerId);
         var items = new List<WorkItem>();
@@ -148,7 +155,7 @@ public sealed class RunState
     /// </summary>
     public StageJob? AssignStage(string workerId, bool idle, DateTimeOffset now, TimeSpan leaseTimeout)
     {
-        if (Spec is not { } spec || !InPreparation || _stageLease is not null || !idle)
+        if (Planned is not { } spec || !InPreparation || _stageLease is not null || !idle)
             return null;
         _stageLease = (workerId, now + leaseTimeout);
         return new StageJob(RunId, Stage, spec);
@@ -186,7 +193,7 @@ public sealed class RunState
 
     /// <summary>Whether a result should be persisted: the run is generating and the item is real and not yet completed.</summary>
     public bool Accepts(ItemKey key) =>
-        Stage == RunStages.Generate && Spec is { } spec
+        Stage == RunStages.Generate && Planned is { } spec
         && key.Shard >= 0 && key.Shard < spec.ShardCount && key.Round >= 1 && key.Round <= spec.Rounds
         && !_results.ContainsKey(key);
 
@@ -228,7 +235,7 @@ public sealed class RunState
         RunId,
         Stage,
         [.. _stagesDone],
-        Spec?.ItemCount ?? 0,
+        Planned?.ItemCount ?? 0,
         _results.Count,
         _leases.Count,
         _pending.Count,
@@ -247,16 +254,18 @@ public sealed class RunState
         _results.Select(r => new ItemCompleted(RunId, r.Key, r.Value)).ToArray(),
         Files,
         Error,
-        [.. _notes]);
+        [.. _notes],
+        ReferenceEquals(Planned, Spec) ? null : Planned?.SentenceIds);
 
     public static RunState FromSnapshot(string runId, RunSnapshot snapshot)
     {
         var state = new RunState(runId) { Spec = snapshot.Spec, Stage = snapshot.Stage, Files = snapshot.Files, Error = snapshot.Error };
+        state.Planned = snapshot.PlannedSentenceIds is { } ids ? snapshot.Spec! with { SentenceIds = ids } : snapshot.Spec;
         state._stagesDone.AddRange(snapshot.StagesDone);
         state._notes.AddRange(snapshot.Notes ?? []);
         foreach (var completed in snapshot.Completed)
             state._results[completed.Key] = completed.Result;
-        if (state.Spec is { } spec && state.Stage == RunStages.Generate)
+        if (state.Planned is { } spec && state.Stage == RunStages.Generate)
         {
             foreach (var item in WorkPlan.Items(spec))
             {
@@ -273,7 +282,7 @@ public sealed class RunState
     /// </summary>
     private void EnterNextStage()
     {
-        if (Spec is not { } spec)
+        if (Planned is not { } spec)
             return;
         if (spec.Preparation?.Stages.FirstOrDefault(s => !_stagesDone.Contains(s, StringComparer.Ordinal)) is { } next)
         {

@@ -5,7 +5,7 @@ namespace Melm.Host.Cluster;
 
 /// <summary>
 /// The processor a node's workers run: MELM generation, filtering and preparation stages, and experiment
-/// cells (ExperimentCellProcessor), or, for the pipeline's own
+/// cells and code-mixing (NodeProcessor), or, for the pipeline's own
 /// process tests, the model-free UpperCaseProcessor when MELM_TEST_PROCESSOR says so
 /// ("upper-case" or "upper-case:DELAY_MS"); MELM_TEST_PROCESSOR_LOG then names a file that gets a
 /// line per finished item, so tests can count recomputed items.
@@ -19,7 +19,7 @@ internal static class ProcessorChoice
     {
         var choice = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrEmpty(choice))
-            return new Experiments.ExperimentCellProcessor.Factory(new MelmItemProcessorFactory());
+            return new NodeProcessor.Factory(new MelmItemProcessorFactory());
         var parts = choice.Split(':', 2);
         if (parts[0] != UpperCaseProcessor.MethodName || (parts.Length == 2 && !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
             throw new Models.Diagnostics.InputException(Variable, null, $"'{choice}' is not upper-case or upper-case:DELAY_MS");

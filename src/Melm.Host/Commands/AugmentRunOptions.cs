@@ -28,6 +28,17 @@ internal sealed class AugmentRunOptions
         Description = "A `melm codemix` output folder: augment its training sentences plus its code-mixed ones (paper 2.5), each entity marked with its own language. Give this or --train.",
     };
 
+    public Option<string[]> CodeMixTrain { get; } = new("--codemix-train")
+    {
+        Description = "Code-mix as the run's first stage (paper 2.5): a language's gold training file as LANG=FILE, one per language, at least two; the run then augments their sentences plus the code-mixed ones, as --codemix does with a `melm codemix` folder. Instead of --train and --codemix.",
+    };
+
+    public Option<string[]> CodeMixVectors { get; } = new("--codemix-vectors") { Description = "Aligned word vectors per language (LANG=FILE) for the code-mix stage; without them it uses --model's encoder states, or --codemix-random." };
+
+    public Option<bool> CodeMixRandom { get; } = new("--codemix-random") { Description = "Code-Mix-random in the code-mix stage: any same-type mention of another language." };
+
+    public Option<int> CodeMixRounds { get; } = new("--codemix-rounds") { Description = "Code-mixed sentences attempted per training sentence in the code-mix stage.", DefaultValueFactory = _ => 1 };
+
     public Option<FileInfo?> Dev { get; } = new("--dev") { Description = "Gold dev file, for the best fine-tuning epoch and the filter tagger's epoch." };
 
     public Option<DirectoryInfo> Out { get; } = new("--out") { Description = $"Folder for the outputs, the fine-tuned model ({AugmentPipeline.ModelSubfolder}/) and the filter's tagger ({AugmentPipeline.TaggerSubfolder}/); the same command resumes.", Required = true };
@@ -44,7 +55,7 @@ internal sealed class AugmentRunOptions
 
     /// <summary>Every option, for a command to add.</summary>
     public IEnumerable<Option> All =>
-        new Option[] { Model, Train, CodeMix, Dev, Out, Filter, Tagger, TaggerEpochs, Melm.Method, Melm.Seed }.Concat(Melm.FineTuneOptions).Concat(Melm.GenerationOptions);
+        new Option[] { Model, Train, CodeMix, CodeMixTrain, CodeMixVectors, CodeMixRandom, CodeMixRounds, Dev, Out, Filter, Tagger, TaggerEpochs, Melm.Method, Melm.Seed }.Concat(Melm.FineTuneOptions).Concat(Melm.GenerationOptions);
 
     /// <summary>
     /// The run the options describe: its corpus (the --train file or the codemix folder), the model
@@ -58,7 +69,10 @@ internal sealed class AugmentRunOptions
         var generation = Melm.ReadGeneration(parseResult);
         var outFolder = parseResult.GetValue(Out)!.FullName;
         var modelFolder = parseResult.GetValue(Model)!.FullName;
-        var (trainingPath, training) = ReadTraining(parseResult.GetValue(Train)?.FullName, parseResult.GetValue(CodeMix)?.FullName);
+        var codeMixJob = CodeMixJobOf(parseResult, modelFolder);
+        var (trainingPath, training) = codeMixJob is null
+            ? ReadTraining(parseResult.GetValue(Train)?.FullName, parseResult.GetValue(CodeMix)?.FullName)
+            : (Path.Combine(outFolder, CodeMixSubfolder), CodeMixGold(codeMixJob));
         var devPath = parseResult.GetValue(Dev)?.FullName;
         // The dev data is checked now, not when a worker's stage reads it.
         if (devPath is not null && AugmentationMethods.IsFineTuned(method))
@@ -80,7 +94,7 @@ internal sealed class AugmentRunOptions
                 var other => throw new InputException("--filter", null, $"unknown filter '{other}' (expected none or ner)"),
             };
         }
-        if ((AugmentationMethods.UsesMaskedLm(method) || taggerJob is not null) && !Directory.Exists(modelFolder))
+        if ((AugmentationMethods.UsesMaskedLm(method) || taggerJob is not null || codeMixJob?.EncoderFolder is not null) && !Directory.Exists(modelFolder))
             throw new InputException(modelFolder, null, "the model folder (--model) does not exist");
         FineTuneJob? fineTuneJob = null;
         var rewriterFolder = modelFolder;
@@ -92,9 +106,37 @@ internal sealed class AugmentRunOptions
             rewriterFolder = Path.Combine(outFolder, AugmentPipeline.ModelSubfolder);
         }
         var inputs = new RunInputs(trainingPath, rewriterFolder, AugmentationMethods.Name(method), taggerFolder, generation);
-        var preparation = taggerJob is null && fineTuneJob is null ? null : new RunPreparation(taggerJob, fineTuneJob);
-        return RunSpecs.For(training, inputs, shardSize, outFolder, preparation, runId);
+        var preparation = taggerJob is null && fineTuneJob is null && codeMixJob is null ? null : new RunPreparation(taggerJob, fineTuneJob, CodeMix: codeMixJob);
+        // A code-mixed corpus is written by its stage; its sentences are the run's once it has run.
+        return RunSpecs.For(codeMixJob is null ? training : training with { Sentences = [] }, inputs, shardSize, outFolder, preparation, runId);
     }
+
+    /// <summary>The subfolder of the output the code-mix stage writes (a `melm codemix` folder).</summary>
+    public const string CodeMixSubfolder = "codemix";
+
+    /// <summary>The code-mix stage the --codemix-* options ask for, or null.</summary>
+    private CodeMixJob? CodeMixJobOf(ParseResult parseResult, string modelFolder)
+    {
+        var trainFiles = CodeMixCommand.Pairs("--codemix-train", parseResult.GetValue(CodeMixTrain) ?? []);
+        if (trainFiles.Length == 0)
+            return null;
+        if (parseResult.GetValue(Train) is not null || parseResult.GetValue(CodeMix) is not null)
+            throw new InputException("--codemix-train", null, "the code-mix stage makes the run's training sentences: give --codemix-train, or --train, or --codemix");
+        if (trainFiles.Length < 2)
+            throw new InputException("--codemix-train", null, "code-mixing needs the training files of at least two languages");
+        var rounds = parseResult.GetValue(CodeMixRounds);
+        if (rounds < 1)
+            throw new InputException("--codemix-rounds", null, $"must be positive, got {rounds}");
+        var vectors = CodeMixCommand.Pairs("--codemix-vectors", parseResult.GetValue(CodeMixVectors) ?? []);
+        var random = parseResult.GetValue(CodeMixRandom);
+        if (random && vectors.Length > 0)
+            throw new InputException("--codemix-random", null, "Code-Mix-random uses no vectors: leave out --codemix-vectors");
+        return new CodeMixJob(trainFiles, vectors, random || vectors.Length > 0 ? null : modelFolder, random, rounds, parseResult.GetValue(Melm.Seed));
+    }
+
+    /// <summary>The gold sentences the code-mix stage will read, read now so bad files are refused before the run starts.</summary>
+    private static Corpus CodeMixGold(CodeMixJob job) =>
+        new(string.Join(",", job.Train.Select(t => t.Path)), CodeMixCommand.ReadTraining(job.Train).Sentences);
 
     /// <summary>A given tagger folder (checked now, so a wrong one is bad input, not a failed run later), or a stage that trains one into the output folder.</summary>
     private (string Folder, FilterTaggerJob? Job) FilterTaggerOf(ParseResult parseResult, string modelFolder, string? devPath, string outFolder)

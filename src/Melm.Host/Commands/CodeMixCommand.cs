@@ -5,6 +5,7 @@ using Melm.Models.CodeMix;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Nn;
+using Melm.Models.Runs;
 using Melm.Models.Text;
 using Spectre.Console;
 
@@ -34,50 +35,57 @@ public static class CodeMixCommand
                 throw new InputException("--rounds", null, $"must be positive, got {roundCount}");
             var trainFiles = Pairs("--train", parseResult.GetValue(train) ?? []);
             var vectorFiles = Pairs("--vectors", parseResult.GetValue(vectors) ?? []);
-            var modelFolder = parseResult.GetValue(model)?.FullName;
-            var useRandom = parseResult.GetValue(random);
-            if (useRandom && (vectorFiles.Length > 0 || modelFolder is not null))
-                throw new InputException("--random", null, "Code-Mix-random uses no vectors: leave out --vectors and --model");
-            var (sentences, scheme) = ReadTraining(trainFiles);
-            var runSeed = parseResult.GetValue(seed);
-            CodeMixResult result;
-            if (useRandom)
-            {
-                result = CodeMixer.MixRandom(sentences, scheme, roundCount, runSeed);
-            }
-            else if (vectorFiles.Length > 0)
-            {
-                result = CodeMixer.MixNearest(sentences, scheme, roundCount, runSeed, ReadVectors(vectorFiles, trainFiles, sentences));
-            }
-            else if (modelFolder is not null)
-            {
-                Console.WriteLine($"no aligned vectors given: substitutes are chosen by the mean-pooled encoder states of {modelFolder}");
-                var torchDevice = compute.Read(parseResult).Apply("--device");
-                using var mlm = ModelFolder.LoadMaskedLm(modelFolder, torchDevice);
-                var tokenizer = XlmrTokenizer.Load(modelFolder);
-                using var progress = new ConsoleProgress();
-                result = CodeMixer.MixNearest(sentences, scheme, roundCount, runSeed, new EncoderEmbeddings(mlm, tokenizer, progress: progress));
-            }
-            else
-            {
-                throw new InputException("--vectors", null, "give --vectors LANG=FILE for every training language, --model DIR for the encoder fallback, or --random");
-            }
+            var job = new CodeMixJob(trainFiles, vectorFiles, parseResult.GetValue(model)?.FullName, parseResult.GetValue(random), roundCount, parseResult.GetValue(seed));
             var folder = parseResult.GetValue(output)!.FullName;
-            var augmentation = AugmentationSummary.Build(result.Method, result.Description, sentences, result.Outcome, "none");
-            var summary = new CodeMixSummary(runSeed, roundCount, TagSchemes.Name(scheme),
-                trainFiles.ToDictionary(t => t.Lang, t => t.Path, StringComparer.Ordinal), augmentation, result.Counts);
-            AugmentationOutput.Write(folder, sentences, result.Rewrites, summary);
+            var (result, augmentation) = Run(job, folder, () => compute.Read(parseResult).Apply("--device"), Console.WriteLine);
             Report(result, augmentation, folder);
             return 0;
         }));
         return command;
     }
 
+    /// <summary>
+    /// Code-mixes the job's training files into <paramref name="folder"/> (the files `melm augment
+    /// --codemix` reads): `melm codemix`, and the code-mix stage of a run on a worker.
+    /// </summary>
+    internal static (CodeMixResult Result, AugmentationSummary Summary) Run(CodeMixJob job, string folder, Func<TorchSharp.torch.Device> device, Action<string> say)
+    {
+        if (job.Random && (job.Vectors.Count > 0 || job.EncoderFolder is not null))
+            throw new InputException("--random", null, "Code-Mix-random uses no vectors: leave out --vectors and --model");
+        var (sentences, scheme) = ReadTraining(job.Train);
+        CodeMixResult result;
+        if (job.Random)
+        {
+            result = CodeMixer.MixRandom(sentences, scheme, job.Rounds, job.Seed);
+        }
+        else if (job.Vectors.Count > 0)
+        {
+            result = CodeMixer.MixNearest(sentences, scheme, job.Rounds, job.Seed, ReadVectors(job.Vectors, job.Train, sentences));
+        }
+        else if (job.EncoderFolder is { } modelFolder)
+        {
+            say($"no aligned vectors given: substitutes are chosen by the mean-pooled encoder states of {modelFolder}");
+            using var mlm = ModelFolder.LoadMaskedLm(modelFolder, device());
+            var tokenizer = XlmrTokenizer.Load(modelFolder);
+            using var progress = new ConsoleProgress();
+            result = CodeMixer.MixNearest(sentences, scheme, job.Rounds, job.Seed, new EncoderEmbeddings(mlm, tokenizer, progress: progress));
+        }
+        else
+        {
+            throw new InputException("--vectors", null, "give --vectors LANG=FILE for every training language, --model DIR for the encoder fallback, or --random");
+        }
+        var augmentation = AugmentationSummary.Build(result.Method, result.Description, sentences, result.Outcome, "none");
+        var summary = new CodeMixSummary(job.Seed, job.Rounds, TagSchemes.Name(scheme),
+            job.Train.ToDictionary(t => t.Lang, t => t.Path, StringComparer.Ordinal), augmentation, result.Counts);
+        AugmentationOutput.Write(folder, sentences, result.Rewrites, summary);
+        return (result, augmentation);
+    }
+
     /// <summary>LANG=FILE values, each language once.</summary>
-    private static (string Lang, string Path)[] Pairs(string option, string[] values)
+    internal static LanguageFile[] Pairs(string option, string[] values)
     {
         var problems = new List<InputProblem>();
-        var pairs = new List<(string Lang, string Path)>();
+        var pairs = new List<LanguageFile>();
         foreach (var value in values)
         {
             var equals = value.IndexOf('=', StringComparison.Ordinal);
@@ -90,7 +98,7 @@ public static class CodeMixCommand
             if (pairs.Any(p => p.Lang == lang))
                 problems.Add(new InputProblem(option, null, $"language \"{lang}\" is given twice"));
             else
-                pairs.Add((lang, Path.GetFullPath(value[(equals + 1)..])));
+                pairs.Add(new LanguageFile(lang, Path.GetFullPath(value[(equals + 1)..])));
         }
         if (problems.Count > 0)
             throw new InputException(problems);
@@ -98,7 +106,7 @@ public static class CodeMixCommand
     }
 
     // Every file is read before failing, so one run lists the problems of all of them.
-    private static (IReadOnlyList<Sentence> Sentences, TagScheme Scheme) ReadTraining((string Lang, string Path)[] files)
+    internal static (IReadOnlyList<Sentence> Sentences, TagScheme Scheme) ReadTraining(IReadOnlyList<LanguageFile> files)
     {
         var problems = new List<InputProblem>();
         var sentences = new List<Sentence>();
@@ -137,8 +145,8 @@ public static class CodeMixCommand
             $"tags are {TagSchemes.Name(s.Scheme)}: the training files mix BIOES with IOB; convert them to one scheme first")).ToArray());
     }
 
-    private static AlignedVectorEmbedder ReadVectors((string Lang, string Path)[] vectorFiles,
-        (string Lang, string Path)[] trainFiles, IReadOnlyList<Sentence> sentences)
+    private static AlignedVectorEmbedder ReadVectors(IReadOnlyList<LanguageFile> vectorFiles,
+        IReadOnlyList<LanguageFile> trainFiles, IReadOnlyList<Sentence> sentences)
     {
         var trainLanguages = trainFiles.Select(t => t.Lang).ToHashSet(StringComparer.Ordinal);
         var problems = vectorFiles.Where(v => !trainLanguages.Contains(v.Lang))

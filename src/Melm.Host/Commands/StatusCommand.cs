@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Melm.Actors.Protocol.Queries;
+using Melm.Models.Runs;
 using Melm.Host.Cluster;
 using Spectre.Console;
 
@@ -37,7 +37,7 @@ public static class StatusCommand
             {
                 var status = run.Status;
                 runs.AddRow(
-                    Markup.Escape(run.RunId), Markup.Escape(StageText(run)), $"{status.Done}/{status.Total}", Number(status.InFlight), Number(status.Pending),
+                    Markup.Escape(run.RunId), status.Stage, $"{status.Done}/{status.Total}", Number(status.InFlight), Number(status.Pending),
                     run.ItemsPerSecond.ToString("F2", CultureInfo.InvariantCulture),
                     run.EtaSeconds is { } eta ? TimeSpan.FromSeconds(Math.Ceiling(eta)).ToString("c", CultureInfo.InvariantCulture) : "-",
                     Markup.Escape(status.Error ?? ""));
@@ -45,22 +45,21 @@ public static class StatusCommand
                     workers.AddRow(Markup.Escape(run.RunId), Markup.Escape(worker.WorkerId), Number(worker.Done), Number(worker.InFlight), worker.ItemsPerSecond.ToString("F2", CultureInfo.InvariantCulture));
             }
             console.Write(runs);
+            var stages = new Table().Title("stages under way").AddColumns("run", "stage", "worker", "progress");
+            foreach (var run in report.Runs.Where(r => r.StageWorker is not null))
+                stages.AddRow(Markup.Escape(run.RunId), run.Status.Stage, Markup.Escape(run.StageWorker!), Markup.Escape(StepText(run.Status.Step)));
+            if (stages.Rows.Count > 0)
+                console.Write(stages);
             console.Write(workers);
             return 0;
         }));
         return command;
     }
 
-    /// <summary>"fine-tune on node/cpu: fine-tune epoch 3 12/40 steps" while a preparation stage runs; the stage's name otherwise.</summary>
-    private static string StageText(RunProgress run)
-    {
-        var text = run.Status.Stage;
-        if (run.StageWorker is { } worker)
-            text += $" on {worker}";
-        if (run.Status.Step is { } step)
-            text += string.Create(CultureInfo.InvariantCulture, $": {step.Stage} {step.Done}/{step.Total} {step.Unit}");
-        return text;
-    }
+    /// <summary>"fine-tune 12/40 steps (loss 1.2345)", or "-" before the stage's first report.</summary>
+    private static string StepText(ProgressUpdate? step) =>
+        step is null ? "-" : string.Create(CultureInfo.InvariantCulture,
+            $"{step.Stage} {step.Done}/{step.Total} {step.Unit}{string.Concat(step.Metrics.Select(m => $", {m.Key} {m.Value:0.####}"))}");
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

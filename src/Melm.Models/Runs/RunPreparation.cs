@@ -3,15 +3,17 @@ namespace Melm.Models.Runs;
 /// <summary>
 /// What a run computes on one worker before its items: each stage writes the folder the run's
 /// inputs name (the fine-tuned model, the filter's tagger), so the items read them like folders
-/// given ready-made. Null parts are not stages of the run. A job (a run without sentences) has an
+/// given ready-made; code-mixing writes the run's corpus, and so fixes its sentences. Null parts are
+/// not stages of the run. A job (a run without sentences) has an
 /// experiment cell as its only stage.
 /// </summary>
-public sealed record RunPreparation(FilterTaggerJob? FilterTagger = null, FineTuneJob? FineTune = null, ExperimentCellJob? Cell = null)
+public sealed record RunPreparation(FilterTaggerJob? FilterTagger = null, FineTuneJob? FineTune = null, ExperimentCellJob? Cell = null, CodeMixJob? CodeMix = null)
 {
     /// <summary>The stages in the order they run.</summary>
     public IReadOnlyList<string> Stages =>
         [.. new[]
         {
+            CodeMix is null ? null : StageNames.CodeMix,
             FilterTagger is null ? null : StageNames.FilterTagger,
             FineTune is null ? null : StageNames.FineTune,
             Cell is null ? null : StageNames.ExperimentCell,

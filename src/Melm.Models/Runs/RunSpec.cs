@@ -11,7 +11,7 @@ namespace Melm.Models.Runs;
 /// <param name="RunId">Stable name of the run; also names its journal entries.</param>
 /// <param name="Inputs">Files and settings the processors and the writer read.</param>
 /// <param name="ShardSize">Sentences per work item.</param>
-/// <param name="SentenceIds">The source sentences in corpus order; the output follows this order.</param>
+/// <param name="SentenceIds">The source sentences in corpus order; the output follows this order. Empty when a code-mix stage makes the corpus (RunState then plans with the stage's ids).</param>
 /// <param name="OutputFolder">Where the assembled output is written.</param>
 /// <param name="Preparation">Stages a worker runs before the items (fine-tuning, the filter's tagger); null: none, the inputs are ready.</param>
 public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IReadOnlyList<string> SentenceIds, string OutputFolder, RunPreparation? Preparation = null)
@@ -45,7 +45,9 @@ public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IRea
             throw new ArgumentException($"shard size must be at least 1, got {ShardSize}", nameof(ShardSize));
         if (Preparation?.Cell is not null && (SentenceIds.Count > 0 || Preparation.FilterTagger is not null || Preparation.FineTune is not null))
             throw new ArgumentException("an experiment cell is a job of its own: no sentences and no other stages", nameof(Preparation));
-        if (SentenceIds.Count == 0 && !IsJob)
+        if (Preparation?.CodeMix is not null && SentenceIds.Count > 0)
+            throw new ArgumentException("a run that code-mixes gets its sentences from that stage; give none", nameof(SentenceIds));
+        if (SentenceIds.Count == 0 && !IsJob && Preparation?.CodeMix is null)
             throw new ArgumentException("a run needs at least one sentence", nameof(SentenceIds));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in SentenceIds)

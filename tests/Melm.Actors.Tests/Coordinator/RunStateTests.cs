@@ -244,6 +244,26 @@ public class RunStateTests
     }
 
     [Fact]
+    public void TheCodeMixStageGivesTheSentencesTheItemsArePlannedFrom()
+    {
+        var codeMix = new CodeMixJob([new LanguageFile("en", "/en.txt"), new LanguageFile("de", "/de.txt")], [], null, Random: true, Rounds: 1, Seed: 3);
+        var spec = TestRuns.Spec("/out") with { SentenceIds = [], Preparation = new RunPreparation(CodeMix: codeMix) };
+        spec.Validate();
+        var state = new RunState(spec.RunId);
+        state.Apply(new RunStarted(spec));
+        Assert.Equal((RunStages.CodeMix, 0), (state.Stage, state.Status().Total));
+        string[] ids = ["en:0", "de:0", "en:0/code-mix-random/r1"];
+        state.Apply(new StageCompleted(spec.RunId, RunStages.CodeMix, ["/out/codemix"], "1 code-mixed sentence", ids));
+        Assert.Equal((RunStages.Generate, 3, 3), (state.Stage, state.PendingCount, state.Status().Total));
+        Assert.Equal(ids, state.Planned!.SentenceIds);
+        Assert.True(spec.SameAs(state.Spec!));
+        Assert.Equal(ids, state.Assign("w", 1, T0, Lease).Single().SentenceIds);
+        var restored = RunState.FromSnapshot(spec.RunId, state.ToSnapshot());
+        Assert.Equal(ids, restored.Planned!.SentenceIds);
+        Assert.Equal(3, restored.PendingCount);
+    }
+
+    [Fact]
     public void ARunThatFailedInAStageResumesAtThatStage()
     {
         var spec = TestRuns.Prepared(TestRuns.Spec("/out"));

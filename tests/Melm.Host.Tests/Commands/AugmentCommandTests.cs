@@ -232,7 +232,7 @@ public sealed class AugmentCommandTests
         var es = DemoFile(folder, "train", 6, "es");
         var mixed = Path.Combine(folder.Path, "mixed");
         var output = Path.Combine(folder.Path, "out");
-        var (mixCode, _, mixError) = ConsoleCapture.Run("codemix", "--train", $"en={en}", "--train", $"es={es}", "--random", "--seed", "3", "--out", mixed);
+        var (mixCode, _, mixError) = ConsoleCapture.Run("codemix", "--train", $"en={en}", "--train", $"es={es}", "--random", "--seed", "5", "--out", mixed);
         Assert.True(mixCode == 0, mixError);
 
         var (code, stdout, error) = ConsoleCapture.Run("augment", "--model", model, "--codemix", mixed, "--out", output,
@@ -252,6 +252,15 @@ public sealed class AugmentCommandTests
         Assert.Equal(read + augmented.Count, all.Count);
         Assert.Equal(codeMixed.Select(s => s.Id), all.Where(s => s.Provenance?.Method == "code-mix-random").Select(s => s.Id));
         Assert.Contains(augmented, s => s.Provenance!.SourceId.Contains("/code-mix-random/", StringComparison.Ordinal));
+
+        // One command with code-mixing as the run's first stage writes the same bytes as the two commands.
+        var staged = Path.Combine(folder.Path, "staged");
+        var (stagedCode, stagedOut, stagedError) = ConsoleCapture.Run("augment", "--model", model, "--codemix-train", $"en={en}", "--codemix-train", $"es={es}", "--codemix-random",
+            "--out", staged, "--epochs", "1", "--batch-size", "4", "--seed", "5", "--rounds", "2", "--filter", "none");
+        Assert.True(stagedCode == 0, stagedError);
+        Assert.Contains($"code-mix: {codeMixed.Count} code-mixed sentences from 12 training sentences", stagedOut, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(mixed, "aug.jsonl")), File.ReadAllBytes(Path.Combine(staged, AugmentRunOptions.CodeMixSubfolder, "aug.jsonl")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(output, "aug.jsonl")), File.ReadAllBytes(Path.Combine(staged, "aug.jsonl")));
     }
 
     [Fact]
@@ -264,6 +273,9 @@ public sealed class AugmentCommandTests
 
         var neither = ConsoleCapture.Run("augment", "--model", model, "--out", output);
         var both = ConsoleCapture.Run("augment", "--model", model, "--train", train, "--codemix", folder.Path, "--out", output);
+        var mixAndTrain = ConsoleCapture.Run("augment", "--model", model, "--train", train, "--codemix-train", $"en={train}", "--codemix-train", $"de={train}", "--out", output);
+        var oneLanguage = ConsoleCapture.Run("augment", "--model", model, "--codemix-train", $"en={train}", "--out", output);
+        var badPair = ConsoleCapture.Run("augment", "--model", model, "--codemix-train", train, "--out", output);
         var notCodeMix = ConsoleCapture.Run("augment", "--model", model, "--codemix", folder.Path, "--out", output);
         var generate = ConsoleCapture.Run("generate", "--model", model, "--input", train, "--out", output, "--method", "label-wise");
 
@@ -271,6 +283,10 @@ public sealed class AugmentCommandTests
         Assert.Contains("give the gold training file (--train), or a `melm codemix` output folder (--codemix)", neither.Error, StringComparison.Ordinal);
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("give --train or --codemix, not both", both.Error, StringComparison.Ordinal);
+        Assert.Equal((2, 2, 2), (mixAndTrain.ExitCode, oneLanguage.ExitCode, badPair.ExitCode));
+        Assert.Contains("give --codemix-train, or --train, or --codemix", mixAndTrain.Error, StringComparison.Ordinal);
+        Assert.Contains("at least two languages", oneLanguage.Error, StringComparison.Ordinal);
+        Assert.Contains("expected LANG=FILE", badPair.Error, StringComparison.Ordinal);
         Assert.Equal(2, notCodeMix.ExitCode);
         Assert.Contains("not a `melm codemix` output folder", notCodeMix.Error, StringComparison.Ordinal);
         Assert.Equal(2, generate.ExitCode);
