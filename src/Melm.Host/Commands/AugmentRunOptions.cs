@@ -53,9 +53,11 @@ internal sealed class AugmentRunOptions
 
     public Option<int> TaggerEpochs { get; } = new("--tagger-epochs") { Description = "Epochs for the filter's tagger when the run trains it.", DefaultValueFactory = _ => new NerTrainingOptions { Seed = 0 }.Epochs };
 
+    public Option<double> TaggerLearningRate { get; } = new("--tagger-lr") { Description = "AdamW learning rate of the filter's tagger when the run trains it (paper: 2e-5).", DefaultValueFactory = _ => new NerTrainingOptions { Seed = 0 }.LearningRate };
+
     /// <summary>Every option, for a command to add.</summary>
     public IEnumerable<Option> All =>
-        new Option[] { Model, Train, CodeMix, CodeMixTrain, CodeMixVectors, CodeMixRandom, CodeMixRounds, Dev, Out, Filter, Tagger, TaggerEpochs, Melm.Method, Melm.Seed }.Concat(Melm.FineTuneOptions).Concat(Melm.GenerationOptions);
+        new Option[] { Model, Train, CodeMix, CodeMixTrain, CodeMixVectors, CodeMixRandom, CodeMixRounds, Dev, Out, Filter, Tagger, TaggerEpochs, TaggerLearningRate, Melm.Method, Melm.Seed }.Concat(Melm.FineTuneOptions).Concat(Melm.GenerationOptions);
 
     /// <summary>
     /// The run the options describe: its corpus (the --train file or the codemix folder), the model
@@ -149,8 +151,8 @@ internal sealed class AugmentRunOptions
         }
         if (devPath is null)
             throw new InputException("--dev", null, AugmentPipeline.NeedsDev);
-        var options = new NerTrainingOptions { Seed = parseResult.GetValue(Melm.Seed), Epochs = parseResult.GetValue(TaggerEpochs) };
-        var problems = options.Check("--tagger-epochs");
+        var options = new NerTrainingOptions { Seed = parseResult.GetValue(Melm.Seed), Epochs = parseResult.GetValue(TaggerEpochs), LearningRate = parseResult.GetValue(TaggerLearningRate) };
+        var problems = options.Check("filter tagger (--tagger-epochs, --tagger-lr)");
         if (problems.Count > 0)
             throw new InputException(problems);
         return (Path.Combine(outFolder, AugmentPipeline.TaggerSubfolder), new FilterTaggerJob(modelFolder, devPath, options));
