@@ -1,22 +1,25 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Melm.Actors.Protocol.Commands;
+using Melm.Host.Cluster;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Evaluation;
 using Melm.Models.Ner;
 using Melm.Models.Nn;
 using Melm.Models.Pretraining;
+using Melm.Models.Runs;
 using Spectre.Console;
 
 namespace Melm.Host.Commands;
 
 /// <summary>
 /// `melm demo`: the whole pipeline, offline, on the embedded four-language sample (samples/demo):
-/// pretrain a tiny masked LM on the sample's own text, fine-tune MELM with label and language
-/// markers, generate rewrites, filter them with a tagger trained on the gold data, then train the
-/// final tagger on gold and on gold + kept rewrites and compare test F1. Every step resumes from
-/// what a previous run left in --out.
+/// pretrain a tiny masked LM on the sample's own text, then augment as `melm augment` does (a run on a
+/// one-node cluster: train the filter's tagger on the gold data, fine-tune MELM with label and
+/// language markers, generate rewrites and filter them), then train the final tagger on gold and on
+/// gold + kept rewrites and compare test F1. Every step resumes from what a previous run left in --out.
 /// </summary>
 public static class DemoCommand
 {
@@ -67,26 +70,19 @@ public static class DemoCommand
         Step(console, 2, "pretraining a tiny masked language model on the sample's own text");
         var pretrained = Pretrain(s, data);
 
-        Step(console, 3, "fine-tuning MELM with label and language markers");
+        Step(console, 3, "augmenting, as melm augment does on a one-node cluster: the filter's tagger, MELM fine-tuning with label and language markers, then 3 rewrites per sentence, filtered");
         var tuned = s.Folder("melm-model");
-        var fineTune = new FineTuneOptions(Epochs: s.Epochs, BatchSize: 30, LearningRate: 1e-3, MaskRate: 0.7, Seed: s.Seed);
-        Console.WriteLine(FinetuneCommand.Run(pretrained, train, dev, tuned, AugmentationMethod.Melm, fineTune, Languages, deviceForTorch).Describe());
-
-        Step(console, 4, "training the consistency filter's tagger on the gold data");
-        var filterTagger = Tagger(s, pretrained, train, dev, "filter-tagger", deviceForTorch);
-
-        Step(console, 5, "generating 3 rewrites per sentence and filtering them");
+        var filterTagger = s.Folder("filter-tagger");
         var augmented = s.Folder("augmented");
-        AugmentationSummary summary;
-        var generation = new GenerationOptions(Rounds: 3, Seed: s.Seed);
-        using (var generator = new MelmGenerator(MelmModel.Load(tuned, deviceForTorch), generation, ownsModel: true))
-        using (var filter = AugmentPipeline.LoadFilter(filterTagger, deviceForTorch))
-            summary = AugmentPipeline.RunAndWrite(generator, train, generation.Rounds, filter.Predictor, generation.BatchSize, augmented);
+        var spec = AugmentSpec(s, data, train, dev, pretrained, tuned, filterTagger, augmented);
+        LocalRun.Run(augmented, s.Compute.Device, new StartRun(spec));
+        var summary = AugmentationOutput.ReadSummary(augmented)
+            ?? throw new InvalidOperationException($"run {spec.RunId} completed without writing {AugmentationOutput.SummaryFile}");
         AugmentSummaryTable.Write(console, summary);
         var kept = CorpusFile.Read(Path.Combine(augmented, AugmentationOutput.AugmentedJsonLines)).Sentences;
         ShowExamples(console, train.Sentences, kept);
 
-        Step(console, 6, "training the final tagger on gold only and on gold + kept rewrites, scored on test");
+        Step(console, 4, "training the final tagger on gold only and on gold + kept rewrites, scored on test");
         var goldOnly = Tagger(s, pretrained, train, dev, "tagger-gold", deviceForTorch);
         var withAugmented = Tagger(s, pretrained, train with { Sentences = [.. train.Sentences, .. kept] }, dev, "tagger-gold+melm", deviceForTorch);
         var table = new Table().AddColumns("training data", "sentences", "test precision", "test recall", "test F1");
@@ -108,7 +104,26 @@ public static class DemoCommand
     }
 
     private static void Step(IAnsiConsole console, int number, string what) =>
-        console.Write(new Rule($"[bold]{number}/6[/] {Markup.Escape(what)}").LeftJustified());
+        console.Write(new Rule($"[bold]{number}/4[/] {Markup.Escape(what)}").LeftJustified());
+
+    /// <summary>
+    /// The demo's augmentation as a run: the combined sample written as JSON Lines (the run reads
+    /// its corpus by path), the filter's tagger and MELM fine-tuning as its stages, the demo's folders.
+    /// </summary>
+    private static RunSpec AugmentSpec(Settings s, string data, Corpus train, Corpus dev, string pretrained, string tuned, string filterTagger, string augmented)
+    {
+        var trainPath = Path.Combine(data, "train.jsonl");
+        var devPath = Path.Combine(data, "dev.jsonl");
+        JsonLines.Write(train.Sentences, trainPath);
+        JsonLines.Write(dev.Sentences, devPath);
+        var preparation = new RunPreparation(
+            new FilterTaggerJob(pretrained, devPath, TaggerOptions(s)),
+            new FineTuneJob(pretrained, devPath, new FineTuneOptions(Epochs: s.Epochs, BatchSize: 30, LearningRate: 1e-3, MaskRate: 0.7, Seed: s.Seed), Languages));
+        var inputs = new RunInputs(trainPath, tuned, AugmentationMethods.Name(AugmentationMethod.Melm), filterTagger, new GenerationOptions(Rounds: 3, Seed: s.Seed));
+        return RunSpecs.For(train, inputs, LocalRun.DefaultShardSize, augmented, preparation);
+    }
+
+    private static NerTrainingOptions TaggerOptions(Settings s) => new() { Seed = s.Seed, Epochs = s.Epochs, LearningRate = 1e-3 };
 
     private static Corpus Combine(string name, string data, string split)
     {
@@ -156,8 +171,7 @@ public static class DemoCommand
             Console.WriteLine($"reusing {folder}");
             return folder;
         }
-        var options = new NerTrainingOptions { Seed = s.Seed, Epochs = s.Epochs, LearningRate = 1e-3 };
-        var (result, took) = NerCommand.TrainAndSave(pretrained, train, dev, options, device, null, folder);
+        var (result, took) = NerCommand.TrainAndSave(pretrained, train, dev, TaggerOptions(s), device, null, folder);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: epoch {result.BestEpoch} kept, dev F1 {result.BestDevF1:F2}, {took.TotalSeconds:F0} s"));
         return folder;
