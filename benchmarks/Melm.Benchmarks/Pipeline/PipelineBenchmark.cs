@@ -29,9 +29,6 @@ public static class PipelineBenchmark
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>Items a worker holds: one running, one fetched ahead, so no item waits for a round trip.</summary>
-    private const int Capacity = 2;
-
     private sealed record Row(string Setup, int Workers, int ThreadsPerWorker, double Seconds, bool Identical);
 
     public static async Task<int> RunAsync(PipelineBenchmarkOptions options)
@@ -57,7 +54,6 @@ public static class PipelineBenchmark
             var single = new MelmClusterOptions
             {
                 Persistence = MelmPersistenceOptions.SqliteFile(Path.Combine(work, "one-node.db")),
-                WorkerCapacity = Capacity,
                 WorkerPollInterval = WorkerPoll,
             };
             await using (var node = await BenchmarkNode.StartAsync(single, processor).ConfigureAwait(false))
@@ -187,7 +183,7 @@ public static class PipelineBenchmark
         // Under `dotnet Melm.Benchmarks.dll` the process is dotnet itself, which needs the assembly first.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
             start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        foreach (var argument in new[] { "pipeline-worker", "--seed-node", seedNode, "--work", work, "--threads", Invariant($"{threads}"), "--capacity", Invariant($"{Capacity}") })
+        foreach (var argument in new[] { "pipeline-worker", "--seed-node", seedNode, "--work", work, "--threads", Invariant($"{threads}") })
             start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start a worker process");
         var log = new List<string>();

@@ -9,8 +9,9 @@ namespace Melm.Actors.Workers;
 /// <summary>
 /// One per device: pulls items from the runs manager and runs them on its processor off the
 /// mailbox (the task's result comes back as a message), so status queries are answered while
-/// items run. It never holds more than Capacity items; after a restart it tells the coordinators,
-/// which put the items it lost back in the queue.
+/// items run. It runs at most Capacity items and keeps up to Prefetch more waiting, so it asks for
+/// the next item while one runs; after a restart it tells the coordinators, which put the items it
+/// lost (running and waiting) back in the queue.
 /// </summary>
 public sealed class ModelWorker : ReceiveActor, IWithTimers
 {
@@ -89,8 +90,8 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
 
     private void AskForWork()
     {
-        if (_running.Count + _waiting.Count < _settings.Capacity)
-            _runs.Tell(new RequestWork(_settings.WorkerId, _settings.Capacity));
+        if (_running.Count + _waiting.Count < _settings.Holds)
+            _runs.Tell(new RequestWork(_settings.WorkerId, _settings.Holds));
     }
 
     private void StartWaiting()
