@@ -57,8 +57,8 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         // Events stay (melm runs reads them); only older snapshots go, as the newest one replaces them.
         Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
         Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "run {0}: old snapshots not deleted", runId));
-        Command<SaveSnapshotFailure>(failure => _log.Warning(failure.Cause, "run {0}: snapshot failed; recovery replays more events", runId));
+        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "run {RunId}: old snapshots not deleted", runId));
+        Command<SaveSnapshotFailure>(failure => _log.Warning(failure.Cause, "run {RunId}: snapshot failed; recovery replays more events", runId));
     }
 
     public override string PersistenceId { get; }
@@ -74,7 +74,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         Timers.StartPeriodicTimer("leases", CheckLeases.Instance, _settings.LeaseCheckInterval);
         if (_state.Spec is not null)
-            _log.Info("run {0}: recovered at stage {1}, {2}/{3} items done", _state.RunId, _state.Stage, _state.Results.Count, _state.Spec.ItemCount);
+            _log.Info("run {RunId}: recovered at stage {Stage}, {Done}/{Items} items done", _state.RunId, _state.Stage, _state.Results.Count, _state.Spec.ItemCount);
         ReportActivity();
         if (_state.ReadyToWrite)
             Self.Tell(WriteOutput.Instance);
@@ -101,9 +101,9 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         var replyTo = Sender;
         PersistEvent(new RunStarted(start.Spec), () =>
-            _log.Info("run {0}: started, {1} items ({2} shards x {3} rounds)", start.RunId, start.Spec.ItemCount, start.Spec.ShardCount, start.Spec.Rounds));
+            _log.Info("run {RunId}: started, {Items} items ({Shards} shards x {Rounds} rounds)", start.RunId, start.Spec.ItemCount, start.Spec.ShardCount, start.Spec.Rounds));
         foreach (var stage in start.Prepared ?? [])
-            PersistEvent(stage with { RunId = start.RunId }, () => _log.Info("run {0}: {1} done before the items: {2}", start.RunId, stage.Stage, string.Join(", ", stage.Artefacts)));
+            PersistEvent(stage with { RunId = start.RunId }, () => _log.Info("run {RunId}: {Stage} done before the items: {Artefacts}", start.RunId, stage.Stage, string.Join(", ", stage.Artefacts)));
         DeferAsync(start, _ =>
         {
             replyTo.Tell(_state.Status());
@@ -127,7 +127,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     private void Resume(IActorRef replyTo) =>
         PersistEvent(new RunResumed(_state.RunId), () =>
         {
-            _log.Info("run {0}: resumed at stage {1}, {2} items left", _state.RunId, _state.Stage, _state.PendingCount);
+            _log.Info("run {RunId}: resumed at stage {Stage}, {Pending} items left", _state.RunId, _state.Stage, _state.PendingCount);
             ReportActivity();
             replyTo.Tell(_state.Status());
             if (_state.ReadyToWrite)
@@ -150,7 +150,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         foreach (var item in items)
         {
-            _log.Debug("run {0}: {1} leased to {2}", _state.RunId, item.Key, request.WorkerId);
+            _log.Debug("run {RunId}: shard {Shard} round {Round} leased to {WorkerId}", _state.RunId, item.Key.Shard, item.Key.Round, request.WorkerId);
             Sender.Tell(new WorkAssigned(item));
         }
         ReportActivity();
@@ -160,12 +160,12 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         if (!_state.Accepts(completed.Key))
         {
-            _log.Debug("run {0}: {1} from {2} ignored (already completed or run not generating)", _state.RunId, completed.Key, completed.WorkerId);
+            _log.Debug("run {RunId}: shard {Shard} round {Round} from {WorkerId} ignored (already completed or run not generating)", _state.RunId, completed.Key.Shard, completed.Key.Round, completed.WorkerId);
             return;
         }
         PersistEvent(new ItemCompleted(completed.RunId, completed.Key, completed.Result), () =>
         {
-            _log.Info("run {0}: {1} completed by {2} ({3}/{4} done)", _state.RunId, completed.Key, completed.WorkerId, _state.Results.Count, _state.Spec?.ItemCount);
+            _log.Info("run {RunId}: shard {Shard} round {Round} completed by {WorkerId} ({Done}/{Items} done)", _state.RunId, completed.Key.Shard, completed.Key.Round, completed.WorkerId, _state.Results.Count, _state.Spec?.ItemCount);
             if (_throughput.TryGetValue(completed.WorkerId, out var stats))
                 _throughput[completed.WorkerId] = stats with { Done = stats.Done + 1 };
             if (_state.ReadyToWrite)
@@ -178,12 +178,12 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         if (!_state.Accepts(failed.Key))
             return;
         var failures = _state.RecordFailure(failed.Key, failed.WorkerId);
-        _log.Warning("run {0}: {1} failed on {2} ({3} of {4} tries): {5}", _state.RunId, failed.Key, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason);
+        _log.Warning("run {RunId}: shard {Shard} round {Round} failed on {WorkerId} ({Failures} of {MaxFailures} tries): {Reason}", [_state.RunId, failed.Key.Shard, failed.Key.Round, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason]);
         if (failures >= _settings.MaxItemFailures)
         {
             PersistEvent(new RunFailed(_state.RunId, $"{failed.Key} failed {failures} times; last error: {failed.Reason}"), () =>
             {
-                _log.Error("run {0}: failed; fix the cause and resume it (melm resume {0}): {1}", _state.RunId, _state.Error);
+                _log.Error("run {RunId}: failed; fix the cause and resume it ({Resume}): {Error}", _state.RunId, $"melm resume {_state.RunId}", _state.Error);
                 ReportActivity();
             });
         }
@@ -196,7 +196,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         var keys = _state.ReleaseWorker(workerId);
         if (keys.Count > 0)
         {
-            _log.Warning("run {0}: worker {1} {2}; back in the queue: {3}", _state.RunId, workerId, why, string.Join(", ", keys));
+            _log.Warning("run {RunId}: worker {WorkerId} {Why}; back in the queue: {Requeued}", _state.RunId, workerId, why, string.Join(", ", keys));
             ReportActivity();
         }
     }
@@ -206,7 +206,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         var keys = _state.ExpireLeases(DateTimeOffset.UtcNow);
         if (keys.Count > 0)
         {
-            _log.Warning("run {0}: leases timed out; back in the queue: {1}", _state.RunId, string.Join(", ", keys));
+            _log.Warning("run {RunId}: leases timed out; back in the queue: {Requeued}", _state.RunId, string.Join(", ", keys));
             ReportActivity();
         }
     }
@@ -221,7 +221,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         PersistEvent(new RunCancelled(_state.RunId), () =>
         {
-            _log.Info("run {0}: cancelled", _state.RunId);
+            _log.Info("run {RunId}: cancelled", _state.RunId);
             replyTo.Tell(_state.Status());
             ReportActivity();
         });
@@ -244,14 +244,14 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputException)
         {
-            _log.Error("run {0}: cannot write the output to {1}; resume the run once fixed (melm resume {0}): {2}", spec.RunId, spec.OutputFolder, e.Message);
+            _log.Error("run {RunId}: cannot write the output to {OutputFolder}; resume the run once fixed ({Resume}): {Error}", spec.RunId, spec.OutputFolder, $"melm resume {spec.RunId}", e.Message);
             _state.ReportError($"cannot write the output: {e.Message}");
             return;
         }
         PersistEvent(new StageCompleted(spec.RunId, RunStages.Write, files), () => { });
         PersistEvent(new RunCompleted(spec.RunId), () =>
         {
-            _log.Info("run {0}: completed; output in {1}", spec.RunId, spec.OutputFolder);
+            _log.Info("run {RunId}: completed; output in {OutputFolder}", spec.RunId, spec.OutputFolder);
             ReportActivity();
         });
     }

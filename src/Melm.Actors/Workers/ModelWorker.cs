@@ -51,7 +51,7 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
             if (!Finish(failed.Item))
                 return;
             _failed++;
-            _log.Warning(failed.Cause, "worker {0}: run {1} {2} failed", _settings.WorkerId, failed.Item.RunId, failed.Item.Key);
+            _log.Warning(failed.Cause, "worker {WorkerId}: run {RunId} shard {Shard} round {Round} failed", _settings.WorkerId, failed.Item.RunId, failed.Item.Key.Shard, failed.Item.Key.Round);
             _runs.Tell(new WorkFailed(failed.Item.RunId, _settings.WorkerId, failed.Item.Key, failed.Cause.Message));
             StartWaiting();
             AskForWork();
