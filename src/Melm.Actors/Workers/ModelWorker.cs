@@ -90,8 +90,8 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
 
     private void AskForWork()
     {
-        if (_running.Count + _waiting.Count < _settings.Holds)
-            _runs.Tell(new RequestWork(_settings.WorkerId, _settings.Holds));
+        if (_running.Count + _waiting.Count < _settings.MaxHeld)
+            _runs.Tell(new RequestWork(_settings.WorkerId, _settings.MaxHeld));
     }
 
     private void StartWaiting()

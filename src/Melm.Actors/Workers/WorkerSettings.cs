@@ -15,5 +15,5 @@ namespace Melm.Actors.Workers;
 public sealed record WorkerSettings(string WorkerId, int Capacity, TimeSpan PollInterval, int Prefetch)
 {
     /// <summary>Items the worker holds at most, running and waiting: what it asks the coordinator to fill.</summary>
-    public int Holds => Capacity + Prefetch;
+    public int MaxHeld => Capacity + Prefetch;
 }
