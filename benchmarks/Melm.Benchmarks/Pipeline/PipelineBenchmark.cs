@@ -18,9 +18,10 @@ namespace Melm.Benchmarks.Pipeline;
 
 /// <summary>
 /// The actor pipeline's cost: one run's generation (the demo sample, a small model) through the
-/// direct loop, through a one-node cluster in the same process, and through a coordinator process
-/// with one and with two worker processes on this machine. Every setup must write the direct
-/// loop's bytes; the table gives the median of the timed runs.
+/// direct loop, through a one-node cluster in the same process (with the default prefetch and
+/// without), and through a coordinator process with one and with two worker processes on this
+/// machine. Every setup must write the direct loop's bytes; the table gives the median of the
+/// timed runs, and each overhead is against the direct loop timed in turn with that setup.
 /// </summary>
 public static class PipelineBenchmark
 {
@@ -29,10 +30,8 @@ public static class PipelineBenchmark
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    /// <summary>Items a worker holds: one running, one fetched ahead, so no item waits for a round trip.</summary>
-    private const int Capacity = 2;
-
-    private sealed record Row(string Setup, int Workers, int ThreadsPerWorker, double Seconds, bool Identical);
+    /// <param name="Direct">The direct loop's median, timed in turn with this setup: the overhead's base.</param>
+    private sealed record Row(string Setup, int Workers, int ThreadsPerWorker, double Seconds, double Direct, bool Identical);
 
     public static async Task<int> RunAsync(PipelineBenchmarkOptions options)
     {
@@ -52,37 +51,42 @@ public static class PipelineBenchmark
             Console.WriteLine(Invariant($"model: 4 layers, 256 hidden, random weights; {threads} CPU threads in all; median of {options.Repeat} timed runs per setup after an untimed one"));
 
             var rows = new List<Row>();
-            double direct;
             byte[] reference;
+            (string, Func<RunSpec, Task>) direct = ("direct", async spec => RunOutput.Write(spec, await RunLoop.RunAsync(spec, processor).ConfigureAwait(false)));
             var single = new MelmClusterOptions
             {
                 Persistence = MelmPersistenceOptions.SqliteFile(Path.Combine(work, "one-node.db")),
-                WorkerCapacity = Capacity,
                 WorkerPollInterval = WorkerPoll,
             };
+            // The same node without prefetch: each item waits for the round trip that fetches it.
+            var unfetched = single with { Persistence = MelmPersistenceOptions.SqliteFile(Path.Combine(work, "no-prefetch.db")), WorkerPrefetch = 0 };
             await using (var node = await BenchmarkNode.StartAsync(single, processor).ConfigureAwait(false))
+            await using (var plain = await BenchmarkNode.StartAsync(unfetched, processor).ConfigureAwait(false))
             {
                 await node.WaitForWorkersAsync(1, Timeout).ConfigureAwait(false);
+                await plain.WaitForWorkersAsync(1, Timeout).ConfigureAwait(false);
                 var measured = await MeasureAsync(
                     options.Repeat,
                     Spec,
-                    ("direct", async spec => RunOutput.Write(spec, await RunLoop.RunAsync(spec, processor).ConfigureAwait(false))),
-                    ("one-node", spec => ClusterRunAsync(node.Runs, spec))).ConfigureAwait(false);
-                direct = measured[0].Seconds;
+                    direct,
+                    ("one-node", spec => ClusterRunAsync(node.Runs, spec)),
+                    ("no-prefetch", spec => ClusterRunAsync(plain.Runs, spec))).ConfigureAwait(false);
+                var baseline = measured[0].Seconds;
                 reference = File.ReadAllBytes(measured[0].Outputs[0]);
-                rows.Add(new Row("direct loop", 0, threads, direct, true));
-                rows.Add(new Row("one-node cluster in process", 1, threads, measured[1].Seconds, Same(measured[1].Outputs, reference)));
+                rows.Add(new Row("direct loop", 0, threads, baseline, baseline, true));
+                rows.Add(new Row("one-node cluster in process", 1, threads, measured[1].Seconds, baseline, Same(measured[1].Outputs, reference)));
+                rows.Add(new Row("one-node cluster, prefetch 0", 1, threads, measured[2].Seconds, baseline, Same(measured[2].Outputs, reference)));
             }
 
             foreach (var workers in new[] { 1, 2 })
             {
                 var perWorker = Math.Max(1, threads / workers);
-                var measured = (await WithWorkerProcessesAsync(work, workers, perWorker, runs =>
-                    MeasureAsync(options.Repeat, Spec, ($"processes-{workers}", spec => ClusterRunAsync(runs, spec)))).ConfigureAwait(false))[0];
-                rows.Add(new Row($"coordinator + {workers} worker process{(workers > 1 ? "es" : "")}", workers, perWorker, measured.Seconds, Same(measured.Outputs, reference)));
+                var measured = await WithWorkerProcessesAsync(work, workers, perWorker, runs =>
+                    MeasureAsync(options.Repeat, Spec, direct, ($"processes-{workers}", spec => ClusterRunAsync(runs, spec)))).ConfigureAwait(false);
+                rows.Add(new Row($"coordinator + {workers} worker process{(workers > 1 ? "es" : "")}", workers, perWorker, measured[1].Seconds, measured[0].Seconds, Same(measured[1].Outputs, reference)));
             }
 
-            Print(rows, items, direct);
+            Print(rows, items);
             return rows.All(r => r.Identical) ? 0 : 1;
         }
         finally
@@ -187,7 +191,7 @@ public static class PipelineBenchmark
         // Under `dotnet Melm.Benchmarks.dll` the process is dotnet itself, which needs the assembly first.
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
             start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
-        foreach (var argument in new[] { "pipeline-worker", "--seed-node", seedNode, "--work", work, "--threads", Invariant($"{threads}"), "--capacity", Invariant($"{Capacity}") })
+        foreach (var argument in new[] { "pipeline-worker", "--seed-node", seedNode, "--work", work, "--threads", Invariant($"{threads}") })
             start.ArgumentList.Add(argument);
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start a worker process");
         var log = new List<string>();
@@ -205,7 +209,7 @@ public static class PipelineBenchmark
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void Print(IReadOnlyList<Row> rows, int items, double direct)
+    private static void Print(IReadOnlyList<Row> rows, int items)
     {
         var table = new Table().AddColumns("setup", "workers", "threads each", "s/run", "ms/item", "items/s", "overhead", "same bytes");
         foreach (var row in rows)
@@ -217,7 +221,7 @@ public static class PipelineBenchmark
                 Invariant($"{row.Seconds:F2}"),
                 Invariant($"{1000 * row.Seconds / items:F1}"),
                 Invariant($"{items / row.Seconds:F2}"),
-                row.Workers == 0 ? "-" : Invariant($"{100 * (row.Seconds - direct) / direct:+0.0;-0.0}%"),
+                row.Workers == 0 ? "-" : Invariant($"{100 * (row.Seconds - row.Direct) / row.Direct:+0.0;-0.0}%"),
                 row.Identical ? "yes" : "NO");
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });

@@ -16,7 +16,7 @@ public static class WorkerProcess
     public static async Task<int> RunAsync(string[] args)
     {
         string? seedNode = null, work = null;
-        int threads = 1, capacity = 1;
+        var threads = 1;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -24,7 +24,6 @@ public static class WorkerProcess
                 case "--seed-node": seedNode = args[i + 1]; break;
                 case "--work": work = args[i + 1]; break;
                 case "--threads": threads = PipelineBenchmarkOptions.PositiveInt(args[i], args[i + 1]); break;
-                case "--capacity": capacity = PipelineBenchmarkOptions.PositiveInt(args[i], args[i + 1]); break;
                 default: throw new InputException("command line", null, $"unknown option {args[i]}");
             }
         }
@@ -39,7 +38,6 @@ public static class WorkerProcess
             Persistence = MelmPersistenceOptions.SqliteFile(Path.Combine(work, $"worker-{Environment.ProcessId}.db")),
             Roles = [MelmRoles.Worker],
             SeedNodes = [seedNode],
-            WorkerCapacity = capacity,
             WorkerPollInterval = PipelineBenchmark.WorkerPoll,
         };
         await using var node = await BenchmarkNode.StartAsync(options, processor).ConfigureAwait(false);

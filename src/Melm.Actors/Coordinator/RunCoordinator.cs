@@ -60,8 +60,8 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         // Events stay (melm runs reads them); only older snapshots go, as the newest one replaces them.
         Command<SaveSnapshotSuccess>(saved => DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1)));
         Command<DeleteSnapshotsSuccess>(_ => { });
-        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "run {0}: old snapshots not deleted", runId));
-        Command<SaveSnapshotFailure>(failure => _log.Warning(failure.Cause, "run {0}: snapshot failed; recovery replays more events", runId));
+        Command<DeleteSnapshotsFailure>(failure => _log.Warning(failure.Cause, "run {RunId}: old snapshots not deleted", runId));
+        Command<SaveSnapshotFailure>(failure => _log.Warning(failure.Cause, "run {RunId}: snapshot failed; recovery replays more events", runId));
     }
 
     public override string PersistenceId { get; }
@@ -77,7 +77,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         Timers.StartPeriodicTimer("leases", CheckLeases.Instance, _settings.LeaseCheckInterval);
         if (_state.Spec is not null)
-            _log.Info("run {0}: recovered at stage {1}, {2}/{3} items done", _state.RunId, _state.Stage, _state.Results.Count, _state.Planned!.ItemCount);
+            _log.Info("run {RunId}: recovered at stage {Stage}, {Done}/{Items} items done", _state.RunId, _state.Stage, _state.Results.Count, _state.Planned!.ItemCount);
         ReportActivity();
         if (_state.ReadyToWrite)
             Self.Tell(WriteOutput.Instance);
@@ -104,7 +104,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         var replyTo = Sender;
         PersistEvent(new RunStarted(start.Spec), () =>
-            _log.Info("run {0}: started, stages {1}, then {2} items ({3} shards x {4} rounds)", start.RunId,
+            _log.Info("run {RunId}: started, stages {Stages}, then {Items} items ({Shards} shards x {Rounds} rounds)", start.RunId,
                 string.Join(", ", start.Spec.Preparation?.Stages ?? ["none"]), start.Spec.ItemCount, start.Spec.ShardCount, start.Spec.Rounds));
         DeferAsync(start, _ =>
         {
@@ -129,7 +129,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     private void Resume(IActorRef replyTo) =>
         PersistEvent(new RunResumed(_state.RunId), () =>
         {
-            _log.Info("run {0}: resumed at stage {1}, {2} items left", _state.RunId, _state.Stage, _state.PendingCount);
+            _log.Info("run {RunId}: resumed at stage {Stage}, {Pending} items left", _state.RunId, _state.Stage, _state.PendingCount);
             ReportActivity();
             replyTo.Tell(_state.Status());
             if (_state.ReadyToWrite)
@@ -142,7 +142,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         if (_state.AssignStage(request.WorkerId, request.Idle, now, _settings.StageLeaseTimeout) is { } job)
         {
             WatchWorker(request.WorkerId);
-            _log.Info("run {0}: stage {1} given to {2}", _state.RunId, job.Stage, request.WorkerId);
+            _log.Info("run {RunId}: stage {Stage} given to {WorkerId}", _state.RunId, job.Stage, request.WorkerId);
             Sender.Tell(new StageAssigned(job));
             ReportActivity();
             return;
@@ -156,7 +156,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         WatchWorker(request.WorkerId);
         foreach (var item in items)
         {
-            _log.Debug("run {0}: {1} leased to {2}", _state.RunId, item.Key, request.WorkerId);
+            _log.Debug("run {RunId}: shard {Shard} round {Round} leased to {WorkerId}", _state.RunId, item.Key.Shard, item.Key.Round, request.WorkerId);
             Sender.Tell(new WorkAssigned(item));
         }
         ReportActivity();
@@ -176,12 +176,12 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         if (!_state.AcceptsStage(done.Stage) || _state.StageHolder != done.WorkerId)
         {
-            _log.Debug("run {0}: stage {1} from {2} ignored (not the stage under way or not its holder)", _state.RunId, done.Stage, done.WorkerId);
+            _log.Debug("run {RunId}: stage {Stage} from {WorkerId} ignored (not the stage under way or not its holder)", _state.RunId, done.Stage, done.WorkerId);
             return;
         }
         PersistEvent(new StageCompleted(_state.RunId, done.Stage, done.Outcome.Artefacts, done.Outcome.Description, done.Outcome.SentenceIds), () =>
         {
-            _log.Info("run {0}: stage {1} done by {2}: {3}; next: {4}", _state.RunId, done.Stage, done.WorkerId, done.Outcome.Description, _state.Stage);
+            _log.Info("run {RunId}: stage {Stage} done by {WorkerId}: {Note}; next: {Next}", _state.RunId, done.Stage, done.WorkerId, done.Outcome.Description, _state.Stage);
             ReportActivity();
             if (_state.ReadyToWrite)
                 WriteOutputFiles();
@@ -193,29 +193,20 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         if (!_state.AcceptsStage(failed.Stage) || _state.StageHolder != failed.WorkerId)
             return;
         var failures = _state.RecordStageFailure(failed.WorkerId);
-        _log.Warning("run {0}: stage {1} failed on {2} ({3} of {4} tries): {5}", _state.RunId, failed.Stage, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason);
-        if (failures >= _settings.MaxItemFailures)
-        {
-            PersistEvent(new RunFailed(_state.RunId, $"stage {failed.Stage} failed {failures} times; last error: {failed.Reason}"), () =>
-            {
-                _log.Error("run {0}: failed; fix the cause and resume it (melm resume {0}): {1}", _state.RunId, _state.Error);
-                ReportActivity();
-            });
-        }
-        else
-            ReportActivity();
+        _log.Warning("run {RunId}: stage {Stage} failed on {WorkerId} ({Failures} of {MaxFailures} tries): {Reason}", [_state.RunId, failed.Stage, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason]);
+        FailIfTooOften($"stage {failed.Stage}", failures, failed.Reason);
     }
 
     private void Complete(WorkCompleted completed)
     {
         if (!_state.Accepts(completed.Key))
         {
-            _log.Debug("run {0}: {1} from {2} ignored (already completed or run not generating)", _state.RunId, completed.Key, completed.WorkerId);
+            _log.Debug("run {RunId}: shard {Shard} round {Round} from {WorkerId} ignored (already completed or run not generating)", _state.RunId, completed.Key.Shard, completed.Key.Round, completed.WorkerId);
             return;
         }
         PersistEvent(new ItemCompleted(completed.RunId, completed.Key, completed.Result), () =>
         {
-            _log.Info("run {0}: {1} completed by {2} ({3}/{4} done)", _state.RunId, completed.Key, completed.WorkerId, _state.Results.Count, _state.Planned?.ItemCount);
+            _log.Info("run {RunId}: shard {Shard} round {Round} completed by {WorkerId} ({Done}/{Items} done)", _state.RunId, completed.Key.Shard, completed.Key.Round, completed.WorkerId, _state.Results.Count, _state.Planned?.ItemCount);
             if (_throughput.TryGetValue(completed.WorkerId, out var stats))
                 _throughput[completed.WorkerId] = stats with { Done = stats.Done + 1 };
             if (_state.ReadyToWrite)
@@ -228,30 +219,36 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         if (!_state.Accepts(failed.Key))
             return;
         var failures = _state.RecordFailure(failed.Key, failed.WorkerId);
-        _log.Warning("run {0}: {1} failed on {2} ({3} of {4} tries): {5}", _state.RunId, failed.Key, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason);
-        if (failures >= _settings.MaxItemFailures)
+        _log.Warning("run {RunId}: shard {Shard} round {Round} failed on {WorkerId} ({Failures} of {MaxFailures} tries): {Reason}", [_state.RunId, failed.Key.Shard, failed.Key.Round, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason]);
+        FailIfTooOften(failed.Key.ToString(), failures, failed.Reason);
+    }
+
+    /// <summary>Fails the run once one piece of its work (an item, a stage) has failed MaxItemFailures times; until then it was put back and is offered again.</summary>
+    private void FailIfTooOften(string what, int failures, string reason)
+    {
+        if (failures < _settings.MaxItemFailures)
         {
-            PersistEvent(new RunFailed(_state.RunId, $"{failed.Key} failed {failures} times; last error: {failed.Reason}"), () =>
-            {
-                _log.Error("run {0}: failed; fix the cause and resume it (melm resume {0}): {1}", _state.RunId, _state.Error);
-                ReportActivity();
-            });
-        }
-        else
             ReportActivity();
+            return;
+        }
+        PersistEvent(new RunFailed(_state.RunId, $"{what} failed {failures} times; last error: {reason}"), () =>
+        {
+            _log.Error("run {RunId}: failed; fix the cause and resume it ({Resume}): {Error}", _state.RunId, $"melm resume {_state.RunId}", _state.Error);
+            ReportActivity();
+        });
     }
 
     private void Release(string workerId, string why)
     {
         if (_state.ReleaseStage(workerId))
         {
-            _log.Warning("run {0}: worker {1} {2}; stage {3} is offered again", _state.RunId, workerId, why, _state.Stage);
+            _log.Warning("run {RunId}: worker {WorkerId} {Why}; stage {Stage} is offered again", _state.RunId, workerId, why, _state.Stage);
             ReportActivity();
         }
         var keys = _state.ReleaseWorker(workerId);
         if (keys.Count > 0)
         {
-            _log.Warning("run {0}: worker {1} {2}; back in the queue: {3}", _state.RunId, workerId, why, string.Join(", ", keys));
+            _log.Warning("run {RunId}: worker {WorkerId} {Why}; back in the queue: {Requeued}", _state.RunId, workerId, why, string.Join(", ", keys));
             ReportActivity();
         }
     }
@@ -260,13 +257,13 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         if (_state.ExpireStageLease(DateTimeOffset.UtcNow))
         {
-            _log.Warning("run {0}: the lease of stage {1} timed out; it is offered again", _state.RunId, _state.Stage);
+            _log.Warning("run {RunId}: the lease of stage {Stage} timed out; it is offered again", _state.RunId, _state.Stage);
             ReportActivity();
         }
         var keys = _state.ExpireLeases(DateTimeOffset.UtcNow);
         if (keys.Count > 0)
         {
-            _log.Warning("run {0}: leases timed out; back in the queue: {1}", _state.RunId, string.Join(", ", keys));
+            _log.Warning("run {RunId}: leases timed out; back in the queue: {Requeued}", _state.RunId, string.Join(", ", keys));
             ReportActivity();
         }
     }
@@ -281,7 +278,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         PersistEvent(new RunCancelled(_state.RunId), () =>
         {
-            _log.Info("run {0}: cancelled", _state.RunId);
+            _log.Info("run {RunId}: cancelled", _state.RunId);
             replyTo.Tell(_state.Status());
             ReportActivity();
         });
@@ -299,7 +296,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         {
             PersistEvent(new RunCompleted(spec.RunId), () =>
             {
-                _log.Info("run {0}: completed; a job, its stages wrote their own files", spec.RunId);
+                _log.Info("run {RunId}: completed; a job, its stages wrote their own files", spec.RunId);
                 ReportActivity();
             });
             return;
@@ -313,14 +310,14 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputException)
         {
-            _log.Error("run {0}: cannot write the output to {1}; resume the run once fixed (melm resume {0}): {2}", spec.RunId, spec.OutputFolder, e.Message);
+            _log.Error("run {RunId}: cannot write the output to {OutputFolder}; resume the run once fixed ({Resume}): {Error}", spec.RunId, spec.OutputFolder, $"melm resume {spec.RunId}", e.Message);
             _state.ReportError($"cannot write the output: {e.Message}");
             return;
         }
         PersistEvent(new StageCompleted(spec.RunId, RunStages.Write, files), () => { });
         PersistEvent(new RunCompleted(spec.RunId), () =>
         {
-            _log.Info("run {0}: completed; output in {1}", spec.RunId, spec.OutputFolder);
+            _log.Info("run {RunId}: completed; output in {OutputFolder}", spec.RunId, spec.OutputFolder);
             ReportActivity();
         });
     }

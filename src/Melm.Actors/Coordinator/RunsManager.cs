@@ -71,7 +71,7 @@ public sealed class RunsManager : ReceivePersistentActor
         Command<RunActivity>(activity =>
         {
             if (activity.Finished && !_scheduler.IsFinished(activity.RunId))
-                _log.Info("run {0} finished: {1}", activity.RunId, activity.Stage);
+                _log.Info("run {RunId} finished: {Stage}", activity.RunId, activity.Stage);
             _scheduler.Update(activity.RunId, activity.Finished, activity.Pending);
         });
         Command<ListRuns>(_ => Sender.Tell(new RunList(_runs.ToArray())));

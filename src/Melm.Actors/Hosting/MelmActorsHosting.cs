@@ -70,7 +70,7 @@ public static class MelmActorsHosting
                 var node = Cluster.Get(system).SelfAddress;
                 foreach (var device in options.Devices)
                 {
-                    var settings = new WorkerSettings($"{node.Host}:{node.Port}/{device}", options.WorkerCapacity, options.WorkerPollInterval);
+                    var settings = new WorkerSettings($"{node.Host}:{node.Port}/{device}", options.WorkerCapacity, options.WorkerPollInterval, options.WorkerPrefetch);
                     system.ActorOf(ModelWorker.Props(settings, runs, factory.Create(device)), "worker-" + Uri.EscapeDataString(device).Replace("%", "_", StringComparison.Ordinal));
                 }
             });

@@ -61,6 +61,8 @@ public static partial class MelmClusterConfig
             problems.Add($"downUnreachableAfterSeconds must be positive, got {file.DownUnreachableAfterSeconds}");
         if (file.WorkerCapacity is < 1)
             problems.Add($"workerCapacity must be at least 1, got {file.WorkerCapacity}");
+        if (file.WorkerPrefetch is < 0)
+            problems.Add($"workerPrefetch must be 0 or more, got {file.WorkerPrefetch}");
         // Remoting over TLS has its own address scheme, and a node only reaches addresses of its own.
         var scheme = file.Tls is null ? "akka.tcp://" : "akka.ssl.tcp://";
         foreach (var seed in file.SeedNodes ?? [])
@@ -82,6 +84,7 @@ public static partial class MelmClusterConfig
             SeedNodes = file.SeedNodes ?? [],
             Devices = file.Devices ?? defaults.Devices,
             WorkerCapacity = file.WorkerCapacity ?? defaults.WorkerCapacity,
+            WorkerPrefetch = file.WorkerPrefetch ?? defaults.WorkerPrefetch,
             DownUnreachableAfter = file.DownUnreachableAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.DownUnreachableAfter,
             Tls = tls,
         };
@@ -208,6 +211,7 @@ public static partial class MelmClusterConfig
         PersistenceFile? Persistence,
         IReadOnlyList<string>? Devices,
         int? WorkerCapacity,
+        int? WorkerPrefetch,
         double? DownUnreachableAfterSeconds,
         TlsFile? Tls);
 

@@ -33,6 +33,9 @@ public sealed record MelmClusterOptions
     /// <summary>Items one worker runs at once.</summary>
     public int WorkerCapacity { get; init; } = 1;
 
+    /// <summary>Items one worker holds beyond those it runs, so the next one is already there when one finishes (WorkerSettings.Prefetch).</summary>
+    public int WorkerPrefetch { get; init; } = 1;
+
     public TimeSpan WorkerPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public CoordinatorSettings Coordinator { get; init; } = CoordinatorSettings.Default;

@@ -9,10 +9,12 @@ namespace Melm.Actors.Workers;
 /// <summary>
 /// One per device: pulls items from the runs manager and runs them on its processor off the
 /// mailbox (the task's result comes back as a message), so status queries are answered while
-/// items run. It never holds more than Capacity items; after a restart it tells the coordinators,
-/// which put the items it lost back in the queue. When idle it may be given a run's preparation
-/// stage (fine-tuning, the filter's tagger), which has the device to itself: no item starts and no
-/// work is asked for until it ends, and its progress goes to the run's coordinator.
+/// items run. It runs at most Capacity items and keeps up to Prefetch more waiting, so it asks for
+/// the next item while one runs; after a restart it tells the coordinators, which put the items it
+/// lost (running and waiting) back in the queue. When idle it may be given a run's preparation
+/// stage (code-mixing, fine-tuning, the filter's tagger, an experiment cell), which has the device
+/// to itself: no item starts and no work is asked for until it ends, and its progress goes to the
+/// run's coordinator.
 /// </summary>
 public sealed class ModelWorker : ReceiveActor, IWithTimers
 {
@@ -54,7 +56,7 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
             if (!Finish(failed.Item))
                 return;
             _failed++;
-            _log.Warning(failed.Cause, "worker {0}: run {1} {2} failed", _settings.WorkerId, failed.Item.RunId, failed.Item.Key);
+            _log.Warning(failed.Cause, "worker {WorkerId}: run {RunId} shard {Shard} round {Round} failed", _settings.WorkerId, failed.Item.RunId, failed.Item.Key.Shard, failed.Item.Key.Round);
             _runs.Tell(new WorkFailed(failed.Item.RunId, _settings.WorkerId, failed.Item.Key, failed.Cause.Message));
             StartWaiting();
             AskForWork();
@@ -81,7 +83,7 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
             if (!FinishStage(failed.Job))
                 return;
             _failed++;
-            _log.Warning(failed.Cause, "worker {0}: run {1} stage {2} failed", _settings.WorkerId, failed.Job.RunId, failed.Job.Stage);
+            _log.Warning(failed.Cause, "worker {WorkerId}: run {RunId} stage {Stage} failed", _settings.WorkerId, failed.Job.RunId, failed.Job.Stage);
             _runs.Tell(new StageFailed(failed.Job.RunId, _settings.WorkerId, failed.Job.Stage, failed.Cause.Message));
             StartWaiting();
             AskForWork();
@@ -129,8 +131,8 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
     {
         if (_stageRunning is not null || _stages.Count > 0)
             return;
-        if (_running.Count + _waiting.Count < _settings.Capacity)
-            _runs.Tell(new RequestWork(_settings.WorkerId, _settings.Capacity, Idle: _running.Count == 0 && _waiting.Count == 0));
+        if (_running.Count + _waiting.Count < _settings.MaxHeld)
+            _runs.Tell(new RequestWork(_settings.WorkerId, _settings.MaxHeld, Idle: _running.Count == 0 && _waiting.Count == 0));
     }
 
     /// <summary>Starts waiting items up to Capacity; a stage starts once no item runs or waits, and holds the device until it ends.</summary>
@@ -153,7 +155,7 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
         {
             var cancel = new CancellationTokenSource();
             _stageRunning = (job, cancel);
-            _log.Info("worker {0}: run {1} stage {2} started", _settings.WorkerId, job.RunId, job.Stage);
+            _log.Info("worker {WorkerId}: run {RunId} stage {Stage} started", _settings.WorkerId, job.RunId, job.Stage);
             var progress = new StageProgress(_runs, job, _settings.WorkerId);
             Task.Run(() => _processor.RunStageAsync(job, progress, cancel.Token), cancel.Token).PipeTo(
                 Self,

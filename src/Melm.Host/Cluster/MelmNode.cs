@@ -28,7 +28,10 @@ internal sealed class MelmNode : IAsyncDisposable
     /// <summary>The runs manager (the singleton, through its proxy).</summary>
     public IActorRef Runs => _host.Services.GetRequiredService<ActorRegistry>().Get<RunsManagerKey>();
 
-    /// <summary>Starts a node; with jsonLogs its log lines (Akka's too) go to stdout as JSON objects.</summary>
+    /// <summary>
+    /// Starts a node; with jsonLogs its log lines (Akka's too) go to stdout as JSON objects, with the
+    /// values of Melm's log messages (RunId, Shard, Round, WorkerId, Stage...) as fields under "State".
+    /// </summary>
     public static async Task<MelmNode> StartAsync(MelmClusterOptions options, IWorkItemProcessorFactory factory, bool jsonLogs, CancellationToken cancellationToken)
     {
         var host = new HostBuilder()
@@ -45,7 +48,7 @@ internal sealed class MelmNode : IAsyncDisposable
                 services.AddAkka(options.SystemName, (builder, _) =>
                 {
                     if (jsonLogs)
-                        builder.ConfigureLoggers(loggers => loggers.AddLoggerFactory());
+                        builder.ConfigureLoggers(loggers => loggers.AddLogger<StructuredAkkaLogger>());
                     builder.AddMelmActors(options);
                 });
             })

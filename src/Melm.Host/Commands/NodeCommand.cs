@@ -19,13 +19,14 @@ public static class NodeCommand
         var hostname = new Option<string?>("--hostname") { Description = "Address remoting binds to and announces (default 127.0.0.1)." };
         var port = new Option<int?>("--port") { Description = "Remoting port (a seed node needs the one its address names)." };
         var devices = new Option<string?>("--devices") { Description = "Comma-separated devices of a worker node, one model worker each (cpu, cuda:0, ...)." };
-        var capacity = new Option<int?>("--capacity") { Description = "Items one worker holds at once." };
+        var capacity = new Option<int?>("--capacity") { Description = "Items one worker runs at once." };
+        var prefetch = new Option<int?>("--prefetch") { Description = "Items one worker holds beyond those it runs, so the next is there when one finishes (default 1; 0 asks only when idle)." };
         var root = new Option<DirectoryInfo?>("--run-root") { Description = "Folder of the SQLite journal (journal.db); default the current folder." };
         var statusHost = new Option<string>("--status-host") { Description = "Address of the coordinator's status endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
         var statusPort = new Option<int>("--status-port") { Description = "Port of the coordinator's status endpoint (JSON over HTTP); 0 serves none.", DefaultValueFactory = _ => DefaultStatusPort };
         var journal = new JournalArguments();
         var command = new Command("node", "Start a cluster node: coordinators own the runs (journalled), workers run their items. Logs are JSON lines on stdout; Ctrl+C leaves the cluster.");
-        foreach (var option in new Option[] { config, roles, seeds, hostname, port, devices, capacity, root, statusHost, statusPort })
+        foreach (var option in new Option[] { config, roles, seeds, hostname, port, devices, capacity, prefetch, root, statusHost, statusPort })
             command.Options.Add(option);
         journal.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
@@ -42,13 +43,16 @@ public static class NodeCommand
                 Port = parseResult.GetValue(port) ?? options.Port,
                 Devices = List(parseResult.GetValue(devices)) ?? options.Devices,
                 WorkerCapacity = parseResult.GetValue(capacity) ?? options.WorkerCapacity,
+                WorkerPrefetch = parseResult.GetValue(prefetch) ?? options.WorkerPrefetch,
                 Persistence = journal.Read(parseResult) ?? options.Persistence,
             };
             var problems = options.Roles.Where(r => r is not (MelmRoles.Coordinator or MelmRoles.Worker)).Select(r => $"unknown role '{r}' (expected coordinator, worker)").ToList();
             if (options.WorkerCapacity < 1)
                 problems.Add($"--capacity must be at least 1, got {options.WorkerCapacity}");
+            if (options.WorkerPrefetch < 0)
+                problems.Add($"--prefetch must be 0 or more, got {options.WorkerPrefetch}");
             if (problems.Count > 0)
-                throw new InputException([.. problems.Select(p => new InputProblem("--role/--capacity", null, p))]);
+                throw new InputException([.. problems.Select(p => new InputProblem("--role/--capacity/--prefetch", null, p))]);
             RunAsync(options, parseResult.GetValue(statusHost)!, parseResult.GetValue(statusPort)).GetAwaiter().GetResult();
             return 0;
         }));

@@ -53,8 +53,8 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
     private IActorRef Coordinator(CoordinatorSettings? settings = null) => Sys.ActorOf(RunCoordinator.Props(Spec.RunId, settings ?? Settings));
 
-    private IActorRef Worker(string id, IActorRef coordinator, IWorkItemProcessor processor, int capacity = 2) =>
-        Sys.ActorOf(ModelWorker.Props(new WorkerSettings(id, capacity, Poll), coordinator, processor), id);
+    private IActorRef Worker(string id, IActorRef coordinator, IWorkItemProcessor processor, int capacity = 2, int prefetch = 0) =>
+        Sys.ActorOf(ModelWorker.Props(new WorkerSettings(id, capacity, Poll, prefetch), coordinator, processor), id);
 
     private async Task<RunStatus> StartAsync(IActorRef coordinator) =>
         await coordinator.Ask<RunStatus>(new StartRun(Spec), Timeout, TestContext.Current.CancellationToken);
@@ -149,6 +149,49 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal((3, 15), (run.InFlight, run.Pending));
         release.SetResult();
         await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task AWorkerFetchesTheNextItemWhileOneRunsAndHoldsNoMoreThanCapacityPlusPrefetch()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var processor = new CountingProcessor((_, _, ct) => release.Task.WaitAsync(ct));
+        var worker = Worker("w1", coordinator, processor, capacity: 1, prefetch: 1);
+
+        var busy = await UntilAsync(worker, s => s.InFlight.Count == 1 && s.Waiting == 1);
+        await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
+        var still = await worker.Ask<WorkerStatus>(new GetWorkerStatus(), Timeout, TestContext.Current.CancellationToken);
+        var run = await coordinator.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+
+        Assert.Equal([new(0, 1)], busy.InFlight);
+        Assert.Equal((1, 1, 0), (still.InFlight.Count, still.Waiting, still.Completed));
+        Assert.Equal((2, 16), (run.InFlight, run.Pending));
+        // The prefetched item waits in the worker: the processor has seen only the running one.
+        Assert.Equal(1, processor.Calls);
+        release.SetResult();
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task StoppingAWorkerGivesBackItsPrefetchedItemsAsWellAsTheRunningOne()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        var stuck = new CountingProcessor((_, _, ct) => Task.Delay(Timeout * 10, ct));
+        var doomed = Worker("doomed", coordinator, stuck, capacity: 1, prefetch: 2);
+        await UntilAsync(doomed, s => s.InFlight.Count == 1 && s.Waiting == 2);
+        Assert.Equal(3, (await UntilAsync(coordinator, s => s.InFlight == 3)).InFlight);
+
+        var survivor = new CountingProcessor();
+        Worker("survivor", coordinator, survivor, capacity: 1, prefetch: 1);
+        await StopAsync(doomed);
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal((1, 18), (stuck.Calls, survivor.Calls));
         AssertOutputIsTheDirectLoops();
     }
 

@@ -23,6 +23,7 @@ public class MelmClusterConfigTests
         Assert.Equal(coordinator.SeedNodes, worker.SeedNodes);
         Assert.Equal([MelmRoles.Worker], worker.Roles);
         Assert.Equal(["cpu"], worker.Devices);
+        Assert.Equal((1, 1), (worker.WorkerCapacity, worker.WorkerPrefetch));
         Assert.True(single.HasRole(MelmRoles.Coordinator) && single.HasRole(MelmRoles.Worker));
         Assert.Empty(single.SeedNodes);
     }
@@ -42,6 +43,7 @@ public class MelmClusterConfigTests
         Assert.Equal(coordinator.SeedNodes, worker.SeedNodes);
         Assert.Equal((PersistenceProvider.PostgreSql, "postgres", "s3cret;x"), (coordinator.Persistence.Provider, Builder(coordinator).Host, Builder(coordinator).Password));
         Assert.Equal(["cuda:0"], worker.Devices);
+        Assert.Equal((1, 1), (worker.WorkerCapacity, worker.WorkerPrefetch));
 
         var unset = Assert.Throws<InputException>(() => MelmClusterConfig.Load(Path.Combine(folder, "coordinator.json"), root.Path, _ => null));
         Assert.Contains("persistence.connectionString refers to ${MELM_DB_PASSWORD}, but that environment variable is not set", unset.Message, StringComparison.Ordinal);
@@ -93,10 +95,11 @@ public class MelmClusterConfigTests
     {
         using var root = new TempFolder();
         var path = Path.Combine(root.Path, "node.json");
-        File.WriteAllText(path, """{ "roles": ["boss"], "port": 70000, "workerCapacity": 0, "seedNodes": ["127.0.0.1:4053"], "persistence": { "provider": "postgresql" } }""");
+        File.WriteAllText(path, """{ "roles": ["boss"], "port": 70000, "workerCapacity": 0, "workerPrefetch": -1, "seedNodes": ["127.0.0.1:4053"], "persistence": { "provider": "postgresql" } }""");
         var problems = Assert.Throws<InputException>(() => MelmClusterConfig.Load(path, root.Path)).Problems.Select(p => p.Message).ToArray();
-        Assert.Equal(5, problems.Length);
+        Assert.Equal(6, problems.Length);
         Assert.Contains(problems, p => p.Contains("boss", StringComparison.Ordinal));
+        Assert.Contains("workerPrefetch must be 0 or more, got -1", problems);
         Assert.Contains(problems, p => p.Contains("70000", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("connectionString", StringComparison.Ordinal));
 

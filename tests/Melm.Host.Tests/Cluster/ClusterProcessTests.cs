@@ -289,6 +289,27 @@ public sealed class ClusterProcessTests : IDisposable
         Assert.Contains("no run named nope", missing, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = TestTimeout)]
+    public async Task ANodesLogLinesAreJsonWithTheRunAndItemAsFields()
+    {
+        var spec = Spec();
+        var node = Node("node", "coordinator,worker", _seedPort);
+        await UntilMembersAsync(1);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+        await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        var worker = $"127.0.0.1:{_seedPort}/cpu";
+        // The last line may still be half written; the item's line came long before.
+        var lines = node.Log().Split('\n')[..^1].Where(l => l.StartsWith('{')).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToArray();
+        var completed = Assert.Single(lines, l => l.GetProperty("Message").GetString()!.StartsWith($"run {spec.RunId}: shard 0 round 1 completed by", StringComparison.Ordinal));
+        var state = completed.GetProperty("State");
+        Assert.Equal(typeof(RunCoordinator).FullName, completed.GetProperty("Category").GetString());
+        Assert.Equal((spec.RunId, 0, 1, worker), (state.GetProperty("RunId").GetString(), state.GetProperty("Shard").GetInt32(), state.GetProperty("Round").GetInt32(), state.GetProperty("WorkerId").GetString()));
+        var finished = Assert.Single(lines, l => l.GetProperty("Message").GetString() == $"run {spec.RunId} finished: {RunStages.Completed}");
+        Assert.Equal((spec.RunId, RunStages.Completed), (finished.GetProperty("State").GetProperty("RunId").GetString(), finished.GetProperty("State").GetProperty("Stage").GetString()));
+    }
+
     public void Dispose()
     {
         foreach (var node in _nodes)
