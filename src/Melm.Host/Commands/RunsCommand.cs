@@ -52,7 +52,16 @@ public static class RunsCommand
             if (parseResult.GetValue(json))
                 Console.WriteLine(JsonSerializer.Serialize(runs, ClusterJson.Options));
             else
-                ConsoleOutput.Create().Write(Table(runs));
+            {
+                var console = ConsoleOutput.Create();
+                console.Write(Table(runs));
+                // How each stage went (epochs kept, dev scores, sentences code-mixed), one line each.
+                foreach (var run in runs)
+                {
+                    foreach (var note in run.Notes ?? [])
+                        console.WriteLine($"{run.RunId}: {note}");
+                }
+            }
             return 0;
         }));
         return command;

@@ -36,6 +36,8 @@ public sealed class AugmentCommandTests
         var run = JsonDocument.Parse(runs).RootElement.EnumerateArray().Single();
         Assert.Equal("completed", run.GetProperty("stage").GetString());
         Assert.Equal(["fine-tune", "generate", "write"], run.GetProperty("stages_done").EnumerateArray().Select(s => s.GetString()!).ToArray());
+        var (_, table, _) = ConsoleCapture.Run("runs", "--run-root", first);
+        Assert.Contains($"{run.GetProperty("run_id").GetString()}: fine-tune: fine-tuned 1 epochs; best epoch 1", table, StringComparison.Ordinal);
         // A fine-tune stage run again (here: in a new run whose folder holds what the first one left,
         // as a stage retried after a crash finds it) resumes from the fine-tuning checkpoint.
         var third = Path.Combine(folder.Path, "c");
