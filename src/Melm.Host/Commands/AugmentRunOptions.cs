@@ -21,11 +21,11 @@ internal sealed class AugmentRunOptions
 
     public Option<DirectoryInfo> Model { get; } = new("--model") { Description = "Pretrained MLM folder (config.json, weights, sentencepiece.bpe.model); also the encoder of the filter's tagger.", Required = true };
 
-    public Option<FileInfo?> Train { get; } = new("--train") { Description = "Gold training file (CoNLL columns or .jsonl). Give this or --codemix." };
+    public Option<FileInfo?> Train { get; } = new("--train") { Description = "Gold training file (CoNLL columns or .jsonl). Give this, --codemix or --codemix-train." };
 
     public Option<DirectoryInfo?> CodeMix { get; } = new("--codemix")
     {
-        Description = "A `melm codemix` output folder: augment its training sentences plus its code-mixed ones (paper 2.5), each entity marked with its own language. Give this or --train.",
+        Description = "A `melm codemix` output folder: augment its training sentences plus its code-mixed ones (paper 2.5), each entity marked with its own language. Give this, --train or --codemix-train.",
     };
 
     public Option<string[]> CodeMixTrain { get; } = new("--codemix-train")

@@ -21,7 +21,7 @@ public static class SubmitCommand
         var shardSize = new Option<int>("--shard-size") { Description = "Sentences per work item.", DefaultValueFactory = _ => LocalRun.DefaultShardSize };
         var runId = new Option<string?>("--run-id") { Description = "Name of the run (default: augment- and a hash of its settings, so the same submission names the same run)." };
         var wait = new Option<bool>("--wait") { Description = "Wait until the run ends, showing its stage; exit code 1 when it stops without completing." };
-        var command = new Command("submit", "Submit an augmentation run (the filter's tagger and fine-tuning, then R rounds of --method and the filter) to a cluster (melm node) and print its status.");
+        var command = new Command("submit", "Submit a whole augmentation run to a cluster (melm node): its stages (code-mixing, the filter's tagger, fine-tuning) on one worker, then R rounds of --method and the filter on all; print its status.");
         foreach (var option in new Option[] { url, shardSize, runId, wait }.Concat(options.All))
             command.Options.Add(option);
         command.SetAction(parseResult => Cli.Run(() =>
