@@ -29,8 +29,7 @@ internal sealed class NodeProcessor(IWorkItemProcessor inner, string device) : I
     {
         var (settings, cell) = ExperimentSettings.FromJob(job);
         var runner = new ExperimentRunner(settings, ComputeOptions.ParseDevice(device, "device"), ConsoleOutput.Create());
-        var results = runner.RunCell(cell);
-        progress.Report(new ProgressUpdate(StageNames.ExperimentCell, results.Count, results.Count, "methods"));
+        var results = runner.RunCell(cell, progress);
         var summary = string.Join(", ", results.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Method} F1 {r.F1:F2}")));
         return new StageOutcome([Path.Combine(settings.Out, cell.Name)], $"{cell}: {summary}");
     }

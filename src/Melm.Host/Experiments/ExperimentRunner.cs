@@ -7,6 +7,7 @@ using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Evaluation;
 using Melm.Models.Ner;
+using Melm.Models.Runs;
 using Spectre.Console;
 using Device = TorchSharp.torch.Device;
 
@@ -44,8 +45,18 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
     /// Every method of one cell, as a cluster worker runs it (an experiment-cell job): each result is
     /// saved in its method folder; the grid's report is left to the command that collects the cells.
     /// </summary>
-    public IReadOnlyList<CellResult> RunCell(ExperimentCell cell) =>
-        [.. settings.Methods.Select((method, i) => RunOrLoad(cell, method, () => $"{cell} method {i + 1}/{settings.Methods.Count}: {ExperimentMethods.Name(method)}").Result)];
+    /// <param name="progress">Told, before each method, which one the cell is at (the worker sends it to the run's status).</param>
+    public IReadOnlyList<CellResult> RunCell(ExperimentCell cell, IProgress<ProgressUpdate> progress)
+    {
+        var results = new List<CellResult>();
+        foreach (var (method, i) in settings.Methods.Select((method, i) => (method, i)))
+        {
+            progress.Report(new ProgressUpdate($"{cell.Name} {ExperimentMethods.Name(method)}", i, settings.Methods.Count, "methods"));
+            results.Add(RunOrLoad(cell, method, () => $"{cell} method {i + 1}/{settings.Methods.Count}: {ExperimentMethods.Name(method)}").Result);
+        }
+        progress.Report(new ProgressUpdate(cell.Name, results.Count, settings.Methods.Count, "methods"));
+        return results;
+    }
 
     /// <summary>The method's saved result, or the method run now and its result saved; Ran says which.</summary>
     private (CellResult Result, bool Ran) RunOrLoad(ExperimentCell cell, ExperimentMethod method, Func<string> heading)
