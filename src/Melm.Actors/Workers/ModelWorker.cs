@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Melm.Actors.Protocol;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Queries;
 using Melm.Models.Runs;
@@ -44,49 +45,36 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
         });
         Receive<ItemProcessed>(processed =>
         {
-            if (!Finish(processed.Item))
-                return;
-            _completed++;
-            _runs.Tell(new WorkCompleted(processed.Item.RunId, _settings.WorkerId, processed.Item.Key, processed.Result));
-            StartWaiting();
-            AskForWork();
+            if (Finish(processed.Item))
+                Report(new WorkCompleted(processed.Item.RunId, _settings.WorkerId, processed.Item.Key, processed.Result), failed: false);
         });
         Receive<ItemFailedLocally>(failed =>
         {
             if (!Finish(failed.Item))
                 return;
-            _failed++;
             _log.Warning(failed.Cause, "worker {WorkerId}: run {RunId} shard {Shard} round {Round} failed", _settings.WorkerId, failed.Item.RunId, failed.Item.Key.Shard, failed.Item.Key.Round);
-            _runs.Tell(new WorkFailed(failed.Item.RunId, _settings.WorkerId, failed.Item.Key, failed.Cause.Message));
-            StartWaiting();
-            AskForWork();
+            Report(new WorkFailed(failed.Item.RunId, _settings.WorkerId, failed.Item.Key, failed.Cause.Message), failed: true);
         });
         Receive<StageAssigned>(assigned =>
         {
             var job = assigned.Job;
-            if (_stageRunning?.Job == job || _stages.Contains(job))
+            // Jobs arrive deserialized, so they are told apart by run and stage, not by record equality.
+            if (_stages.Append(_stageRunning?.Job).Any(held => held?.RunId == job.RunId && held.Stage == job.Stage))
                 return;
             _stages.Enqueue(job);
             StartWaiting();
         });
         Receive<StageFinished>(finished =>
         {
-            if (!FinishStage(finished.Job))
-                return;
-            _completed++;
-            _runs.Tell(new StageDone(finished.Job.RunId, _settings.WorkerId, finished.Job.Stage, finished.Outcome));
-            StartWaiting();
-            AskForWork();
+            if (FinishStage(finished.Job))
+                Report(new StageDone(finished.Job.RunId, _settings.WorkerId, finished.Job.Stage, finished.Outcome), failed: false);
         });
         Receive<StageFailedLocally>(failed =>
         {
             if (!FinishStage(failed.Job))
                 return;
-            _failed++;
             _log.Warning(failed.Cause, "worker {WorkerId}: run {RunId} stage {Stage} failed", _settings.WorkerId, failed.Job.RunId, failed.Job.Stage);
-            _runs.Tell(new StageFailed(failed.Job.RunId, _settings.WorkerId, failed.Job.Stage, failed.Cause.Message));
-            StartWaiting();
-            AskForWork();
+            Report(new StageFailed(failed.Job.RunId, _settings.WorkerId, failed.Job.Stage, failed.Cause.Message), failed: true);
         });
         Receive<Poll>(_ => AskForWork());
         Receive<GetWorkerStatus>(_ => Sender.Tell(new WorkerStatus(
@@ -125,6 +113,18 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
             stageCancel.Dispose();
         }
         _stageRunning = null;
+    }
+
+    /// <summary>Tells the coordinator how an item or a stage ended, counts it, and fills the freed capacity.</summary>
+    private void Report(IWithRunId outcome, bool failed)
+    {
+        if (failed)
+            _failed++;
+        else
+            _completed++;
+        _runs.Tell(outcome);
+        StartWaiting();
+        AskForWork();
     }
 
     private void AskForWork()

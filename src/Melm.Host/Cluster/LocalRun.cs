@@ -56,7 +56,7 @@ internal static class LocalRun
                     progress.Report(step);
                 else if (status.Stage is RunStages.Generate or RunStages.Write or RunStages.Completed)
                     progress.Report(new ProgressUpdate("rewrite+filter", status.Done, status.Total, "items"));
-                if (Ended(status))
+                if (status.HasStopped())
                     break;
                 await Task.Delay(PollInterval).ConfigureAwait(false);
                 status = await node.AskAsync(new GetRunStatus(status.RunId), CancellationToken.None).ConfigureAwait(false);
@@ -70,8 +70,4 @@ internal static class LocalRun
             ? status
             : throw new RunRequestException($"run {status.RunId} stopped at stage {status.Stage}: {status.Error ?? "cancelled"}; once fixed, continue it with `melm resume {status.RunId} --run-root <folder of journal.db>`");
     }
-
-    /// <summary>Completed, cancelled or failed, or stuck on an output it cannot write (a full disk) until resumed.</summary>
-    private static bool Ended(RunStatus status) =>
-        status.Stage is RunStages.Completed or RunStages.Cancelled or RunStages.Failed || status.Error is not null;
 }

@@ -34,7 +34,7 @@ public static class SubmitCommand
             if (!parseResult.GetValue(wait))
                 return 0;
             var lastStage = status.Stage;
-            while (status.Stage is not (RunStages.Completed or RunStages.Cancelled or RunStages.Failed) && status.Error is null)
+            while (!status.HasStopped())
             {
                 Thread.Sleep(PollInterval);
                 status = client.StatusAsync().GetAwaiter().GetResult().Runs.Single(r => r.RunId == spec.RunId).Status;

@@ -43,8 +43,8 @@ internal static class ClusterExperiment
                 statuses = [.. client.StatusAsync().GetAwaiter().GetResult().Runs.Select(r => r.Status).Where(s => ids.Contains(s.RunId))];
                 foreach (var note in statuses.SelectMany(s => s.Notes ?? []).Where(notesShown.Add))
                     Console.WriteLine(note);
-                progress.Report(new ProgressUpdate("grid cells", statuses.Count(Ended), specs.Length, "cells"));
-                if (statuses.Count == specs.Length && statuses.All(Ended))
+                progress.Report(new ProgressUpdate("grid cells", statuses.Count(s => s.HasStopped()), specs.Length, "cells"));
+                if (statuses.Count == specs.Length && statuses.All(s => s.HasStopped()))
                     break;
                 Thread.Sleep(PollInterval);
             }
@@ -69,7 +69,4 @@ internal static class ClusterExperiment
             SentenceIds: [],
             Path.Combine(settings.Out, cell.Name),
             new RunPreparation(Cell: settings.JobFor(cell)));
-
-    private static bool Ended(RunStatus status) =>
-        status.Stage is RunStages.Completed or RunStages.Cancelled or RunStages.Failed || status.Error is not null;
 }

@@ -112,6 +112,24 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
     }
 
     [Fact]
+    public async Task AWorkerGivenTheSameStageTwiceRunsItOnce()
+    {
+        var processor = new CountingProcessor();
+        var spec = TestRuns.Prepared(Spec);
+        var job = new StageJob(spec.RunId, RunStages.FilterTagger, spec);
+        var worker = Worker("w-stage", TestActor, processor);
+        // A second copy as it arrives over the wire: equal contents, other list instances.
+        var copy = job with { Spec = spec with { SentenceIds = [.. spec.SentenceIds] } };
+        worker.Tell(new StageAssigned(job));
+        worker.Tell(new StageAssigned(copy));
+
+        var done = await FishForMessageAsync<StageDone>(_ => true, Timeout, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(RunStages.FilterTagger, done.Stage);
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        Assert.Equal([RunStages.FilterTagger], processor.Stages.ToArray());
+    }
+
+    [Fact]
     public async Task TwoWorkersWriteTheBytesOfTheDirectLoop()
     {
         var coordinator = Coordinator();

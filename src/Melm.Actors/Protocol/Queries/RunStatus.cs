@@ -1,3 +1,4 @@
+using Melm.Actors.Coordinator;
 using Melm.Models.Runs;
 
 namespace Melm.Actors.Protocol.Queries;
@@ -10,4 +11,12 @@ namespace Melm.Actors.Protocol.Queries;
 /// </summary>
 public sealed record RunStatus(
     string RunId, string Stage, IReadOnlyList<string> StagesDone, int Total, int Done, int InFlight, int Pending, IReadOnlyList<string> Files, string? Error,
-    ProgressUpdate? Step = null, IReadOnlyList<string>? Notes = null) : IWithRunId;
+    ProgressUpdate? Step = null, IReadOnlyList<string>? Notes = null) : IWithRunId
+{
+    /// <summary>
+    /// Completed, cancelled or failed, or stuck on an error (an output it cannot write) until resumed:
+    /// nothing more happens without a command. A method, so it stays out of the status JSON.
+    /// </summary>
+    public bool HasStopped() =>
+        Stage is RunStages.Completed or RunStages.Cancelled or RunStages.Failed || Error is not null;
+}
