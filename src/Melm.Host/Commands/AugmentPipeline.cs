@@ -37,7 +37,7 @@ public static class AugmentPipeline
     /// (resuming what a previous run left there) and give that; MLM-Entity uses
     /// <paramref name="modelFolder"/> as it is; label-wise and gold-only use none.
     /// </summary>
-    public static string ModelFor(
+    private static string ModelFor(
         AugmentationMethod method, string modelFolder, Corpus training, Corpus? dev, FineTuneOptions fineTune,
         IReadOnlyList<string>? languages, Device device, string outFolder)
     {
