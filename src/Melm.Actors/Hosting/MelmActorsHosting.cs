@@ -44,6 +44,8 @@ public static class MelmActorsHosting
         var singleton = new ClusterSingletonOptions { Role = MelmRoles.Coordinator };
         if (options.HasRole(MelmRoles.Coordinator))
         {
+            // Only the coordinator writes the journal; a worker node leaves no journal file behind.
+            options.Persistence.UseWriteAheadLog();
             // The proxy on the singleton's own node warns while the cluster forms (every augment printed it);
             // a worker-only node keeps the warning, where it means the coordinator cannot be reached.
             builder.AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend);

@@ -3,6 +3,7 @@ using Akka.Hosting;
 using Melm.Actors.Coordinator;
 using Melm.Actors.Hosting;
 using Melm.Actors.Persistence;
+using Melm.Actors.Tests.Persistence;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
@@ -64,6 +65,7 @@ public sealed class OneNodeClusterTests : Akka.Hosting.TestKit.TestKit
 
         Assert.Equal(RunStages.Completed, status.Stage);
         Assert.Equal(TestRuns.DirectOutput(spec), TestRuns.WrittenOutput(spec));
+        Assert.Equal("wal", MelmPersistenceOptionsTests.JournalMode(_folder.Combine("journal.db")));
         Assert.Equal(["cpu0", "cpu1"], _factory.Devices.Order().ToArray());
         Assert.Equal(18, _factory.Processors.Sum(p => p.Calls));
         Assert.Equal([RunStages.FilterTagger], _factory.Processors.SelectMany(p => p.Stages).ToArray());
