@@ -5,7 +5,7 @@ namespace Melm.Actors.Coordinator;
 /// </summary>
 /// <param name="LeaseTimeout">How long a worker may hold an item before it goes back to the queue; longer than the slowest item.</param>
 /// <param name="LeaseCheckInterval">How often expired leases are looked for.</param>
-/// <param name="SnapshotEvery">Events between snapshots, to keep recovery of long runs short.</param>
+/// <param name="SnapshotEvery">Events before the first snapshot, which keeps recovery short; each later one waits at least as many events as the one before covers, since a snapshot holds every result so far.</param>
 /// <param name="MaxItemFailures">How often one item may make a processor throw before the run fails.</param>
 public sealed record CoordinatorSettings(TimeSpan LeaseTimeout, TimeSpan LeaseCheckInterval, int SnapshotEvery, int MaxItemFailures)
 {

@@ -22,7 +22,9 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     private DateTimeOffset? _firstAssigned;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private RunState _state;
-    private int _eventsSinceSnapshot;
+
+    /// <summary>The sequence number of the newest snapshot's last event; 0 before the first.</summary>
+    private long _snapshotAt;
 
     public RunCoordinator(string runId, CoordinatorSettings settings)
     {
@@ -33,7 +35,10 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         Recover<SnapshotOffer>(offer =>
         {
             if (offer.Snapshot is RunSnapshot snapshot)
+            {
                 _state = RunState.FromSnapshot(runId, snapshot);
+                _snapshotAt = offer.Metadata.SequenceNr;
+            }
         });
         Recover<IRunEvent>(e => _state.Apply(e));
         Recover<RecoveryCompleted>(_ => AfterRecovery());
@@ -328,9 +333,12 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         {
             _state.Apply(persisted);
             then();
-            if (++_eventsSinceSnapshot >= _settings.SnapshotEvery)
+            // A snapshot holds every result so far: one every SnapshotEvery events would write O(n²) bytes over a
+            // long run. Waiting at least as many events as the newest one covers keeps the total under twice the
+            // final state, and recovery still replays no more events than its snapshot holds.
+            if (LastSequenceNr - _snapshotAt >= Math.Max(_settings.SnapshotEvery, _snapshotAt))
             {
-                _eventsSinceSnapshot = 0;
+                _snapshotAt = LastSequenceNr;
                 SaveSnapshot(_state.ToSnapshot());
             }
         });

@@ -95,6 +95,14 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
     private long SnapshotRows() => Rows("snapshot");
 
+    private long NewestSnapshot()
+    {
+        using var connection = OpenStore();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(sequence_number), 0) FROM snapshot";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private long Rows(string table)
     {
         using var connection = OpenStore();
@@ -260,6 +268,24 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal(13, after.Calls);
         Assert.Empty(after.Processed.Intersect(hanging.Processed));
         AssertOutputIsTheDirectLoops();
+    }
+
+    [Fact]
+    public async Task SnapshotsComeFurtherApartAsTheRunGrows()
+    {
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        Worker("only", coordinator, new CountingProcessor());
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        Assert.Equal(22L, Rows("journal"));
+
+        // Of 22 events (start, 18 items, generation done, write, completed) with SnapshotEvery 4, snapshots follow
+        // events 4, 8 and 16, each waiting as long as the one before covers; every fourth event would end at 20.
+        // Older snapshots are deleted in the background, so the newest one alone stays.
+        var deadline = DateTime.UtcNow + Timeout;
+        while ((SnapshotRows(), NewestSnapshot()) != (1L, 16L) && DateTime.UtcNow < deadline)
+            await Task.Delay(Poll, TestContext.Current.CancellationToken);
+        Assert.Equal((1L, 16L), (SnapshotRows(), NewestSnapshot()));
     }
 
     [Fact]
