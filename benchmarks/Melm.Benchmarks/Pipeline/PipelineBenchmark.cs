@@ -21,7 +21,9 @@ namespace Melm.Benchmarks.Pipeline;
 /// direct loop, through a one-node cluster in the same process (with the default prefetch and
 /// without), and through a coordinator process with one and with two worker processes on this
 /// machine. Every setup must write the direct loop's bytes; the table gives the median of the
-/// timed runs, and each overhead is against the direct loop timed in turn with that setup.
+/// timed runs. Each round times the direct loop and the setup back to back, so its overhead is the
+/// ratio of a pair that shared the machine's load of that moment; the table gives the median pair
+/// and the lowest and highest, which show how noisy the machine was.
 /// </summary>
 public static class PipelineBenchmark
 {
@@ -30,8 +32,17 @@ public static class PipelineBenchmark
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    /// <param name="Direct">The direct loop's median, timed in turn with this setup: the overhead's base.</param>
-    private sealed record Row(string Setup, int Workers, int ThreadsPerWorker, double Seconds, double Direct, bool Identical);
+    /// <summary>One setup's timed runs, in order, and the output file of each.</summary>
+    private sealed record Timed(IReadOnlyList<double> Seconds, IReadOnlyList<string> Outputs)
+    {
+        public double Median => PipelineBenchmark.Median(Seconds);
+
+        /// <summary>Each run's time over the direct loop's run of the same round, less one: pairs share the machine's load of the moment.</summary>
+        public IReadOnlyList<double> OverheadsOver(Timed direct) => [.. Seconds.Zip(direct.Seconds, (s, d) => s / d - 1)];
+    }
+
+    /// <param name="Overheads">Each round's overhead over the direct loop timed in the same round; null for the direct loop.</param>
+    private sealed record Row(string Setup, int Workers, int ThreadsPerWorker, double Seconds, IReadOnlyList<double>? Overheads, bool Identical);
 
     public static async Task<int> RunAsync(PipelineBenchmarkOptions options)
     {
@@ -71,11 +82,10 @@ public static class PipelineBenchmark
                     direct,
                     ("one-node", spec => ClusterRunAsync(node.Runs, spec)),
                     ("no-prefetch", spec => ClusterRunAsync(plain.Runs, spec))).ConfigureAwait(false);
-                var baseline = measured[0].Seconds;
                 reference = File.ReadAllBytes(measured[0].Outputs[0]);
-                rows.Add(new Row("direct loop", 0, threads, baseline, baseline, true));
-                rows.Add(new Row("one-node cluster in process", 1, threads, measured[1].Seconds, baseline, Same(measured[1].Outputs, reference)));
-                rows.Add(new Row("one-node cluster, prefetch 0", 1, threads, measured[2].Seconds, baseline, Same(measured[2].Outputs, reference)));
+                rows.Add(new Row("direct loop", 0, threads, measured[0].Median, null, true));
+                rows.Add(new Row("one-node cluster in process", 1, threads, measured[1].Median, measured[1].OverheadsOver(measured[0]), Same(measured[1].Outputs, reference)));
+                rows.Add(new Row("one-node cluster, prefetch 0", 1, threads, measured[2].Median, measured[2].OverheadsOver(measured[0]), Same(measured[2].Outputs, reference)));
             }
 
             foreach (var workers in new[] { 1, 2 })
@@ -83,7 +93,7 @@ public static class PipelineBenchmark
                 var perWorker = Math.Max(1, threads / workers);
                 var measured = await WithWorkerProcessesAsync(work, workers, perWorker, runs =>
                     MeasureAsync(options.Repeat, Spec, direct, ($"processes-{workers}", spec => ClusterRunAsync(runs, spec)))).ConfigureAwait(false);
-                rows.Add(new Row($"coordinator + {workers} worker process{(workers > 1 ? "es" : "")}", workers, perWorker, measured[1].Seconds, measured[0].Seconds, Same(measured[1].Outputs, reference)));
+                rows.Add(new Row($"coordinator + {workers} worker process{(workers > 1 ? "es" : "")}", workers, perWorker, measured[1].Median, measured[1].OverheadsOver(measured[0]), Same(measured[1].Outputs, reference)));
             }
 
             Print(rows, items);
@@ -97,10 +107,11 @@ public static class PipelineBenchmark
 
     /// <summary>
     /// Times the setups in turn, one run of each per repetition, so that load coming and going on the
-    /// machine falls on all of them alike: each one's median wall time and the output files it wrote.
-    /// An untimed round comes first: the first runs pay for JIT tiers, kernel choices and allocations.
+    /// machine falls on all of them alike: each one's wall times, round by round, and the output files
+    /// it wrote. An untimed round comes first: the first runs pay for JIT tiers, kernel choices and
+    /// allocations.
     /// </summary>
-    private static async Task<IReadOnlyList<(double Seconds, IReadOnlyList<string> Outputs)>> MeasureAsync(
+    private static async Task<IReadOnlyList<Timed>> MeasureAsync(
         int repeat, Func<string, int, RunSpec> spec, params (string Name, Func<RunSpec, Task> Run)[] setups)
     {
         var seconds = setups.Select(_ => new List<double>()).ToArray();
@@ -118,7 +129,13 @@ public static class PipelineBenchmark
                 outputs[k].Add(Path.Combine(s.OutputFolder, AugmentationOutput.AugmentedJsonLines));
             }
         }
-        return [.. setups.Select((_, k) => (seconds[k].Order().ElementAt(repeat / 2), (IReadOnlyList<string>)outputs[k]))];
+        return [.. setups.Select((_, k) => new Timed(seconds[k], outputs[k]))];
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static bool Same(IReadOnlyList<string> outputs, byte[] reference) => outputs.All(o => File.ReadAllBytes(o).AsSpan().SequenceEqual(reference));
@@ -211,7 +228,7 @@ public static class PipelineBenchmark
 
     private static void Print(IReadOnlyList<Row> rows, int items)
     {
-        var table = new Table().AddColumns("setup", "workers", "threads each", "s/run", "ms/item", "items/s", "overhead", "same bytes");
+        var table = new Table().AddColumns("setup", "workers", "threads each", "s/run", "ms/item", "items/s", "overhead", "range", "same bytes");
         foreach (var row in rows)
         {
             table.AddRow(
@@ -221,15 +238,18 @@ public static class PipelineBenchmark
                 Invariant($"{row.Seconds:F2}"),
                 Invariant($"{1000 * row.Seconds / items:F1}"),
                 Invariant($"{items / row.Seconds:F2}"),
-                row.Workers == 0 ? "-" : Invariant($"{100 * (row.Seconds - row.Direct) / row.Direct:+0.0;-0.0}%"),
+                row.Overheads is { } overheads ? Percent(Median(overheads)) : "-",
+                row.Overheads is { } range ? $"{Percent(range.Min())}..{Percent(range.Max())}" : "-",
                 row.Identical ? "yes" : "NO");
         }
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-        // Redirected output reports 80 columns, which folds every row; the table needs about 110.
+        // Redirected output reports 80 columns, which folds every row; the table needs about 130.
         if (Console.IsOutputRedirected)
-            console.Profile.Width = 120;
+            console.Profile.Width = 140;
         console.Write(table);
     }
+
+    private static string Percent(double fraction) => Invariant($"{100 * fraction:+0.0;-0.0}%");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
