@@ -95,12 +95,17 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
     private long SnapshotRows() => Rows("snapshot");
 
-    private long NewestSnapshot()
+    /// <summary>The sequence numbers of the snapshots in the store, in order.</summary>
+    private List<long> Snapshots()
     {
         using var connection = OpenStore();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE(MAX(sequence_number), 0) FROM snapshot";
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        command.CommandText = "SELECT sequence_number FROM snapshot ORDER BY sequence_number";
+        using var reader = command.ExecuteReader();
+        var numbers = new List<long>();
+        while (reader.Read())
+            numbers.Add(Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        return numbers;
     }
 
     private long Rows(string table)
@@ -281,11 +286,14 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
         // Of 22 events (start, 18 items, generation done, write, completed) with SnapshotEvery 4, snapshots follow
         // events 4, 8 and 16, each waiting as long as the one before covers; every fourth event would end at 20.
-        // Older snapshots are deleted in the background, so the newest one alone stays.
+        // Each save then deletes the older ones, but the store runs saves and deletes concurrently: with items this
+        // fast, an older save can commit after a newer one's delete (seen on PostgreSQL) and stays until the next.
         var deadline = DateTime.UtcNow + Timeout;
-        while ((SnapshotRows(), NewestSnapshot()) != (1L, 16L) && DateTime.UtcNow < deadline)
+        while (Snapshots().LastOrDefault() != 16 && DateTime.UtcNow < deadline)
             await Task.Delay(Poll, TestContext.Current.CancellationToken);
-        Assert.Equal((1L, 16L), (SnapshotRows(), NewestSnapshot()));
+        var kept = Snapshots();
+        Assert.Equal(16L, kept.LastOrDefault());
+        Assert.Subset(new HashSet<long> { 4, 8, 16 }, kept.ToHashSet());
     }
 
     [Fact]
