@@ -73,6 +73,19 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         }
     }
 
+    /// <summary>
+    /// Waits until the worker's status meets the condition, lets a few polls pass (when it would ask for
+    /// more work if it wrongly could), then reads the worker and the run again.
+    /// </summary>
+    private async Task<(WorkerStatus Busy, WorkerStatus Still, RunStatus Run)> SettleAsync(IActorRef coordinator, IActorRef worker, Func<WorkerStatus, bool> condition)
+    {
+        var busy = await UntilAsync(worker, condition);
+        await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
+        var still = await worker.Ask<WorkerStatus>(new GetWorkerStatus(), Timeout, TestContext.Current.CancellationToken);
+        var run = await coordinator.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        return (busy, still, run);
+    }
+
     private static async Task<WorkerStatus> UntilAsync(IActorRef worker, Func<WorkerStatus, bool> condition)
     {
         var deadline = DateTime.UtcNow + Timeout;
@@ -92,8 +105,6 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal(TestRuns.DirectOutput(Spec), TestRuns.WrittenOutput(Spec));
         Assert.True(File.Exists(Path.Combine(Spec.OutputFolder, AugmentationOutput.AugmentedConll)));
     }
-
-    private long SnapshotRows() => Rows("snapshot");
 
     /// <summary>The sequence numbers of the snapshots in the store, in order.</summary>
     private List<long> Snapshots()
@@ -170,10 +181,7 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var processor = new CountingProcessor((_, _, ct) => release.Task.WaitAsync(ct));
         var worker = Worker("w1", coordinator, processor, capacity: 3);
 
-        var busy = await UntilAsync(worker, s => s.InFlight.Count == 3);
-        await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
-        var still = await worker.Ask<WorkerStatus>(new GetWorkerStatus(), Timeout, TestContext.Current.CancellationToken);
-        var run = await coordinator.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        var (busy, still, run) = await SettleAsync(coordinator, worker, s => s.InFlight.Count == 3);
 
         Assert.Equal([new(0, 1), new(1, 1), new(2, 1)], busy.InFlight);
         Assert.Equal((3, 0, 0), (still.InFlight.Count, still.Waiting, still.Completed));
@@ -192,10 +200,7 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var processor = new CountingProcessor((_, _, ct) => release.Task.WaitAsync(ct));
         var worker = Worker("w1", coordinator, processor, capacity: 1, prefetch: 1);
 
-        var busy = await UntilAsync(worker, s => s.InFlight.Count == 1 && s.Waiting == 1);
-        await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
-        var still = await worker.Ask<WorkerStatus>(new GetWorkerStatus(), Timeout, TestContext.Current.CancellationToken);
-        var run = await coordinator.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        var (busy, still, run) = await SettleAsync(coordinator, worker, s => s.InFlight.Count == 1 && s.Waiting == 1);
 
         Assert.Equal([new(0, 1)], busy.InFlight);
         Assert.Equal((1, 1, 0), (still.InFlight.Count, still.Waiting, still.Completed));
@@ -259,9 +264,9 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         await StopAsync(first);
         // Six events with a snapshot every four (saved in the background): the second coordinator recovers from a snapshot plus events.
         var deadline = DateTime.UtcNow + Timeout;
-        while (SnapshotRows() == 0 && DateTime.UtcNow < deadline)
+        while (Snapshots().Count == 0 && DateTime.UtcNow < deadline)
             await Task.Delay(Poll, TestContext.Current.CancellationToken);
-        Assert.Equal(1L, SnapshotRows());
+        Assert.Single(Snapshots());
 
         var second = Coordinator();
         var resumed = await second.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
