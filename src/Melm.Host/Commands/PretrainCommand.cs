@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Melm.Models.Diagnostics;
 using Melm.Models.Pretraining;
 
 namespace Melm.Host.Commands;
@@ -28,6 +29,8 @@ public static class PretrainCommand
         var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => 0.01 };
         var clip = new Option<double>("--clip") { Description = "Gradient norm clip.", DefaultValueFactory = _ => 1.0 };
         var maskRate = new Option<double>("--mask-rate") { Description = "Share of tokens predicted (80% <mask>, 10% random, 10% kept).", DefaultValueFactory = _ => 0.15 };
+        var masking = new Option<string>("--masking") { Description = "What to predict: token (RoBERTa's), whole-word (every piece of a chosen word), or salient (whole words, runs of capitalised words first: names from context).", DefaultValueFactory = _ => "token" };
+        var salientShare = new Option<double>("--salient-share") { Description = "With --masking salient: share of each block's masking budget spent on capitalised spans.", DefaultValueFactory = _ => 0.5 };
         var holdout = new Option<int?>("--holdout") { Description = "Lines held out for evaluation (default 1%)." };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints (and held-out evaluations).", DefaultValueFactory = _ => 500 };
         var steps = new Option<int?>("--steps") { Description = "Stop once this many steps are done in all (budget; the run resumes later)." };
@@ -35,7 +38,7 @@ public static class PretrainCommand
         var compute = new ComputeArguments();
 
         var command = new Command("pretrain", "Pretrain a masked LM on raw text (from scratch or from --init), with checkpoints and resume.");
-        foreach (var option in new Option[] { text, conll, tokenizer, init, output, layers, hidden, heads, intermediate, seed, block, batch, totalSteps, epochs, lr, warmup, weightDecay, clip, maskRate, holdout, checkpointEvery, steps, minutes })
+        foreach (var option in new Option[] { text, conll, tokenizer, init, output, layers, hidden, heads, intermediate, seed, block, batch, totalSteps, epochs, lr, warmup, weightDecay, clip, maskRate, masking, salientShare, holdout, checkpointEvery, steps, minutes })
             command.Options.Add(option);
         compute.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
@@ -60,6 +63,9 @@ public static class PretrainCommand
                 WeightDecay = parseResult.GetValue(weightDecay),
                 ClipNorm = parseResult.GetValue(clip),
                 MaskRate = parseResult.GetValue(maskRate),
+                Masking = MaskingSchemes.Parse(parseResult.GetValue(masking)!)
+                    ?? throw new InputException("--masking", null, $"'{parseResult.GetValue(masking)}' is not known (expected token, whole-word or salient)"),
+                SalientShare = parseResult.GetValue(salientShare),
                 HoldoutLines = parseResult.GetValue(holdout),
                 CheckpointEvery = parseResult.GetValue(checkpointEvery),
             };
@@ -94,7 +100,7 @@ public static class PretrainCommand
             var status = r.Finished ? "finished" : $"stopped by the {r.StoppedBy}";
             var resume = r.Finished ? "" : " Run the same command again to resume.";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{folder}: {status} at step {r.Steps}/{r.TotalSteps}; {r.TokensSeen} tokens seen, {r.TokensPerSecond:0} tokens/s; train loss {r.TrainLoss:0.####}; held-out loss {r.HeldOutLoss:0.####}, accuracy {r.HeldOutAccuracy:P2} over {r.HeldOutMaskedTokens} masked tokens (most frequent token {r.MostFrequentTokenAccuracy:P2}).{resume}"));
+                $"{folder}: {status} at step {r.Steps}/{r.TotalSteps}; {r.TokensSeen} tokens seen, {r.TokensPerSecond:0} tokens/s; train loss {r.TrainLoss:0.####}; held-out loss {r.HeldOutLoss:0.####}, accuracy {r.HeldOutAccuracy:P2} over {r.HeldOutMaskedTokens} masked tokens (most frequent token {r.MostFrequentTokenAccuracy:P2}); entity pieces {r.HeldOutEntityAccuracy:P2} over {r.HeldOutEntityMentions} held-out mentions ({r.HeldOutEntityMentionAccuracy:P2} whole mentions).{resume}"));
             return 0;
         }));
         return command;

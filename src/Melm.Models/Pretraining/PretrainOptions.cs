@@ -52,6 +52,12 @@ public sealed record PretrainOptions
 
     public double MaskRate { get; init; } = 0.15;
 
+    /// <summary>Single tokens (the default, RoBERTa's), whole words, or whole words with salient spans first.</summary>
+    public MaskingScheme Masking { get; init; } = MaskingScheme.Token;
+
+    /// <summary>With <see cref="MaskingScheme.Salient"/>: the share of each block's masking budget spent on salient spans.</summary>
+    public double SalientShare { get; init; } = 0.5;
+
     /// <summary>Held-out lines; null: 1% of the lines.</summary>
     public int? HoldoutLines { get; init; }
 
@@ -78,6 +84,8 @@ public sealed record PretrainOptions
         Require(WeightDecay >= 0, "--weight-decay", $"must not be negative, got {WeightDecay}");
         Require(ClipNorm > 0, "--clip", $"must be positive, got {ClipNorm}");
         Require(MaskRate is > 0 and < 1, "--mask-rate", $"must be in (0, 1), got {MaskRate}");
+        Require(SalientShare is >= 0 and <= 1, "--salient-share", $"must be in [0, 1], got {SalientShare}");
+        Require(Masking == MaskingScheme.Salient || SalientShare == 0.5, "--salient-share", "applies only to --masking salient");
         Require(HoldoutLines is null or >= 0, "--holdout", $"must not be negative, got {HoldoutLines}");
         Require(CheckpointEvery > 0, "--checkpoint-every", $"must be positive, got {CheckpointEvery}");
         return problems;
@@ -103,6 +111,9 @@ public sealed record PretrainOptions
         ["weight_decay"] = WeightDecay,
         ["clip"] = ClipNorm,
         ["mask_rate"] = MaskRate,
+        // Absent for token masking, so runs saved before the option existed still resume.
+        ["masking"] = Masking == MaskingScheme.Token ? null : MaskingSchemes.Name(Masking),
+        ["salient_share"] = Masking == MaskingScheme.Salient ? SalientShare : null,
         ["holdout"] = HoldoutLines,
         ["checkpoint_every"] = CheckpointEvery,
     };

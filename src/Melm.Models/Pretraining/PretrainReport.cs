@@ -33,6 +33,21 @@ public sealed record PretrainReport
     public double MostFrequentTokenAccuracy { get; init; }
 
     public int HeldOutMaskedTokens { get; init; }
+
+    /// <summary>
+    /// Held-out CoNLL lines, one entity mention at a time with every piece of it masked: the share
+    /// of those pieces predicted exactly. What MELM needs of a model: names from their context.
+    /// </summary>
+    public double HeldOutEntityAccuracy { get; init; }
+
+    /// <summary>Share of those mentions whose every piece was predicted exactly.</summary>
+    public double HeldOutEntityMentionAccuracy { get; init; }
+
+    public int HeldOutEntityMentions { get; init; }
+    public int HeldOutEntityPieces { get; init; }
+
+    /// <summary>What training masked: token, whole-word or salient.</summary>
+    public string Masking { get; init; } = "token";
     public int HeldOutBlocks { get; init; }
     public int HeldOutLines { get; init; }
     public int TrainBlocks { get; init; }

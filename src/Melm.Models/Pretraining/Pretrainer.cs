@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Melm.Models.Checkpoints;
+using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Nn;
 using Melm.Models.Randomness;
@@ -39,6 +40,7 @@ public sealed class Pretrainer
     private readonly HashSet<long> _specialIds;
     private readonly MlmMasking _masking;
     private readonly long _mostFrequentToken;
+    private readonly IReadOnlyList<MaskedExample> _heldOutEntities;
 
     private Pretrainer(PretrainOptions options, string outFolder, Action<string> log)
     {
@@ -49,14 +51,15 @@ public sealed class Pretrainer
         var lines = PretrainingText.Read(options.TextFiles, options.ConllFiles);
         var holdout = PretrainingText.HoldoutIndices(lines.Count, options.HoldoutLines, options.Seed);
         var encoded = Encode(lines, out _skippedWords);
-        _train = BlockPacker.Pack(encoded.Where((_, i) => !holdout.Contains(i)), options.BlockSize, XlmrTokenizer.Bos, XlmrTokenizer.Eos);
-        _heldOut = BlockPacker.Pack(encoded.Where((_, i) => holdout.Contains(i)), options.BlockSize, XlmrTokenizer.Bos, XlmrTokenizer.Eos);
+        _train = BlockPacker.Pack(encoded.Where((_, i) => !holdout.Contains(i)).Select(Present), options.BlockSize, XlmrTokenizer.Bos, XlmrTokenizer.Eos);
+        _heldOut = BlockPacker.Pack(encoded.Where((_, i) => holdout.Contains(i)).Select(Present), options.BlockSize, XlmrTokenizer.Bos, XlmrTokenizer.Eos);
         _heldOutLines = holdout.Count;
         if (_train.Blocks.Count == 0)
             throw new InputException("--text/--conll", null, "the training text has no words");
         _specialIds = [XlmrTokenizer.Bos, XlmrTokenizer.Pad, XlmrTokenizer.Eos, _tokenizer.Mask];
         // Random replacements are ordinary pieces only: never a control token, <mask> or an added marker.
         _masking = new MlmMasking(options.MaskRate, _tokenizer.Mask, XlmrTokenizer.Unk + 1, _tokenizer.Mask - XlmrTokenizer.Unk - 1);
+        _heldOutEntities = [.. holdout.Order().SelectMany(i => EntityExamples(lines[i], encoded[i]))];
         _mostFrequentToken = _train.Blocks.SelectMany(b => b).Where(id => !_specialIds.Contains(id))
             .GroupBy(id => id).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).Select(g => g.Key).FirstOrDefault();
     }
@@ -148,8 +151,7 @@ public sealed class Pretrainer
             }
             var first = step % batchesPerEpoch * _options.BatchSize;
             var indices = order!.Skip(first).Take(_options.BatchSize).ToArray();
-            var examples = indices.Select(i => _masking.Mask(_train.Blocks[i], _specialIds,
-                SeedDerivation.For(_options.Seed, "pretrain-mask", i.ToString(CultureInfo.InvariantCulture), epoch))).ToList();
+            var examples = indices.Select(i => MaskForTraining(i, SeedDerivation.For(_options.Seed, "pretrain-mask", i.ToString(CultureInfo.InvariantCulture), epoch))).ToList();
 
             var learningRate = LearningRateAt(step, totalSteps);
             foreach (var group in optimizer.ParamGroups)
@@ -203,6 +205,10 @@ public sealed class Pretrainer
         return new PretrainResult(report, false);
     }
 
+    private MaskedExample MaskForTraining(int block, StableRandom random) => _options.Masking == MaskingScheme.Token
+        ? _masking.Mask(_train.Blocks[block], _specialIds, random)
+        : _masking.MaskWords(_train.Blocks[block], _train.Words[block], _options.Masking, _options.SalientShare, random);
+
     /// <summary>Linear warm-up over the first share of the schedule, then linear decay to zero.</summary>
     public static double LearningRateAt(int step, int totalSteps, double peak, double warmupShare)
     {
@@ -237,6 +243,7 @@ public sealed class Pretrainer
         double seconds, double tokensPerSecond, List<double> losses, string stoppedBy)
     {
         var (heldOutLoss, accuracy, baseline, masked) = EvaluateHeldOut(model);
+        var (entityAccuracy, mentionAccuracy, entityPieces) = EvaluateEntities(model);
         var report = new PretrainReport
         {
             Steps = step,
@@ -251,6 +258,11 @@ public sealed class Pretrainer
             HeldOutAccuracy = accuracy,
             MostFrequentTokenAccuracy = baseline,
             HeldOutMaskedTokens = masked,
+            HeldOutEntityAccuracy = entityAccuracy,
+            HeldOutEntityMentionAccuracy = mentionAccuracy,
+            HeldOutEntityMentions = _heldOutEntities.Count,
+            HeldOutEntityPieces = entityPieces,
+            Masking = MaskingSchemes.Name(_options.Masking),
             HeldOutBlocks = _heldOut.Blocks.Count,
             HeldOutLines = _heldOutLines,
             TrainBlocks = _train.Blocks.Count,
@@ -286,7 +298,7 @@ public sealed class Pretrainer
         Directory.Delete(partial, true);
         WriteReport(report);
         _log(string.Create(CultureInfo.InvariantCulture,
-            $"checkpoint at step {step}/{totalSteps}: train loss {report.TrainLoss:0.####}, held-out loss {heldOutLoss:0.####}, held-out accuracy {accuracy:P2} over {masked} masked tokens (most frequent token: {baseline:P2}), {tokensPerSecond:0} tokens/s"));
+            $"checkpoint at step {step}/{totalSteps}: train loss {report.TrainLoss:0.####}, held-out loss {heldOutLoss:0.####}, held-out accuracy {accuracy:P2} over {masked} masked tokens (most frequent token: {baseline:P2}), entity pieces {entityAccuracy:P2} over {_heldOutEntities.Count} mentions ({mentionAccuracy:P2} whole mentions), {tokensPerSecond:0} tokens/s"));
         return report;
     }
 
@@ -326,6 +338,75 @@ public sealed class Pretrainer
         }
     }
 
+    /// <summary>
+    /// Accuracy on held-out entity mentions, each masked whole in its own copy of its line (no
+    /// random or kept pieces): piece accuracy, whole-mention accuracy, pieces scored.
+    /// </summary>
+    private (double PieceAccuracy, double MentionAccuracy, int Pieces) EvaluateEntities(RobertaForMaskedLM model)
+    {
+        if (_heldOutEntities.Count == 0)
+            return (double.NaN, double.NaN, 0);
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            long correct = 0, pieces = 0, mentions = 0;
+            for (var start = 0; start < _heldOutEntities.Count; start += _options.BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var examples = _heldOutEntities.Skip(start).Take(_options.BatchSize).ToList();
+                var (ids, mask, positions, labels) = Batch(examples, model.Device);
+                var hits = model.PredictAt(model.Encode(ids, mask), positions).argmax(1).eq(labels).data<bool>().ToArray();
+                correct += hits.Count(h => h);
+                pieces += hits.Length;
+                var offset = 0;
+                foreach (var example in examples)
+                {
+                    if (hits.AsSpan(offset, example.Positions.Length).IndexOf(false) < 0)
+                        mentions++;
+                    offset += example.Positions.Length;
+                }
+            }
+            return ((double)correct / pieces, (double)mentions / _heldOutEntities.Count, (int)pieces);
+        }
+        finally
+        {
+            model.train();
+        }
+    }
+
+    /// <summary>
+    /// A held-out CoNLL line's mentions as examples, one per mention with all its pieces masked,
+    /// the line cut to one block around nothing else (a mention past the block is left out).
+    /// </summary>
+    private IEnumerable<MaskedExample> EntityExamples(TextLine line, IReadOnlyList<EncodedWord?> words)
+    {
+        if (line.Tags is null)
+            yield break;
+        var ids = new List<long> { XlmrTokenizer.Bos };
+        var starts = new int[words.Count + 1];
+        for (var w = 0; w < words.Count; w++)
+        {
+            starts[w] = ids.Count;
+            if (words[w] is { } word)
+                ids.AddRange(word.Ids.Select(id => (long)id));
+        }
+        starts[words.Count] = ids.Count;
+        var length = Math.Min(ids.Count, _options.BlockSize - 1);
+        ids.RemoveRange(length, ids.Count - length);
+        ids.Add(XlmrTokenizer.Eos);
+        foreach (var mention in EntitySpans.Read(line.Tags))
+        {
+            var positions = Enumerable.Range(starts[mention.Start], starts[mention.End] - starts[mention.Start]).ToArray();
+            if (positions.Length == 0 || positions[^1] >= length)
+                continue;
+            var input = ids.ToArray();
+            foreach (var p in positions)
+                input[p] = _tokenizer.Mask;
+            yield return new MaskedExample(input, positions, [.. positions.Select(p => ids[p])]);
+        }
+    }
+
     /// <summary>Right-padded ids, attention mask, flat predicted positions and their labels.</summary>
     private static (Tensor Ids, Tensor Mask, Tensor Positions, Tensor Labels) Batch(List<MaskedExample> examples, Device device)
     {
@@ -347,17 +428,19 @@ public sealed class Pretrainer
             tensor(positions.ToArray(), device: device), tensor(labels.ToArray(), device: device));
     }
 
-    private List<IReadOnlyList<IReadOnlyList<int>>> Encode(IReadOnlyList<TextLine> lines, out int skipped)
+    /// <summary>Each line's words as pieces, null where a word has none (kept in place so tags still line up).</summary>
+    private List<IReadOnlyList<EncodedWord?>> Encode(IReadOnlyList<TextLine> lines, out int skipped)
     {
         // Word frequencies are Zipfian: a cache makes encoding a few million words cheap.
         var cache = new Dictionary<string, IReadOnlyList<int>?>(StringComparer.Ordinal);
-        var result = new List<IReadOnlyList<IReadOnlyList<int>>>(lines.Count);
+        var result = new List<IReadOnlyList<EncodedWord?>>(lines.Count);
         skipped = 0;
         foreach (var line in lines)
         {
-            var words = new List<IReadOnlyList<int>>(line.Words.Count);
-            foreach (var word in line.Words)
+            var words = new EncodedWord?[line.Words.Count];
+            for (var w = 0; w < line.Words.Count; w++)
             {
+                var word = line.Words[w];
                 if (!cache.TryGetValue(word, out var ids))
                 {
                     ids = _tokenizer.CanEncode(word) ? _tokenizer.EncodeWord(word).Ids : null;
@@ -366,12 +449,14 @@ public sealed class Pretrainer
                 if (ids is null)
                     skipped++;
                 else
-                    words.Add(ids);
+                    words[w] = new EncodedWord(ids, w > 0 && char.IsUpper(word[0]));
             }
             result.Add(words);
         }
         return result;
     }
+
+    private static IReadOnlyList<EncodedWord> Present(IReadOnlyList<EncodedWord?> words) => [.. words.OfType<EncodedWord>()];
 
     private sealed record SavedState(int Step, long TokensSeen, double Seconds);
 

@@ -35,7 +35,7 @@ public static class PretrainingText
             try
             {
                 var corpus = ConllReader.Read(path);
-                lines.AddRange(corpus.Sentences.Where(s => s.Tokens.Count > 0).Select(s => new TextLine(path, s.FirstLine ?? 0, s.Tokens)));
+                lines.AddRange(corpus.Sentences.Where(s => s.Tokens.Count > 0).Select(s => new TextLine(path, s.FirstLine ?? 0, s.Tokens, s.Tags)));
             }
             catch (InputException e)
             {

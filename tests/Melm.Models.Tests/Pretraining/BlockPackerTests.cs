@@ -4,10 +4,10 @@ namespace Melm.Models.Tests.Pretraining;
 
 public class BlockPackerTests
 {
-    private static List<IReadOnlyList<int>> Line(params int[] wordLengths)
+    private static List<EncodedWord> Line(params int[] wordLengths)
     {
         var next = 10;
-        return wordLengths.Select(n => (IReadOnlyList<int>)Enumerable.Range(0, n).Select(_ => next++).ToArray()).ToList();
+        return wordLengths.Select(n => new EncodedWord(Enumerable.Range(0, n).Select(_ => next++).ToArray(), n % 2 == 0)).ToList();
     }
 
     [Fact]
@@ -20,6 +20,12 @@ public class BlockPackerTests
         Assert.Equal([0, 10, 11, 12, 10, 11, 2], packed.Blocks[0]);
         Assert.Equal([0, 10, 11, 12, 13, 2], packed.Blocks[1]);
         Assert.Equal((3, 0, 0, 13L), (packed.Lines, packed.SplitLines, packed.CutWords, packed.Tokens));
+        // Word positions count <s> as 0; the salient flag travels with its word.
+        Assert.Equal([1, 2, 4], packed.Words[0].Starts);
+        Assert.Equal([1, 2, 2], packed.Words[0].Lengths);
+        Assert.Equal([false, true, true], packed.Words[0].Salient);
+        Assert.Equal([1], packed.Words[1].Starts);
+        Assert.Equal([4], packed.Words[1].Lengths);
     }
 
     [Fact]
@@ -32,6 +38,9 @@ public class BlockPackerTests
         Assert.Equal((2, 2, 1), (packed.Lines, packed.SplitLines, packed.CutWords));
         Assert.All(packed.Blocks, b => Assert.True(b.Length <= 8));
         var content = packed.Blocks.SelectMany(b => b[1..^1]).ToArray();
-        Assert.Equal(Line(3, 3, 2).Concat(Line(9)).SelectMany(w => w).Select(id => (long)id), content);
+        Assert.Equal(Line(3, 3, 2).Concat(Line(9)).SelectMany(w => w.Ids).Select(id => (long)id), content);
+        // The cut word is a word in each block it lies in.
+        Assert.Equal([[1, 4], [1], [1], [1]], packed.Words.Select(w => w.Starts).ToArray());
+        Assert.Equal([6, 3], packed.Words.Skip(2).Select(w => w.Lengths.Single()).ToArray());
     }
 }

@@ -72,6 +72,36 @@ public sealed class PretrainerTests : IDisposable
     }
 
     [Fact]
+    public void SalientMaskingScoresHeldOutEntityMentionsAndResumesBitForBit()
+    {
+        var options = Tiny() with
+        {
+            ConllFiles = [SharedFiles.Repository("samples/demo/en/train.txt"), SharedFiles.Repository("samples/demo/es/train.txt")],
+            Masking = MaskingScheme.Salient, TotalSteps = 8, CheckpointEvery = 4, HoldoutLines = 20,
+        };
+        var straight = Out("salient-straight");
+        var resumed = Out("salient-resumed");
+
+        var report = Run(options, straight).Report;
+        Run(options, resumed, steps: 4);
+        Run(options, resumed);
+
+        // Every held-out line is a CoNLL sentence: its mentions are scored one at a time, all their pieces masked.
+        Assert.Equal("salient", report.Masking);
+        Assert.True(report.HeldOutEntityMentions >= 20, $"{report.HeldOutEntityMentions} mentions");
+        Assert.True(report.HeldOutEntityPieces >= report.HeldOutEntityMentions);
+        Assert.InRange(report.HeldOutEntityAccuracy, 0, 1);
+        Assert.InRange(report.HeldOutEntityMentionAccuracy, 0, report.HeldOutEntityAccuracy + 1e-9);
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(straight, ModelFolder.SafetensorsFileName)),
+            File.ReadAllBytes(Path.Combine(resumed, ModelFolder.SafetensorsFileName)));
+
+        // The masking scheme is part of the run: resuming with another is refused.
+        var error = Assert.Throws<InputException>(() => Run(options with { Masking = MaskingScheme.WholeWord }, resumed));
+        Assert.Contains("masking: \"salient\" -> \"whole-word\"", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ContinuesFromACheckpointWithItsShapeAndTokenizer()
     {
         var scratch = Out("scratch");
