@@ -112,7 +112,7 @@ public static class MelmFineTuner
                     [new("loss", lossCount > 0 ? lossSum / lossCount : double.NaN)]));
             }
 
-            var devLoss = DevLoss(model, devSet, options);
+            var (devLoss, devAccuracy) = DevScore(model, devSet, options);
             var trainLoss = lossCount > 0 ? lossSum / lossCount : double.NaN;
             var improved = devLoss is null || state.BestDevLoss is null || devLoss < state.BestDevLoss;
             state = state with
@@ -120,7 +120,7 @@ public static class MelmFineTuner
                 Epoch = epoch,
                 BestEpoch = improved ? epoch : state.BestEpoch,
                 BestDevLoss = improved ? devLoss : state.BestDevLoss,
-                Epochs = [.. state.Epochs, new FineTuneEpoch(epoch, trainLoss, devLoss)],
+                Epochs = [.. state.Epochs, new FineTuneEpoch(epoch, trainLoss, devLoss, devAccuracy)],
             };
             if (improved)
                 model.Save(outFolder, model.Info with { FineTune = options, BestEpoch = epoch, BestDevLoss = devLoss });
@@ -179,26 +179,30 @@ public static class MelmFineTuner
         return rows;
     }
 
-    /// <summary>Mean cross-entropy over the dev set's masked entity subwords, with masks fixed for the whole run.</summary>
-    private static double? DevLoss(MelmModel model, IReadOnlyList<Prepared> devSet, FineTuneOptions options)
+    /// <summary>
+    /// Mean cross-entropy over the dev set's masked entity subwords, with masks fixed for the whole
+    /// run, and the share of them whose top prediction is the original piece.
+    /// </summary>
+    private static (double? Loss, double? Accuracy) DevScore(MelmModel model, IReadOnlyList<Prepared> devSet, FineTuneOptions options)
     {
         var rows = Rows(model, devSet, s => SeedDerivation.For(options.Seed, "dev-mask", s.Id, 0), options.MaskRate)
             .Where(r => r.Positions.Length > 0).ToList();
         if (rows.Count == 0)
-            return null;
+            return (null, null);
         model.Mlm.eval();
         using var noGrad = no_grad();
         double sum = 0;
-        long count = 0;
+        long count = 0, correct = 0;
         foreach (var chunk in rows.Chunk(options.BatchSize))
         {
             using var scope = NewDisposeScope();
             var (ids, attention, flat, labels) = MaskedRow.Batch(chunk, XlmrTokenizer.Pad, model.Mlm.Device);
             var logits = model.Mlm.PredictAt(model.Mlm.Encode(ids, attention), flat);
             sum += nn.functional.cross_entropy(logits.to(ScalarType.Float32), labels, reduction: nn.Reduction.Sum).item<float>();
+            correct += logits.argmax(1).eq(labels).sum().item<long>();
             count += labels.shape[0];
         }
-        return sum / count;
+        return (sum / count, (double)correct / count);
     }
 
     private static void SaveCheckpoint(MelmModel model, TorchSharp.Modules.Adam optimizer, string folder, TrainingState state)
