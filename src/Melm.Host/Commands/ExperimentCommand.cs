@@ -14,9 +14,10 @@ public static class ExperimentCommand
     {
         var tagger = new NerTrainingOptions { Seed = 0 };
         var fineTune = new FineTuneOptions();
-        var conll = new Option<DirectoryInfo>("--conll") { Description = "Folder with LANG/train.txt, LANG/dev.txt, LANG/test.txt (CoNLL columns).", Required = true };
-        var model = new Option<DirectoryInfo>("--model") { Description = "Pretrained MLM folder: every tagger's encoder and MELM's starting point.", Required = true };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Experiment folder; rerun the same command to resume.", Required = true };
+        var grid = new Option<FileInfo?>("--grid") { Description = "A grid file (JSON; benchmarks/grids/README.md): settings, languages, N, seeds, methods and hyperparameters; --conll, --model and --out replace its paths." };
+        var conll = new Option<DirectoryInfo?>("--conll") { Description = "Folder with LANG/train.txt, LANG/dev.txt, LANG/test.txt (CoNLL columns)." };
+        var model = new Option<DirectoryInfo?>("--model") { Description = "Pretrained MLM folder: every tagger's encoder and MELM's starting point." };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Experiment folder; rerun the same command to resume." };
         var languages = new Option<string>("--languages") { Description = "Comma-separated languages (subfolders of --conll).", DefaultValueFactory = _ => "en,es" };
         var sizes = new Option<string>("--n") { Description = "Comma-separated gold sample sizes N (paper: 100,200,400,800).", DefaultValueFactory = _ => "100,200" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds: the sample, every model's initialisation and every draw.", DefaultValueFactory = _ => "1,2,3" };
@@ -34,18 +35,52 @@ public static class ExperimentCommand
         var compute = new ComputeArguments();
         var command = new Command("experiment", "Run a resumable grid of low-resource experiments (paper 3.1): per language, N and seed, train the final tagger on gold and on gold + each augmentation method, score it on the full test set, and tabulate mean and standard deviation of test F1.")
         {
-            conll, model, output, languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs, url,
+            grid, conll, model, output, languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs, url,
         };
         compute.AddTo(command);
+        Option[] gridFields = [languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs];
         command.SetAction(parseResult => Cli.Run(() =>
         {
+            ExperimentSettings settings;
+            string pathBase;
+            if (parseResult.GetValue(grid) is { } gridFile)
+            {
+                var given = gridFields.Where(o => parseResult.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
+                if (given.Length > 0)
+                    throw new InputException(gridFile.FullName, null, $"{string.Join(", ", given)}: set in the grid file; with --grid only --conll, --model, --out, --url and the compute options are taken");
+                settings = GridFile.Read(gridFile.FullName, parseResult.GetValue(conll)?.FullName, parseResult.GetValue(model)?.FullName, parseResult.GetValue(output)?.FullName);
+                pathBase = gridFile.DirectoryName!;
+            }
+            else
+            {
+                settings = FromOptions(parseResult);
+                pathBase = Environment.CurrentDirectory;
+            }
+            var console = ConsoleOutput.Create();
+            var context = new ExperimentReport.Context(pathBase, "fp32 (taggers and MELM fine-tuning train in fp32; --precision applies to pretrain and mlm)");
+            var results = parseResult.GetValue(url) is { } address
+                ? ClusterExperiment.Run(settings, address)
+                : new ExperimentRunner(settings, compute.Read(parseResult).Apply("--device"), console).Run(context);
+            ExperimentReport.Print(console, settings, results);
+            Console.WriteLine($"results: {ExperimentReport.Write(settings, results, context)} and {Path.Combine(settings.Out, ExperimentReport.JsonFile)}");
+            return 0;
+        }));
+        return command;
+
+        ExperimentSettings FromOptions(ParseResult parseResult)
+        {
+            var problems = new List<InputProblem>();
+            foreach (var required in new Option[] { conll, model, output }.Where(o => parseResult.GetResult(o) is null or { Implicit: true }))
+                problems.Add(new InputProblem(required.Name, null, "is required (or give a grid file with --grid)"));
+            if (problems.Count > 0)
+                throw new InputException(problems);
             var taggerOptions = tagger with
             {
                 LearningRate = parseResult.GetValue(taggerLr),
                 Epochs = parseResult.GetValue(taggerEpochs),
                 BatchSize = parseResult.GetValue(taggerBatch),
             };
-            var problems = taggerOptions.Check("tagger options").ToList();
+            problems.AddRange(taggerOptions.Check("tagger options"));
             var settings = new ExperimentSettings(
                 parseResult.GetValue(conll)!.FullName,
                 parseResult.GetValue(model)!.FullName,
@@ -64,15 +99,8 @@ public static class ExperimentCommand
             problems.AddRange(MissingInputs(settings));
             if (problems.Count > 0)
                 throw new InputException(problems);
-            var console = ConsoleOutput.Create();
-            var results = parseResult.GetValue(url) is { } address
-                ? ClusterExperiment.Run(settings, address)
-                : new ExperimentRunner(settings, compute.Read(parseResult).Apply("--device"), console).Run();
-            ExperimentReport.Print(console, settings, results);
-            Console.WriteLine($"results: {ExperimentReport.Write(settings, results)} and {Path.Combine(settings.Out, ExperimentReport.JsonFile)}");
-            return 0;
-        }));
-        return command;
+            return settings;
+        }
     }
 
     /// <summary>A comma-separated option's values; each one that does not parse (or repeats) is a problem naming the option.</summary>

@@ -6,7 +6,9 @@ namespace Melm.Host.Experiments;
 
 /// <summary>
 /// One method's outcome in one cell: the final tagger's test scores, what it was trained on, and how
-/// long each part took (seconds, as measured when the part ran, also when a later run resumed).
+/// long each part took (seconds, as measured when the part ran, also when a later run resumed);
+/// the same tagger's zero-shot scores on other languages' test sets when the grid asks for them,
+/// and the augmentation's diagnostics (null in results written before they were measured).
 /// </summary>
 public sealed record CellResult(
     string Language,
@@ -21,7 +23,9 @@ public sealed record CellResult(
     double F1,
     int BestEpoch,
     double BestDevF1,
-    IReadOnlyDictionary<string, double> Seconds)
+    IReadOnlyDictionary<string, double> Seconds,
+    IReadOnlyList<TargetScore>? CrossLingual = null,
+    CellDiagnostics? Diagnostics = null)
 {
     public const string FileName = "result.json";
 

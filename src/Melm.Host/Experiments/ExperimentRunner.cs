@@ -21,8 +21,10 @@ namespace Melm.Host.Experiments;
 internal sealed class ExperimentRunner(ExperimentSettings settings, Device device, IAnsiConsole console)
 {
     private readonly Dictionary<string, (Corpus Train, Corpus Dev, Corpus Test)> _corpora = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Corpus> _targetTests = new(StringComparer.Ordinal);
 
-    public IReadOnlyList<CellResult> Run()
+    /// <param name="context">What the report written after each run says of how it was made.</param>
+    public IReadOnlyList<CellResult> Run(ExperimentReport.Context context)
     {
         var runs = settings.Cells().SelectMany(cell => settings.Methods.Select(method => (Cell: cell, Method: method))).ToArray();
         var results = new List<CellResult>();
@@ -36,7 +38,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
             if (!ran)
                 continue;
             ranHere++;
-            ExperimentReport.Write(settings, results);
+            ExperimentReport.Write(settings, results, context);
         }
         return results;
     }
@@ -63,13 +65,44 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
     {
         var folder = MethodFolder(cell, method);
         if (CellResult.Load(folder) is { } finished)
-            return (finished, false);
+        {
+            var completed = WithTargets(cell, method, finished);
+            if (ReferenceEquals(completed, finished))
+                return (finished, false);
+            completed.Save(folder);
+            return (completed, true);
+        }
         console.Write(new Rule(Markup.Escape(heading())).LeftJustified());
-        var result = RunMethod(cell, method, folder);
+        var result = WithTargets(cell, method, RunMethod(cell, method, folder));
         result.Save(folder);
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{cell} {ExperimentMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")));
+            $"{cell} {ExperimentMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")
+            + string.Concat((result.CrossLingual ?? []).Select(t => string.Create(CultureInfo.InvariantCulture, $"; {t.Language} test F1 {t.F1:F2}")))));
         return (result, true);
+    }
+
+    /// <summary>
+    /// The result with the zero-shot scores the grid asks of the cell's language (paper Table 1,
+    /// right): its tagger scored on each target language's test set; a result that already has
+    /// them comes back as it is.
+    /// </summary>
+    private CellResult WithTargets(ExperimentCell cell, ExperimentMethod method, CellResult result)
+    {
+        var wanted = settings.TargetsOf(cell.Language);
+        var have = result.CrossLingual ?? [];
+        if (wanted.All(t => have.Any(h => h.Language == t)))
+            return result;
+        var tagger = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(MethodFolder(cell, method), "tagger");
+        var scores = wanted.Select(target => have.FirstOrDefault(h => h.Language == target) ?? Score(tagger, target)).ToArray();
+        return result with { CrossLingual = scores };
+    }
+
+    private TargetScore Score(string tagger, string language)
+    {
+        if (!_targetTests.TryGetValue(language, out var test))
+            _targetTests[language] = test = CorpusFile.Read(settings.Split(language, "test"));
+        var score = TaggerScore.Of(tagger, test, device).Overall;
+        return new TargetScore(language, test.Sentences.Count, score.Precision, score.Recall, score.F1);
     }
 
     /// <summary>"run 5/36: en N=100 seed 2 melm", with the rate and ETA of the runs done in this process.</summary>
@@ -92,19 +125,28 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
         var (train, dev, test) = Sample(cell);
         var parts = new StepClock(folder);
         var seed = unchecked((ulong)cell.Seed);
+        double? melmDevAccuracy = null;
+        var made = 0;
         IReadOnlyList<Sentence> augmented = method switch
         {
             ExperimentMethod.GoldOnly => [],
             ExperimentMethod.Labelwise => parts.Time("augment", () => Labelwise(train, folder, seed)),
-            _ => Generate(cell, method, train, dev, folder, parts),
+            _ => Generate(cell, method, train, dev, folder, parts, out melmDevAccuracy, out made),
         };
+        var diagnostics = method == ExperimentMethod.GoldOnly
+            ? null
+            : CellDiagnostics.Of(method == ExperimentMethod.Labelwise ? augmented.Count : made, augmented, train.Sentences, TrainWords(cell.Language), melmDevAccuracy);
         var taggerFolder = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(folder, "tagger");
         var training = parts.Time("train tagger", () =>
             TrainTagger(cell.Language, train with { Sentences = [.. train.Sentences, .. augmented] }, dev, taggerFolder, seed));
         var score = parts.Time("evaluate", () => TaggerScore.Of(taggerFolder, test, device).Overall);
         return new CellResult(cell.Language, cell.N, cell.Seed, ExperimentMethods.Name(method), train.Sentences.Count, augmented.Count,
-            test.Sentences.Count, score.Precision, score.Recall, score.F1, training.BestEpoch, training.BestDevF1, parts.Seconds);
+            test.Sentences.Count, score.Precision, score.Recall, score.F1, training.BestEpoch, training.BestDevF1, parts.Seconds, Diagnostics: diagnostics);
     }
+
+    /// <summary>Every word of the language's train split: its unlabelled text, what a new entity word is checked against.</summary>
+    private HashSet<string> TrainWords(string language) =>
+        _corpora[language].Train.Sentences.SelectMany(s => s.Tokens).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The cell's gold sample, written under the cell folder with its manifest the first time.</summary>
     private (Corpus Train, Corpus Dev, Corpus Test) Sample(ExperimentCell cell)
@@ -123,32 +165,37 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
         var path = Path.Combine(folder, AugmentationOutput.AugmentedJsonLines);
         if (File.Exists(path))
             return ReadAugmented(path);
-        var rewriter = Rewriters.Open(AugmentationMethod.Labelwise, settings.Model, train.Sentences, new GenerationOptions(Rounds: settings.Rounds, Seed: seed));
+        var rewriter = Rewriters.Open(AugmentationMethod.Labelwise, settings.Model, train.Sentences, settings.GenerationFor(seed));
         var sentences = AugmentationRun.Run(rewriter, train.Sentences, settings.Rounds, filter: null, source: train.Source).Kept.Select(r => r.Sentence).ToArray();
         CorpusFile.WriteSentences(sentences, path);
         return sentences;
     }
 
     /// <summary>Fine-tunes (when the method does), generates R rounds and keeps what the gold tagger agrees with.</summary>
-    private IReadOnlyList<Sentence> Generate(ExperimentCell cell, ExperimentMethod method, Corpus train, Corpus dev, string folder, StepClock parts)
+    /// <param name="melmDevAccuracy">The fine-tuned model's dev accuracy on masked entity subwords (null when the method does not fine-tune).</param>
+    /// <param name="made">Rewrites made before the filter.</param>
+    private IReadOnlyList<Sentence> Generate(ExperimentCell cell, ExperimentMethod method, Corpus train, Corpus dev, string folder, StepClock parts,
+        out double? melmDevAccuracy, out int made)
     {
         var generator = ExperimentMethods.Generator(method)!.Value;
         var seed = unchecked((ulong)cell.Seed);
         var model = settings.Model;
+        melmDevAccuracy = null;
         if (AugmentationMethods.IsFineTuned(generator))
         {
             var tuned = Path.Combine(folder, "model");
-            parts.Time("fine-tune", () => FinetuneCommand.Run(model, train, dev, tuned, generator, settings.FineTune with { Seed = seed }, null, device, _corpora[cell.Language].Train.Sentences));
+            var fineTuned = parts.Time("fine-tune", () => FinetuneCommand.Run(model, train, dev, tuned, generator, settings.FineTune with { Seed = seed }, null, device, _corpora[cell.Language].Train.Sentences));
+            melmDevAccuracy = fineTuned.BestDevAccuracy;
             model = tuned;
         }
         var filterTagger = GoldTagger(cell, train, dev);
         var output = Path.Combine(folder, "aug");
-        return parts.Time("generate and filter", () =>
+        var summaryFile = Path.Combine(output, AugmentationOutput.SummaryFile);
+        var kept = parts.Time("generate and filter", () =>
         {
-            var summaryFile = Path.Combine(output, "summary.json");
             if (!File.Exists(summaryFile))
             {
-                var generation = new GenerationOptions(Rounds: settings.Rounds, Seed: seed);
+                var generation = settings.GenerationFor(seed);
                 var rewriter = Rewriters.Open(generator, model, train.Sentences, generation, device);
                 using (rewriter as IDisposable)
                 using (var filter = AugmentPipeline.LoadFilter(filterTagger, device))
@@ -156,6 +203,8 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
             }
             return ReadAugmented(Path.Combine(output, AugmentationOutput.AugmentedJsonLines));
         });
+        made = AugmentationOutput.ReadSummary(output)!.RewritesMade;
+        return kept;
     }
 
     /// <summary>Augmented sentences written earlier; an empty file is a method that kept none (the corpus reader refuses empty files).</summary>

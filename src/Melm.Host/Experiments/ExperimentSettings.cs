@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Melm.Models.Augmentation;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
@@ -27,11 +28,33 @@ public sealed record ExperimentSettings(
     int Rounds,
     string Out)
 {
+    /// <summary>Generation options beyond R (top-k, mu, sampling) from a grid file; null: the paper's defaults.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public GenerationOptions? Generation { get; init; }
+
+    /// <summary>The language whose taggers are also scored on <see cref="CrossLingualTargets"/>' test sets (zero-shot, paper Table 1 right).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CrossLingualSource { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? CrossLingualTargets { get; init; }
+
+    /// <summary>The test sets a cell's taggers are scored on besides its own language's: the cross-lingual targets for the source language.</summary>
+    public IReadOnlyList<string> TargetsOf(string language) =>
+        CrossLingualSource == language && CrossLingualTargets is { } targets ? targets : [];
+
+    /// <summary>A cell's generation options: the grid's, with its seed.</summary>
+    public GenerationOptions GenerationFor(ulong seed) => (Generation ?? new GenerationOptions(Rounds: Rounds)) with { Rounds = Rounds, Seed = seed };
+
     public string Split(string language, string split) => Path.Combine(ConllRoot, language, split + ".txt");
 
     /// <summary>The cluster job that runs one cell on a worker (RunSpec.IsJob).</summary>
     public ExperimentCellJob JobFor(ExperimentCell cell) =>
-        new(ConllRoot, Model, Out, cell.Language, cell.N, cell.Seed, [.. Methods.Select(ExperimentMethods.Name)], Tagger, FineTune, Rounds);
+        new(ConllRoot, Model, Out, cell.Language, cell.N, cell.Seed, [.. Methods.Select(ExperimentMethods.Name)], Tagger, FineTune, Rounds)
+        {
+            Generation = Generation,
+            CrossLingualTargets = TargetsOf(cell.Language) is { Count: > 0 } targets ? targets : null,
+        };
 
     /// <summary>A job's cell and the one-cell grid that runs it.</summary>
     public static (ExperimentSettings Settings, ExperimentCell Cell) FromJob(ExperimentCellJob job)
@@ -39,7 +62,12 @@ public sealed record ExperimentSettings(
         var methods = job.Methods.Select(name => ExperimentMethods.TryParse(name, out var method)
             ? method
             : throw new InputException(job.Out, null, $"unknown experiment method '{name}'")).ToArray();
-        var settings = new ExperimentSettings(job.ConllRoot, job.Model, [job.Language], [job.N], [job.Seed], methods, job.Tagger, job.FineTune, job.Rounds, job.Out);
+        var settings = new ExperimentSettings(job.ConllRoot, job.Model, [job.Language], [job.N], [job.Seed], methods, job.Tagger, job.FineTune, job.Rounds, job.Out)
+        {
+            Generation = job.Generation,
+            CrossLingualSource = job.CrossLingualTargets is null ? null : job.Language,
+            CrossLingualTargets = job.CrossLingualTargets,
+        };
         return (settings, new ExperimentCell(job.Language, job.N, job.Seed));
     }
 

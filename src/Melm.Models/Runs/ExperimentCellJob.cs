@@ -16,11 +16,18 @@ public sealed record ExperimentCellJob(
     string ConllRoot, string Model, string Out, string Language, int N, int Seed, IReadOnlyList<string> Methods,
     NerTrainingOptions Tagger, FineTuneOptions FineTune, int Rounds)
 {
+    /// <summary>Generation options beyond R from a grid file; null (as in journals written before grid files): the defaults.</summary>
+    public GenerationOptions? Generation { get; init; }
+
+    /// <summary>Languages whose test sets the cell's taggers are also scored on (zero-shot cross-lingual); null: none.</summary>
+    public IReadOnlyList<string>? CrossLingualTargets { get; init; }
+
     /// <summary>Records compare lists by reference; jobs are the same when their contents are.</summary>
     public bool Equals(ExperimentCellJob? other) =>
-        other is not null && (ConllRoot, Model, Out, Language, N, Seed, Tagger, FineTune, Rounds)
-            == (other.ConllRoot, other.Model, other.Out, other.Language, other.N, other.Seed, other.Tagger, other.FineTune, other.Rounds)
-        && Methods.SequenceEqual(other.Methods, StringComparer.Ordinal);
+        other is not null && (ConllRoot, Model, Out, Language, N, Seed, Tagger, FineTune, Rounds, Generation)
+            == (other.ConllRoot, other.Model, other.Out, other.Language, other.N, other.Seed, other.Tagger, other.FineTune, other.Rounds, other.Generation)
+        && Methods.SequenceEqual(other.Methods, StringComparer.Ordinal)
+        && (CrossLingualTargets ?? []).SequenceEqual(other.CrossLingualTargets ?? [], StringComparer.Ordinal);
 
     public override int GetHashCode() => HashCode.Combine(Out, Language, N, Seed, Methods.Count);
 }

@@ -32,7 +32,7 @@ public sealed class ExperimentCommandTests
             Assert.True(runs[2].GetProperty("seconds").TryGetProperty("fine-tune", out _));
         }
         Assert.Contains("run 3/3: en N=6 seed 4 melm", first, StringComparison.Ordinal);
-        Assert.Contains("| en | 6 | label-wise | 1 |", File.ReadAllText(Path.Combine(output, ExperimentReport.MarkdownFile)), StringComparison.Ordinal);
+        Assert.Contains("| monolingual | en | 6 | label-wise | 1 |", File.ReadAllText(Path.Combine(output, ExperimentReport.MarkdownFile)), StringComparison.Ordinal);
 
         // A rerun finds every result and runs nothing; a lost result reruns only its method, to the same score.
         var (againCode, again, _) = ConsoleCapture.Run(args);

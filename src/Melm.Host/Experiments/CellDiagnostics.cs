@@ -1,0 +1,52 @@
+using Melm.Models.Data;
+
+namespace Melm.Host.Experiments;
+
+/// <summary>A cross-lingual score: a tagger of the cell's language scored zero-shot on another language's test set.</summary>
+public sealed record TargetScore(string Language, int TestSentences, double Precision, double Recall, double F1);
+
+/// <summary>One kept rewrite beside its source, as "entity words before -> after".</summary>
+public sealed record RewriteExample(string SourceId, string Before, string After);
+
+/// <summary>
+/// Why an augmentation method's number is what it is: how many rewrites it made and kept, whether
+/// the entity words it wrote are words of the language at all, how well the fine-tuned MELM
+/// predicts masked entity subwords of the dev sample, and a few rewrites to read.
+/// </summary>
+/// <param name="RewritesMade">Rewrites attempted (label-wise: the rewrites written, it is unfiltered).</param>
+/// <param name="Kept">Rewrites kept by the filter.</param>
+/// <param name="NewEntityWords">Entity words in the kept rewrites that no gold entity of the sample has.</param>
+/// <param name="NewEntityWordsInTrainText">Of those, how many occur anywhere in the language's train text (its unlabelled words): real words rather than invented strings.</param>
+/// <param name="MelmDevAccuracy">The fine-tuned model's accuracy on the dev sample's masked entity subwords at its best epoch; null for methods that do not fine-tune.</param>
+public sealed record CellDiagnostics(
+    int RewritesMade,
+    int Kept,
+    int NewEntityWords,
+    int NewEntityWordsInTrainText,
+    double? MelmDevAccuracy,
+    IReadOnlyList<RewriteExample> Examples)
+{
+    /// <summary>Share of the new entity words that are words of the train text; null without any.</summary>
+    public double? InTrainTextShare => NewEntityWords > 0 ? (double)NewEntityWordsInTrainText / NewEntityWords : null;
+
+    /// <summary>The diagnostics of kept rewrites of <paramref name="gold"/>, judged against the language's train text.</summary>
+    public static CellDiagnostics Of(int made, IReadOnlyList<Sentence> kept, IReadOnlyList<Sentence> gold, IReadOnlySet<string> trainWords,
+        double? melmDevAccuracy, int examples = 3)
+    {
+        ArgumentNullException.ThrowIfNull(kept);
+        ArgumentNullException.ThrowIfNull(gold);
+        var goldEntityWords = gold.SelectMany(EntityWords).ToHashSet(StringComparer.Ordinal);
+        var newWords = kept.SelectMany(EntityWords).Where(w => !goldEntityWords.Contains(w)).ToArray();
+        var byId = gold.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var shown = kept.Where(s => s.Provenance is not null && byId.ContainsKey(s.Provenance.SourceId)).Take(examples)
+            .Select(s => new RewriteExample(s.Provenance!.SourceId, Mentions(byId[s.Provenance.SourceId]), Mentions(s))).ToArray();
+        return new CellDiagnostics(made, kept.Count, newWords.Length, newWords.Count(trainWords.Contains), melmDevAccuracy, shown);
+    }
+
+    private static IEnumerable<string> EntityWords(Sentence sentence) =>
+        sentence.Entities().SelectMany(e => sentence.Tokens.Skip(e.Start).Take(e.Length));
+
+    /// <summary>"Germany/LOC, Bonn/LOC": the sentence's mentions with their types.</summary>
+    private static string Mentions(Sentence sentence) =>
+        string.Join(", ", sentence.Entities().Select(e => $"{string.Join(' ', sentence.Tokens.Skip(e.Start).Take(e.Length))}/{e.Type}"));
+}

@@ -1,0 +1,59 @@
+using System.Globalization;
+using ScottPlot;
+
+namespace Melm.Host.Experiments;
+
+/// <summary>
+/// The grid's plots (ScottPlot, PNG): per setting and language, mean test F1 against the gold sample
+/// size N, a line per method with the seeds' standard deviation as error bars (paper Figure 3's kind).
+/// </summary>
+public static class ExperimentPlots
+{
+    /// <summary>Writes one PNG per (setting, language) into the experiment folder; returns their paths.</summary>
+    public static IReadOnlyList<string> Write(ExperimentSettings settings, IReadOnlyList<ExperimentReport.Row> rows)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(rows);
+        var written = new List<string>();
+        foreach (var group in rows.GroupBy(r => (r.Setting, r.Language, r.Source)))
+        {
+            var plot = new Plot();
+            var palette = new ScottPlot.Palettes.Category10();
+            var methods = settings.Methods.Select(ExperimentMethods.Name).ToArray();
+            for (var m = 0; m < methods.Length; m++)
+            {
+                var points = group.Where(r => r.Method == methods[m]).OrderBy(r => r.N).ToArray();
+                if (points.Length == 0)
+                    continue;
+                double[] xs = [.. points.Select(p => (double)p.N)];
+                double[] ys = [.. points.Select(p => p.F1.Mean)];
+                double[] errors = [.. points.Select(p => double.IsNaN(p.F1.StandardDeviation) ? 0 : p.F1.StandardDeviation)];
+                var color = palette.GetColor(m);
+                var line = plot.Add.Scatter(xs, ys, color);
+                line.LegendText = methods[m];
+                line.MarkerSize = 7;
+                var bars = plot.Add.ErrorBar(xs, ys, errors);
+                bars.Color = color;
+            }
+            var title = group.Key.Source is null
+                ? $"{group.Key.Language}: test F1 against N"
+                : $"{group.Key.Source} → {group.Key.Language} (zero-shot): test F1 against N";
+            plot.Title(title);
+            plot.XLabel("gold sentences N");
+            plot.YLabel("test F1 (mean ± sd over seeds)");
+            var sizes = group.Select(r => r.N).Distinct().Order().ToArray();
+            plot.Axes.Bottom.SetTicks([.. sizes.Select(n => (double)n)], [.. sizes.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
+            plot.Axes.Margins(0.15, 0.15);
+            plot.ShowLegend(Alignment.LowerRight);
+            var name = group.Key.Source is null
+                ? $"f1-vs-n-{group.Key.Language}.png"
+                : $"f1-vs-n-{group.Key.Source}-to-{group.Key.Language}.png";
+            var path = Path.Combine(settings.Out, name);
+            var partial = path + ".partial";
+            plot.SavePng(partial, 720, 450);
+            File.Move(partial, path, true);
+            written.Add(path);
+        }
+        return written;
+    }
+}
