@@ -56,10 +56,10 @@ public static class StatusCommand
         return command;
     }
 
-    /// <summary>"fine-tune 12/40 steps (loss 1.2345)", or "-" before the stage's first report.</summary>
+    /// <summary>"fine-tune 12/40 steps, loss 1.23", or "-" before the stage's first report.</summary>
     private static string StepText(ProgressUpdate? step) =>
-        step is null ? "-" : string.Create(CultureInfo.InvariantCulture,
-            $"{step.Stage} {step.Done}/{step.Total} {step.Unit}{string.Concat(step.Metrics.Select(m => $", {m.Key} {m.Value:0.####}"))}");
+        step is null ? "-" :
+            $"{step.Stage} {ProgressText.Count(step.Done)}/{ProgressText.Count(step.Total)} {step.Unit}{string.Concat(step.Metrics.Select(m => $", {m.Key} {ProgressText.Number(m.Value)}"))}";
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

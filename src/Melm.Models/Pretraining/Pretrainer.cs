@@ -286,7 +286,7 @@ public sealed class Pretrainer
         Directory.Delete(partial, true);
         WriteReport(report);
         _log(string.Create(CultureInfo.InvariantCulture,
-            $"checkpoint at step {step}/{totalSteps}: train loss {report.TrainLoss:0.####}, held-out loss {heldOutLoss:0.####}, held-out accuracy {accuracy:P2} over {masked} masked tokens (most frequent token: {baseline:P2}), {tokensPerSecond:0} tokens/s"));
+            $"checkpoint at step {step}/{totalSteps}: train loss {report.TrainLoss:0.####}, held-out loss {heldOutLoss:0.####}, held-out accuracy {accuracy:P2} over {masked} masked tokens (most frequent token: {baseline:P2}), {ProgressText.Number(tokensPerSecond)} tokens/s"));
         return report;
     }
 
