@@ -25,6 +25,9 @@ internal sealed class MelmNode : IAsyncDisposable
 
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
 
+    /// <summary>The node's loggers: JSON lines on stdout on a `melm node`, nothing where a command draws its own progress.</summary>
+    public ILoggerFactory LoggerFactory => _host.Services.GetRequiredService<ILoggerFactory>();
+
     /// <summary>The runs manager (the singleton, through its proxy).</summary>
     public IActorRef Runs => _host.Services.GetRequiredService<ActorRegistry>().Get<RunsManagerKey>();
 

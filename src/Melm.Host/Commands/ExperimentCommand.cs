@@ -37,6 +37,8 @@ public static class ExperimentCommand
             conll, model, output, languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs, url,
         };
         compute.AddTo(command);
+        var token = new TokenArguments();
+        token.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var taggerOptions = tagger with
@@ -66,7 +68,7 @@ public static class ExperimentCommand
                 throw new InputException(problems);
             var console = ConsoleOutput.Create();
             var results = parseResult.GetValue(url) is { } address
-                ? ClusterExperiment.Run(settings, address)
+                ? ClusterExperiment.Run(settings, address, token.Read(parseResult))
                 : new ExperimentRunner(settings, compute.Read(parseResult).Apply("--device"), console).Run();
             ExperimentReport.Print(console, settings, results);
             Console.WriteLine($"results: {ExperimentReport.Write(settings, results)} and {Path.Combine(settings.Out, ExperimentReport.JsonFile)}");

@@ -17,9 +17,11 @@ public static class StatusCommand
         var command = new Command("status", "Show a running cluster: members and roles, each run's stage, items done / in flight / left, throughput per worker and ETA.");
         command.Options.Add(url);
         command.Options.Add(json);
+        var token = new TokenArguments();
+        token.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
-            using var client = new StatusClient(StatusClient.Check(parseResult.GetValue(url)!).ToString());
+            using var client = new StatusClient(StatusClient.Check(parseResult.GetValue(url)!).ToString(), token.Read(parseResult));
             var report = client.StatusAsync().GetAwaiter().GetResult();
             if (parseResult.GetValue(json))
             {

@@ -63,6 +63,24 @@ public class MelmClusterConfigTests
     private static Npgsql.NpgsqlConnectionStringBuilder Builder(MelmClusterOptions options) => new(options.Persistence.ConnectionString);
 
     [Fact]
+    public void AnApiTokenFileIsTakenRelativeToTheSettingsFileAndAnEmptyNameIsRefused()
+    {
+        using var root = new TempFolder();
+        Directory.CreateDirectory(root.Combine("config"));
+        var path = root.Combine("config", "node.json");
+        File.WriteAllText(path, """{ "apiTokenFile": "secrets/api-token" }""");
+        Assert.Equal(root.Combine("config", "secrets", "api-token"), MelmClusterConfig.Load(path, root.Path).ApiTokenFile);
+
+        File.WriteAllText(path, """{ }""");
+        Assert.Null(MelmClusterConfig.Load(path, root.Path).ApiTokenFile);
+
+        File.WriteAllText(path, """{ "apiTokenFile": " " }""");
+        var problem = Assert.Single(Assert.Throws<InputException>(() => MelmClusterConfig.Load(path, root.Path)).Problems);
+        Assert.Equal(path, problem.Source);
+        Assert.Contains("apiTokenFile is empty", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PostgreSqlTakesAConnectionString()
     {
         using var root = new TempFolder();
