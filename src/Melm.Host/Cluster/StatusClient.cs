@@ -35,6 +35,28 @@ internal sealed class StatusClient : IDisposable
 
     public Task<RunStatus> CancelAsync(string runId) => SendAsync<RunStatus>(HttpMethod.Post, $"runs/{Uri.EscapeDataString(runId)}/cancel", null);
 
+    /// <summary>GET /ready (or /healthz for liveness only): whether the node answered 200, and the body that lists its checks.</summary>
+    public async Task<(bool Up, HealthAnswer Answer)> HealthAsync(bool readiness)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.GetAsync(readiness ? "ready" : "healthz").ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new RunRequestException($"no node answers at {_http.BaseAddress}: {e.Message}");
+        }
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+            if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable))
+                throw new RunRequestException($"{_http.BaseAddress} answered {(int)response.StatusCode}: {text}");
+            var answer = JsonSerializer.Deserialize<HealthAnswer>(text, ClusterJson.Options) ?? throw new RunRequestException($"empty answer from {_http.BaseAddress}");
+            return (response.StatusCode == HttpStatusCode.OK, answer);
+        }
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body)

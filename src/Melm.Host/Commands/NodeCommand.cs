@@ -22,8 +22,11 @@ public static class NodeCommand
         var capacity = new Option<int?>("--capacity") { Description = "Items one worker runs at once." };
         var prefetch = new Option<int?>("--prefetch") { Description = "Items one worker holds beyond those it runs, so the next is there when one finishes (default 1; 0 asks only when idle)." };
         var root = new Option<DirectoryInfo?>("--run-root") { Description = "Folder of the SQLite journal (journal.db); default the current folder." };
-        var statusHost = new Option<string>("--status-host") { Description = "Address of the coordinator's status endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
-        var statusPort = new Option<int>("--status-port") { Description = "Port of the coordinator's status endpoint (JSON over HTTP); 0 serves none.", DefaultValueFactory = _ => DefaultStatusPort };
+        var statusHost = new Option<string>("--status-host") { Description = "Address of the node's endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
+        var statusPort = new Option<int?>("--status-port")
+        {
+            Description = $"Port of the node's endpoint (JSON over HTTP): /healthz and /ready on every node, /status and the runs on a coordinator; 0 serves none (default: {DefaultStatusPort} on a coordinator, none on a worker-only node).",
+        };
         var tokenFile = new Option<FileInfo?>("--token-file") { Description = $"File holding the API token the endpoint requires for submit, resume and cancel (default: the settings' apiTokenFile, then ${ApiToken.Variable}; none: the verbs are open)." };
         var insecure = new Option<bool>("--insecure") { Description = "Serve the endpoint on a non-loopback --status-host without an API token (only on a network you trust)." };
         var journal = new JournalArguments();
@@ -56,8 +59,11 @@ public static class NodeCommand
                 problems.Add($"--prefetch must be 0 or more, got {options.WorkerPrefetch}");
             if (problems.Count > 0)
                 throw new InputException([.. problems.Select(p => new InputProblem("--role/--capacity/--prefetch", null, p))]);
-            var endpoint = new Endpoint(parseResult.GetValue(statusHost)!, parseResult.GetValue(statusPort), null);
-            if (options.HasRole(MelmRoles.Coordinator) && endpoint.Port > 0)
+            var coordinator = options.HasRole(MelmRoles.Coordinator);
+            var endpoint = new Endpoint(parseResult.GetValue(statusHost)!, parseResult.GetValue(statusPort) ?? (coordinator ? DefaultStatusPort : 0), null);
+            if (endpoint.Port is < 0 or > 65535)
+                throw new InputException("--status-port", null, $"{endpoint.Port} is not a port (0 to 65535)");
+            if (coordinator && endpoint.Port > 0)
                 endpoint = endpoint with { Token = EndpointToken(options, endpoint.Host, parseResult.GetValue(insecure)) };
             RunAsync(options, endpoint).GetAwaiter().GetResult();
             return 0;
@@ -91,10 +97,12 @@ public static class NodeCommand
     {
         await using var node = await MelmNode.StartAsync(options, ProcessorChoice.FromEnvironment(), jsonLogs: true, CancellationToken.None).ConfigureAwait(false);
         StatusServer? server = null;
-        if (options.HasRole(MelmRoles.Coordinator) && endpoint.Port > 0)
+        if (endpoint.Port > 0)
         {
-            server = new StatusServer(node, endpoint.Host, endpoint.Port, endpoint.Token);
-            Console.Error.WriteLine($"status endpoint: {server.Url}status");
+            server = new StatusServer(node, endpoint.Host, endpoint.Port, endpoint.Token, servesRuns: options.HasRole(MelmRoles.Coordinator));
+            Console.Error.WriteLine(options.HasRole(MelmRoles.Coordinator)
+                ? $"status endpoint: {server.Url}status (health: {server.Url}healthz, {server.Url}ready)"
+                : $"health endpoint: {server.Url}healthz, {server.Url}ready");
         }
         try
         {

@@ -341,9 +341,13 @@ public sealed class ClusterProcessTests : IDisposable
             environment[ProcessorChoice.Variable] = $"upper-case:{delay}";
         if (itemLog is not null)
             environment[ProcessorChoice.LogVariable] = itemLog;
+        // The coordinator serves the status endpoint; a worker-only node serves none unless given a port of its own.
+        string[] endpoint = roles.Contains("coordinator", StringComparison.Ordinal) ? ["--status-port", _statusPort.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         var node = new NodeProcess(_folder.Combine($"{name}.log"), environment,
+        [
             "node", "--config", config, "--role", roles, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--seed-nodes", Seed, "--run-root", _folder.Path, "--status-port", _statusPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            "--seed-nodes", Seed, "--run-root", _folder.Path, .. endpoint,
+        ]);
         _nodes.Add(node);
         return node;
     }
