@@ -61,6 +61,8 @@ public static partial class MelmClusterConfig
             problems.Add($"downUnreachableAfterSeconds must be positive, got {file.DownUnreachableAfterSeconds}");
         if (file.WorkerCapacity is < 1)
             problems.Add($"workerCapacity must be at least 1, got {file.WorkerCapacity}");
+        if (file.ApiTokenFile is { } tokenFile && string.IsNullOrWhiteSpace(tokenFile))
+            problems.Add("apiTokenFile is empty: name the file that holds the API token, or leave the field out");
         if (file.WorkerPrefetch is < 0)
             problems.Add($"workerPrefetch must be 0 or more, got {file.WorkerPrefetch}");
         // Remoting over TLS has its own address scheme, and a node only reaches addresses of its own.
@@ -87,6 +89,7 @@ public static partial class MelmClusterConfig
             WorkerPrefetch = file.WorkerPrefetch ?? defaults.WorkerPrefetch,
             DownUnreachableAfter = file.DownUnreachableAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.DownUnreachableAfter,
             Tls = tls,
+            ApiTokenFile = file.ApiTokenFile is null ? null : Path.GetFullPath(file.ApiTokenFile, Path.GetDirectoryName(Path.GetFullPath(path))!),
         };
     }
 
@@ -213,7 +216,8 @@ public static partial class MelmClusterConfig
         int? WorkerCapacity,
         int? WorkerPrefetch,
         double? DownUnreachableAfterSeconds,
-        TlsFile? Tls);
+        TlsFile? Tls,
+        string? ApiTokenFile);
 
     private sealed record PersistenceFile(string? Provider, string? SqliteFile, string? ConnectionString);
 

@@ -43,6 +43,12 @@ public sealed record MelmClusterOptions
     /// <summary>How long a node stays unreachable before the split-brain resolver downs it and its items go back in the queue.</summary>
     public TimeSpan DownUnreachableAfter { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// A file holding the API token that the coordinator's endpoint requires for its mutating verbs
+    /// (submit, resume, cancel); without one the node falls back to MELM_API_TOKEN.
+    /// </summary>
+    public string? ApiTokenFile { get; init; }
+
     /// <summary>Akka's log level: INFO on a node, WARNING where a command draws its own progress.</summary>
     public string LogLevel { get; init; } = "INFO";
 

@@ -5,6 +5,7 @@ using Melm.Actors.Hosting;
 using Melm.Actors.Protocol.Queries;
 using Melm.Models.Runs;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +25,9 @@ internal sealed class MelmNode : IAsyncDisposable
     private MelmNode(IHost host) => _host = host;
 
     public ActorSystem System => _host.Services.GetRequiredService<ActorSystem>();
+
+    /// <summary>The node's loggers: JSON lines on stdout on a `melm node`, nothing where a command draws its own progress.</summary>
+    public ILoggerFactory LoggerFactory => _host.Services.GetRequiredService<ILoggerFactory>();
 
     /// <summary>The runs manager (the singleton, through its proxy).</summary>
     public IActorRef Runs => _host.Services.GetRequiredService<ActorRegistry>().Get<RunsManagerKey>();
@@ -45,17 +49,24 @@ internal sealed class MelmNode : IAsyncDisposable
             .ConfigureServices(services =>
             {
                 services.AddSingleton(factory);
+                services.AddHealthChecks();
                 services.AddAkka(options.SystemName, (builder, _) =>
                 {
                     if (jsonLogs)
                         builder.ConfigureLoggers(loggers => loggers.AddLogger<StructuredAkkaLogger>());
                     builder.AddMelmActors(options);
+                    builder.WithMelmHealthChecks(options);
                 });
             })
             .Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         return new MelmNode(host);
     }
+
+    /// <summary>Whether the node runs at all (liveness: NodeHealth.Live), or also can take work (readiness: NodeHealth.Ready too).</summary>
+    public Task<HealthReport> CheckHealthAsync(bool readiness, CancellationToken cancellationToken) =>
+        _host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(
+            check => check.Tags.Contains(NodeHealth.Live) || (readiness && check.Tags.Contains(NodeHealth.Ready)), cancellationToken);
 
     /// <summary>Every member of the cluster as this node sees it.</summary>
     public IReadOnlyList<MemberInfo> Members()

@@ -2,29 +2,48 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Melm.Actors.Protocol.Commands;
+using Melm.Models.Diagnostics;
 using Melm.Models.Runs;
+using Microsoft.Extensions.Logging;
 
 namespace Melm.Host.Cluster;
 
 /// <summary>
-/// The coordinator node's HTTP endpoint (loopback unless told otherwise): GET /status is the
-/// ClusterReport as JSON; POST /runs starts the RunSpec in the body; POST /runs/ID/resume and
-/// /runs/ID/cancel continue or stop a run. `melm status`, `melm submit`, `melm resume` and `melm
-/// cancel` are its clients.
+/// A node's HTTP endpoint (loopback unless told otherwise). Every node answers GET /healthz
+/// (liveness) and GET /ready (readiness) with its health checks (NodeHealth), 200 or 503. A
+/// coordinator also serves the runs: GET /status is the ClusterReport as JSON; POST /runs starts
+/// the RunSpec in the body; POST /runs/ID/resume and /runs/ID/cancel continue or stop a run. `melm
+/// status`, `melm submit`, `melm resume`, `melm cancel` and `melm health` are its clients. With an API token, every verb but GET needs it ("Authorization: Bearer
+/// TOKEN"); a request without it, or with another, gets 401 and its caller's address is logged.
 /// </summary>
-internal sealed class StatusServer : IAsyncDisposable
+internal sealed partial class StatusServer : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly MelmNode _node;
+    private readonly ApiToken? _token;
+    private readonly bool _servesRuns;
+    private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public StatusServer(MelmNode node, string host, int port)
+    /// <param name="servesRuns">A coordinator: /status and the runs' verbs besides the health probes.</param>
+    public StatusServer(MelmNode node, string host, int port, ApiToken? token, bool servesRuns)
     {
         _node = node;
+        _token = token;
+        _servesRuns = servesRuns;
+        _logger = node.LoggerFactory.CreateLogger<StatusServer>();
         Url = $"http://{host}:{port}/";
-        _listener.Prefixes.Add(Url);
-        _listener.Start();
+        // HttpListener takes "+" for every interface; "0.0.0.0" and "::" mean the same to everyone else.
+        _listener.Prefixes.Add(host is "0.0.0.0" or "::" or "[::]" ? $"http://+:{port}/" : Url);
+        try
+        {
+            _listener.Start();
+        }
+        catch (HttpListenerException e)
+        {
+            throw new InputException("--status-host/--status-port", null, $"cannot serve the status endpoint on {Url}: {e.Message}");
+        }
         _loop = Task.Run(ServeAsync);
     }
 
@@ -60,15 +79,40 @@ internal sealed class StatusServer : IAsyncDisposable
         var request = context.Request;
         var path = request.Url?.AbsolutePath.TrimEnd('/') ?? "";
         var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (request.HttpMethod != "GET" && _token is not null && !_token.Accepts(request.Headers["Authorization"]))
+        {
+            var reason = request.Headers["Authorization"] is null ? "no API token" : "a wrong API token";
+            LogRefused(_logger, request.HttpMethod, path, request.RemoteEndPoint?.ToString() ?? "an unknown address", reason);
+            context.Response.AddHeader("WWW-Authenticate", "Bearer");
+            await ReplyAsync(context, HttpStatusCode.Unauthorized, new
+            {
+                error = $"unauthorized: {request.HttpMethod} {path} came with {reason}; this node requires its API token as \"Authorization: Bearer TOKEN\" (melm commands send MELM_API_TOKEN or the file named by --token-file)",
+            }).ConfigureAwait(false);
+            return;
+        }
         try
         {
+            if (request.HttpMethod == "GET" && parts is ["healthz"] or ["ready"])
+            {
+                var health = HealthAnswer.From(await _node.CheckHealthAsync(readiness: parts[0] == "ready", _stop.Token).ConfigureAwait(false));
+                await ReplyAsync(context, health.IsUp ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, health).ConfigureAwait(false);
+                return;
+            }
+            if (!_servesRuns)
+            {
+                await ReplyAsync(context, HttpStatusCode.NotFound, new
+                {
+                    error = $"no such endpoint on a worker node: {request.HttpMethod} {path} (GET /healthz, GET /ready; the coordinator serves the runs)",
+                }).ConfigureAwait(false);
+                return;
+            }
             object body = (request.HttpMethod, parts) switch
             {
                 ("GET", ["status"]) => await _node.ReportAsync(_stop.Token).ConfigureAwait(false),
                 ("POST", ["runs"]) => await _node.AskAsync(new StartRun(await ReadSpecAsync(request).ConfigureAwait(false)), _stop.Token).ConfigureAwait(false),
                 ("POST", ["runs", var runId, "resume"]) => await _node.AskAsync(new ResumeRun(runId), _stop.Token).ConfigureAwait(false),
                 ("POST", ["runs", var runId, "cancel"]) => await _node.AskAsync(new CancelRun(runId), _stop.Token).ConfigureAwait(false),
-                _ => throw new RunRequestException($"no such endpoint: {request.HttpMethod} {path} (GET /status, POST /runs, POST /runs/ID/resume, POST /runs/ID/cancel)"),
+                _ => throw new RunRequestException($"no such endpoint: {request.HttpMethod} {path} (GET /status, GET /healthz, GET /ready, POST /runs, POST /runs/ID/resume, POST /runs/ID/cancel)"),
             };
             await ReplyAsync(context, HttpStatusCode.OK, body).ConfigureAwait(false);
         }
@@ -82,6 +126,9 @@ internal sealed class StatusServer : IAsyncDisposable
             await ReplyAsync(context, HttpStatusCode.InternalServerError, new { error = $"{e.GetType().Name}: {e.Message}" }).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "status endpoint refused {Method} {Path} from {RemoteAddress}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string method, string path, string remoteAddress, string reason);
 
     private static async Task<RunSpec> ReadSpecAsync(HttpListenerRequest request)
     {

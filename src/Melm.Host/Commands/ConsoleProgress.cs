@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Melm.Models.Runs;
 using Spectre.Console;
 
@@ -7,14 +5,12 @@ namespace Melm.Host.Commands;
 
 /// <summary>
 /// Draws <see cref="ProgressUpdate"/>s: a live bar with rate and ETA on a terminal; on a pipe or in
-/// CI, where a live bar would only garble the log, a plain line at most every few seconds and at
-/// the end of each stage.
+/// CI, where a live bar would only garble the log, plain lines on stderr (<see cref="PlainProgressLog"/>:
+/// at most one every few seconds, and one at the end of each stage).
 /// </summary>
 public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
 {
-    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
-    private readonly bool _live;
-    private readonly Dictionary<string, (Stopwatch Clock, TimeSpan LastPrinted)> _plain = new(StringComparer.Ordinal);
+    private readonly PlainProgressLog? _plain;
     // Units already done when a stage was first reported (a resumed run): the rate counts only the units done since.
     private readonly Dictionary<string, long> _doneAtStart = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ProgressTask> _tasks = new(StringComparer.Ordinal);
@@ -28,9 +24,12 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
         // A console of its own over the current Console.Out: touching the static AnsiConsole would bind
         // it for good to whatever writer Console.Out is now (a test's, disposed afterwards).
         var console = ConsoleOutput.Create();
-        _live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
-        if (!_live)
+        var live = console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+        if (!live)
+        {
+            _plain = new PlainProgressLog(Console.Error, TimeProvider.System);
             return;
+        }
         _render = console.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -48,39 +47,30 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
             });
     }
 
+    /// <summary>Plain lines only, to <paramref name="output"/> on <paramref name="clock"/>'s time (tests).</summary>
+    internal ConsoleProgress(TextWriter output, TimeProvider clock) => _plain = new PlainProgressLog(output, clock);
+
     public void Report(ProgressUpdate value)
     {
         lock (_gate)
         {
+            if (_plain is not null)
+            {
+                _plain.Report(value);
+                return;
+            }
             // The first report arrives after one unit of work whose time no clock saw: count from it.
             _doneAtStart.TryAdd(value.Stage, value.Done);
-            if (_live)
-                ReportLive(value);
-            else
-                ReportPlain(value);
+            ReportLive(value);
         }
     }
 
     public void Dispose()
     {
+        lock (_gate)
+            _plain?.Flush();
         _finished.TrySetResult();
         _render?.GetAwaiter().GetResult();
-    }
-
-    /// <summary>"rate unit/s" and the metrics, for a line or a task description.</summary>
-    /// <param name="doneAtStart">Units done before <paramref name="elapsedSeconds"/> started counting.</param>
-    public static string Describe(ProgressUpdate update, double elapsedSeconds, long doneAtStart = 0)
-    {
-        var parts = new List<string> { $"{update.Stage} {update.Done}/{update.Total} {update.Unit}" };
-        if (elapsedSeconds > 0 && update.Done > doneAtStart)
-        {
-            var rate = (update.Done - doneAtStart) / elapsedSeconds;
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{rate:0.##} {update.Unit}/s"));
-            if (update.Total > update.Done)
-                parts.Add($"ETA {TimeSpan.FromSeconds((update.Total - update.Done) / rate):hh\\:mm\\:ss}");
-        }
-        parts.AddRange(update.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:0.####}")));
-        return string.Join("  ", parts);
     }
 
     private void ReportLive(ProgressUpdate value)
@@ -93,22 +83,6 @@ public sealed class ConsoleProgress : IProgress<ProgressUpdate>, IDisposable
         }
         task.MaxValue = Math.Max(1, value.Total);
         task.Value = value.Done;
-        var elapsed = task.ElapsedTime?.TotalSeconds ?? 0;
-        task.Description = Markup.Escape(Describe(value, elapsed, _doneAtStart[value.Stage]));
-    }
-
-    private void ReportPlain(ProgressUpdate value)
-    {
-        if (!_plain.TryGetValue(value.Stage, out var state))
-            state = (Stopwatch.StartNew(), -PlainInterval);
-        var now = state.Clock.Elapsed;
-        var last = value.Done >= value.Total;
-        // A new stage starts with LastPrinted one interval back, so its first update prints.
-        if (last || now - state.LastPrinted >= PlainInterval)
-        {
-            Console.Error.WriteLine(Describe(value, now.TotalSeconds, _doneAtStart[value.Stage]));
-            state.LastPrinted = now;
-        }
-        _plain[value.Stage] = state;
+        task.Description = Markup.Escape(ProgressText.Describe(value, task.ElapsedTime ?? TimeSpan.Zero, _doneAtStart[value.Stage]));
     }
 }

@@ -38,6 +38,8 @@ public static class ExperimentCommand
             grid, conll, model, output, languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs, url,
         };
         compute.AddTo(command);
+        var token = new TokenArguments();
+        token.AddTo(command);
         Option[] gridFields = [languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs];
         command.SetAction(parseResult => Cli.Run(() =>
         {
@@ -59,7 +61,7 @@ public static class ExperimentCommand
             var console = ConsoleOutput.Create();
             var context = new ExperimentReport.Context(pathBase, "fp32 (taggers and MELM fine-tuning train in fp32; --precision applies to pretrain and mlm)");
             var results = parseResult.GetValue(url) is { } address
-                ? ClusterExperiment.Run(settings, address)
+                ? ClusterExperiment.Run(settings, address, token.Read(parseResult))
                 : new ExperimentRunner(settings, compute.Read(parseResult).Apply("--device"), console).Run(context);
             ExperimentReport.Print(console, settings, results);
             Console.WriteLine($"results: {ExperimentReport.Write(settings, results, context)} and {Path.Combine(settings.Out, ExperimentReport.JsonFile)}");

@@ -22,11 +22,16 @@ public static class NodeCommand
         var capacity = new Option<int?>("--capacity") { Description = "Items one worker runs at once." };
         var prefetch = new Option<int?>("--prefetch") { Description = "Items one worker holds beyond those it runs, so the next is there when one finishes (default 1; 0 asks only when idle)." };
         var root = new Option<DirectoryInfo?>("--run-root") { Description = "Folder of the SQLite journal (journal.db); default the current folder." };
-        var statusHost = new Option<string>("--status-host") { Description = "Address of the coordinator's status endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
-        var statusPort = new Option<int>("--status-port") { Description = "Port of the coordinator's status endpoint (JSON over HTTP); 0 serves none.", DefaultValueFactory = _ => DefaultStatusPort };
+        var statusHost = new Option<string>("--status-host") { Description = "Address of the node's endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
+        var statusPort = new Option<int?>("--status-port")
+        {
+            Description = $"Port of the node's endpoint (JSON over HTTP): /healthz and /ready on every node, /status and the runs on a coordinator; 0 serves none (default: {DefaultStatusPort} on a coordinator, none on a worker-only node).",
+        };
+        var tokenFile = new Option<FileInfo?>("--token-file") { Description = $"File holding the API token the endpoint requires for submit, resume and cancel (default: the settings' apiTokenFile, then ${ApiToken.Variable}; none: the verbs are open)." };
+        var insecure = new Option<bool>("--insecure") { Description = "Serve the endpoint on a non-loopback --status-host without an API token (only on a network you trust)." };
         var journal = new JournalArguments();
         var command = new Command("node", "Start a cluster node: coordinators own the runs (journalled), workers run their items. Logs are JSON lines on stdout; Ctrl+C leaves the cluster.");
-        foreach (var option in new Option[] { config, roles, seeds, hostname, port, devices, capacity, prefetch, root, statusHost, statusPort })
+        foreach (var option in new Option[] { config, roles, seeds, hostname, port, devices, capacity, prefetch, root, statusHost, statusPort, tokenFile, insecure })
             command.Options.Add(option);
         journal.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
@@ -45,6 +50,7 @@ public static class NodeCommand
                 WorkerCapacity = parseResult.GetValue(capacity) ?? options.WorkerCapacity,
                 WorkerPrefetch = parseResult.GetValue(prefetch) ?? options.WorkerPrefetch,
                 Persistence = journal.Read(parseResult) ?? options.Persistence,
+                ApiTokenFile = parseResult.GetValue(tokenFile)?.FullName ?? options.ApiTokenFile,
             };
             var problems = options.Roles.Where(r => r is not (MelmRoles.Coordinator or MelmRoles.Worker)).Select(r => $"unknown role '{r}' (expected coordinator, worker)").ToList();
             if (options.WorkerCapacity < 1)
@@ -53,7 +59,13 @@ public static class NodeCommand
                 problems.Add($"--prefetch must be 0 or more, got {options.WorkerPrefetch}");
             if (problems.Count > 0)
                 throw new InputException([.. problems.Select(p => new InputProblem("--role/--capacity/--prefetch", null, p))]);
-            RunAsync(options, parseResult.GetValue(statusHost)!, parseResult.GetValue(statusPort)).GetAwaiter().GetResult();
+            var coordinator = options.HasRole(MelmRoles.Coordinator);
+            var endpoint = new Endpoint(parseResult.GetValue(statusHost)!, parseResult.GetValue(statusPort) ?? (coordinator ? DefaultStatusPort : 0), null);
+            if (endpoint.Port is < 0 or > 65535)
+                throw new InputException("--status-port", null, $"{endpoint.Port} is not a port (0 to 65535)");
+            if (coordinator && endpoint.Port > 0)
+                endpoint = endpoint with { Token = EndpointToken(options, endpoint.Host, parseResult.GetValue(insecure)) };
+            RunAsync(options, endpoint).GetAwaiter().GetResult();
             return 0;
         }));
         return command;
@@ -62,14 +74,35 @@ public static class NodeCommand
     private static string[]? List(string? text) =>
         text is null ? null : text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static async Task RunAsync(MelmClusterOptions options, string statusHost, int statusPort)
+    /// <summary>
+    /// The token the coordinator's endpoint requires, or null; refuses (exit code 2) to open the
+    /// mutating verbs to other machines without one unless told --insecure.
+    /// </summary>
+    private static ApiToken? EndpointToken(MelmClusterOptions options, string statusHost, bool insecure)
+    {
+        var token = ApiToken.Resolve(options.ApiTokenFile);
+        if (token is not null || ApiToken.IsLoopback(statusHost))
+            return token;
+        if (!insecure)
+        {
+            throw new InputException("--status-host", null,
+                $"the status endpoint would listen on {statusHost}, reachable from other machines, without an API token, so anyone who reaches it could submit, resume and cancel runs; " +
+                $"set {ApiToken.Variable}, give --token-file or \"apiTokenFile\" in the node settings, or pass --insecure on a network you trust");
+        }
+        Console.Error.WriteLine($"warning: --insecure: the status endpoint on {statusHost} takes submit, resume and cancel from anyone who reaches it");
+        return null;
+    }
+
+    private static async Task RunAsync(MelmClusterOptions options, Endpoint endpoint)
     {
         await using var node = await MelmNode.StartAsync(options, ProcessorChoice.FromEnvironment(), jsonLogs: true, CancellationToken.None).ConfigureAwait(false);
         StatusServer? server = null;
-        if (options.HasRole(MelmRoles.Coordinator) && statusPort > 0)
+        if (endpoint.Port > 0)
         {
-            server = new StatusServer(node, statusHost, statusPort);
-            Console.Error.WriteLine($"status endpoint: {server.Url}status");
+            server = new StatusServer(node, endpoint.Host, endpoint.Port, endpoint.Token, servesRuns: options.HasRole(MelmRoles.Coordinator));
+            Console.Error.WriteLine(options.HasRole(MelmRoles.Coordinator)
+                ? $"status endpoint: {server.Url}status (health: {server.Url}healthz, {server.Url}ready)"
+                : $"health endpoint: {server.Url}healthz, {server.Url}ready");
         }
         try
         {
@@ -81,4 +114,7 @@ public static class NodeCommand
                 await server.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>Where the status endpoint listens, and the token its mutating verbs require (none: open).</summary>
+    private sealed record Endpoint(string Host, int Port, ApiToken? Token);
 }

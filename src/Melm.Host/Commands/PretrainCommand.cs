@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Melm.Models.Diagnostics;
 using Melm.Models.Pretraining;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Commands;
 
@@ -100,7 +101,7 @@ public static class PretrainCommand
             var status = r.Finished ? "finished" : $"stopped by the {r.StoppedBy}";
             var resume = r.Finished ? "" : " Run the same command again to resume.";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{folder}: {status} at step {r.Steps}/{r.TotalSteps}; {r.TokensSeen} tokens seen, {r.TokensPerSecond:0} tokens/s; train loss {r.TrainLoss:0.####}; held-out loss {r.HeldOutLoss:0.####}, accuracy {r.HeldOutAccuracy:P2} over {r.HeldOutMaskedTokens} masked tokens (most frequent token {r.MostFrequentTokenAccuracy:P2}); entity pieces {r.HeldOutEntityAccuracy:P2} over {r.HeldOutEntityMentions} held-out mentions ({r.HeldOutEntityMentionAccuracy:P2} whole mentions).{resume}"));
+                $"{folder}: {status} at step {r.Steps}/{r.TotalSteps}; {ProgressText.Count(r.TokensSeen)} tokens seen, {ProgressText.Number(r.TokensPerSecond)} tokens/s; train loss {r.TrainLoss:0.####}; held-out loss {r.HeldOutLoss:0.####}, accuracy {r.HeldOutAccuracy:P2} over {r.HeldOutMaskedTokens} masked tokens (most frequent token {r.MostFrequentTokenAccuracy:P2}); entity pieces {r.HeldOutEntityAccuracy:P2} over {r.HeldOutEntityMentions} held-out mentions ({r.HeldOutEntityMentionAccuracy:P2} whole mentions).{resume}"));
             return 0;
         }));
         return command;

@@ -17,9 +17,11 @@ public static class StatusCommand
         var command = new Command("status", "Show a running cluster: members and roles, each run's stage, items done / in flight / left, throughput per worker and ETA.");
         command.Options.Add(url);
         command.Options.Add(json);
+        var token = new TokenArguments();
+        token.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
-            using var client = new StatusClient(StatusClient.Check(parseResult.GetValue(url)!).ToString());
+            using var client = new StatusClient(StatusClient.Check(parseResult.GetValue(url)!).ToString(), token.Read(parseResult));
             var report = client.StatusAsync().GetAwaiter().GetResult();
             if (parseResult.GetValue(json))
             {
@@ -56,10 +58,10 @@ public static class StatusCommand
         return command;
     }
 
-    /// <summary>"fine-tune 12/40 steps (loss 1.2345)", or "-" before the stage's first report.</summary>
+    /// <summary>"fine-tune 12/40 steps, loss 1.23", or "-" before the stage's first report.</summary>
     private static string StepText(ProgressUpdate? step) =>
-        step is null ? "-" : string.Create(CultureInfo.InvariantCulture,
-            $"{step.Stage} {step.Done}/{step.Total} {step.Unit}{string.Concat(step.Metrics.Select(m => $", {m.Key} {m.Value:0.####}"))}");
+        step is null ? "-" :
+            $"{step.Stage} {ProgressText.Count(step.Done)}/{ProgressText.Count(step.Total)} {step.Unit}{string.Concat(step.Metrics.Select(m => $", {m.Key} {ProgressText.Number(m.Value)}"))}";
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

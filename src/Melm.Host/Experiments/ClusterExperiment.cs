@@ -22,9 +22,9 @@ internal static class ClusterExperiment
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    public static IReadOnlyList<CellResult> Run(ExperimentSettings settings, string url)
+    public static IReadOnlyList<CellResult> Run(ExperimentSettings settings, string url, ApiToken? token)
     {
-        using var client = new StatusClient(StatusClient.Check(url).ToString());
+        using var client = new StatusClient(StatusClient.Check(url).ToString(), token);
         var cells = settings.Cells().ToArray();
         var prefix = "exp-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(settings, ClusterJson.Options))))[..10];
         var specs = cells.Select(cell => Spec(settings, cell, $"{prefix}-{cell.Name}")).ToArray();

@@ -298,7 +298,7 @@ public sealed class Pretrainer
         Directory.Delete(partial, true);
         WriteReport(report);
         _log(string.Create(CultureInfo.InvariantCulture,
-            $"checkpoint at step {step}/{totalSteps}: train loss {report.TrainLoss:0.####}, held-out loss {heldOutLoss:0.####}, held-out accuracy {accuracy:P2} over {masked} masked tokens (most frequent token: {baseline:P2}), entity pieces {entityAccuracy:P2} over {_heldOutEntities.Count} mentions ({mentionAccuracy:P2} whole mentions), {tokensPerSecond:0} tokens/s"));
+            $"checkpoint at step {step}/{totalSteps}: train loss {report.TrainLoss:0.####}, held-out loss {heldOutLoss:0.####}, held-out accuracy {accuracy:P2} over {masked} masked tokens (most frequent token: {baseline:P2}), entity pieces {entityAccuracy:P2} over {_heldOutEntities.Count} mentions ({mentionAccuracy:P2} whole mentions), {ProgressText.Number(tokensPerSecond)} tokens/s"));
         return report;
     }
 

@@ -60,7 +60,38 @@ public class MelmClusterConfigTests
         Assert.Contains("- ./cluster-config:/config:ro", compose, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void EveryComposeNodeIsCheckedOnTheEndpointItServes()
+    {
+        // The healthcheck (shared by every node through the x-melm-node anchor) asks 127.0.0.1:4080 in the
+        // container: the coordinator serves it by default, a worker-only node only when given --status-port.
+        var compose = File.ReadAllText(Path.Combine(Repository(), "docker-compose.yml"));
+        Assert.Contains("""test: ["CMD", "melm", "health", "--url", "http://127.0.0.1:4080"]""", compose, StringComparison.Ordinal);
+        var workers = compose.Split('\n').Where(l => l.Contains("/config/compose/worker.json", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, workers.Length);
+        Assert.All(workers, command => Assert.Contains("\"--status-port\", \"4080\"", command, StringComparison.Ordinal));
+        Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(compose, @"coordinator:\s+condition: service_healthy"));
+    }
+
     private static Npgsql.NpgsqlConnectionStringBuilder Builder(MelmClusterOptions options) => new(options.Persistence.ConnectionString);
+
+    [Fact]
+    public void AnApiTokenFileIsTakenRelativeToTheSettingsFileAndAnEmptyNameIsRefused()
+    {
+        using var root = new TempFolder();
+        Directory.CreateDirectory(root.Combine("config"));
+        var path = root.Combine("config", "node.json");
+        File.WriteAllText(path, """{ "apiTokenFile": "secrets/api-token" }""");
+        Assert.Equal(root.Combine("config", "secrets", "api-token"), MelmClusterConfig.Load(path, root.Path).ApiTokenFile);
+
+        File.WriteAllText(path, """{ }""");
+        Assert.Null(MelmClusterConfig.Load(path, root.Path).ApiTokenFile);
+
+        File.WriteAllText(path, """{ "apiTokenFile": " " }""");
+        var problem = Assert.Single(Assert.Throws<InputException>(() => MelmClusterConfig.Load(path, root.Path)).Problems);
+        Assert.Equal(path, problem.Source);
+        Assert.Contains("apiTokenFile is empty", problem.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void PostgreSqlTakesAConnectionString()

@@ -335,14 +335,19 @@ public sealed class ClusterProcessTests : IDisposable
         var config = _folder.Combine($"{name}.json");
         // Down an unreachable node after 2 s, not the default 20 s, so the tests take seconds.
         File.WriteAllText(config, """{ "downUnreachableAfterSeconds": 2 }""");
-        var environment = new Dictionary<string, string>();
+        // No API token, whatever the test runner's environment holds: these tests use the endpoint without one.
+        var environment = new Dictionary<string, string> { [ApiToken.Variable] = "" };
         if (delayMs is { } delay)
             environment[ProcessorChoice.Variable] = $"upper-case:{delay}";
         if (itemLog is not null)
             environment[ProcessorChoice.LogVariable] = itemLog;
+        // The coordinator serves the status endpoint; a worker-only node serves none unless given a port of its own.
+        string[] endpoint = roles.Contains("coordinator", StringComparison.Ordinal) ? ["--status-port", _statusPort.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         var node = new NodeProcess(_folder.Combine($"{name}.log"), environment,
+        [
             "node", "--config", config, "--role", roles, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--seed-nodes", Seed, "--run-root", _folder.Path, "--status-port", _statusPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            "--seed-nodes", Seed, "--run-root", _folder.Path, .. endpoint,
+        ]);
         _nodes.Add(node);
         return node;
     }
