@@ -75,12 +75,12 @@ public static class AugmentPipeline
     /// rewrites) and returns the summary.
     /// </summary>
     public static AugmentationSummary RunAndWrite(
-        IRewriter rewriter, Corpus training, int rounds, IConsistencyFilter? filter, int filterBatchSize, string outFolder)
+        IRewriter rewriter, Corpus training, int rounds, IConsistencyFilter? filter, int filterBatchSize, string outFolder, FilterRule filterRule = FilterRule.Sentence)
     {
         AugmentationOutcome outcome;
         using (var progress = new ConsoleProgress())
-            outcome = AugmentationRun.Run(rewriter, training.Sentences, rounds, filter, filterBatchSize, progress, training.Source);
-        var summary = AugmentationSummary.Build(rewriter.Method, rewriter.Description, training.Sentences, outcome, filter is null ? "none" : "ner");
+            outcome = AugmentationRun.Run(rewriter, training.Sentences, rounds, filter, filterBatchSize, progress, training.Source, filterRule);
+        var summary = AugmentationSummary.Build(rewriter.Method, rewriter.Description, training.Sentences, outcome, filter is null ? "none" : RunInputs.FilterNameOf(filterRule));
         AugmentationOutput.Write(outFolder, training.Sentences, [.. outcome.Kept.Select(r => r.Augmented)], summary);
         Console.WriteLine($"{summary.Kept} rewrites of {summary.SentencesRead} sentences written to {outFolder}");
         return summary;

@@ -49,6 +49,12 @@ internal sealed class AugmentRunOptions
         DefaultValueFactory = _ => "ner",
     };
 
+    public Option<string> FilterRule { get; } = new("--filter-rule")
+    {
+        Description = "What the ner filter asks of a rewrite: sentence (paper: every token tagged as intended), mentions (the rewritten mentions tagged exactly; a weak tagger's errors elsewhere no longer drop it) or no-worse (as many tokens tagged as intended as on the source sentence).",
+        DefaultValueFactory = _ => "sentence",
+    };
+
     public Option<DirectoryInfo?> Tagger { get; } = new("--tagger") { Description = "A trained NER tagger folder (melm ner train) to filter with, instead of training one." };
 
     public Option<int> TaggerEpochs { get; } = new("--tagger-epochs") { Description = "Epochs for the filter's tagger when the run trains it.", DefaultValueFactory = _ => new NerTrainingOptions { Seed = 0 }.Epochs };
@@ -57,7 +63,7 @@ internal sealed class AugmentRunOptions
 
     /// <summary>Every option, for a command to add.</summary>
     public IEnumerable<Option> All =>
-        new Option[] { Model, Train, CodeMix, CodeMixTrain, CodeMixVectors, CodeMixRandom, CodeMixRounds, Dev, Out, Filter, Tagger, TaggerEpochs, TaggerLearningRate, Melm.Method, Melm.Seed }.Concat(Melm.FineTuneOptions).Concat(Melm.GenerationOptions);
+        new Option[] { Model, Train, CodeMix, CodeMixTrain, CodeMixVectors, CodeMixRandom, CodeMixRounds, Dev, Out, Filter, FilterRule, Tagger, TaggerEpochs, TaggerLearningRate, Melm.Method, Melm.Seed }.Concat(Melm.FineTuneOptions).Concat(Melm.GenerationOptions);
 
     /// <summary>
     /// The run the options describe: its corpus (the --train file or the codemix folder), the model
@@ -68,7 +74,11 @@ internal sealed class AugmentRunOptions
     public RunSpec Read(ParseResult parseResult, int shardSize, string? runId = null)
     {
         var method = Melm.ReadMethod(parseResult);
-        var generation = Melm.ReadGeneration(parseResult);
+        var ruleName = parseResult.GetValue(FilterRule)!;
+        var generation = Melm.ReadGeneration(parseResult) with
+        {
+            Filter = FilterRules.Parse(ruleName) ?? throw new InputException("--filter-rule", null, $"unknown rule '{ruleName}' (expected sentence, mentions or no-worse)"),
+        };
         var outFolder = parseResult.GetValue(Out)!.FullName;
         var modelFolder = parseResult.GetValue(Model)!.FullName;
         var codeMixJob = CodeMixJobOf(parseResult, modelFolder);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Evaluation;
 using Spectre.Console;
@@ -239,6 +240,7 @@ public static class ExperimentReport
             json.WriteNumber("top_k", generation.TopK);
             json.WriteNumber("mu", generation.Mu);
             json.WriteString("sampling", generation.Sampling.ToString());
+            json.WriteString("filter", FilterRules.Name(generation.Filter));
             json.WriteNumber("tagger_lr", settings.Tagger.LearningRate);
             json.WriteNumber("tagger_epochs", settings.Tagger.Epochs);
             json.WriteNumber("tagger_batch", settings.Tagger.BatchSize);

@@ -199,7 +199,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
                 var rewriter = Rewriters.Open(generator, model, train.Sentences, generation, device);
                 using (rewriter as IDisposable)
                 using (var filter = AugmentPipeline.LoadFilter(filterTagger, device))
-                    AugmentPipeline.RunAndWrite(rewriter, train, settings.Rounds, filter.Predictor, generation.BatchSize, output);
+                    AugmentPipeline.RunAndWrite(rewriter, train, settings.Rounds, filter.Predictor, generation.BatchSize, output, generation.Filter);
             }
             return ReadAugmented(Path.Combine(output, AugmentationOutput.AugmentedJsonLines));
         });

@@ -88,7 +88,7 @@ public static class GridFile
         var generation = new GenerationOptions();
         if (reader.Object(root, "generation") is { } g)
         {
-            reader.NoUnknown(g, "generation", ["rounds", "top_k", "mu", "sampling"]);
+            reader.NoUnknown(g, "generation", ["rounds", "top_k", "mu", "sampling", "filter"]);
             generation = generation with
             {
                 Rounds = reader.Count(g, "generation.rounds", "rounds") ?? generation.Rounds,
@@ -97,6 +97,9 @@ public static class GridFile
                 Sampling = reader.String(g, "sampling", required: false, field: "generation.sampling") is { } name
                     ? ParseSampling(name) ?? reader.Bad<CandidateSampling>("generation.sampling", $"'{name}' is not known (expected uniform, weighted or exclude-original)")
                     : generation.Sampling,
+                Filter = reader.String(g, "filter", required: false, field: "generation.filter") is { } rule
+                    ? FilterRules.Parse(rule) ?? reader.Bad<FilterRule>("generation.filter", $"'{rule}' is not known (expected sentence, mentions or no-worse)")
+                    : generation.Filter,
             };
         }
 

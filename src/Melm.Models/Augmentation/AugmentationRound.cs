@@ -14,7 +14,7 @@ public static class AugmentationRound
     /// <summary>
     /// Rewrites <paramref name="sentences"/> once for <paramref name="round"/>, drops the rewrites
     /// that changed nothing, and tags the rest with <paramref name="filter"/> when one is given
-    /// (paper 2.4), dropping those it disagrees with.
+    /// (paper 2.4), dropping those it disagrees with by <paramref name="filterRule"/>.
     /// </summary>
     public static RoundResult Run(
         IRewriter rewriter,
@@ -22,7 +22,8 @@ public static class AugmentationRound
         int round,
         IConsistencyFilter? filter,
         int filterBatchSize = 32,
-        IProgress<ProgressUpdate>? progress = null)
+        IProgress<ProgressUpdate>? progress = null,
+        FilterRule filterRule = FilterRule.Sentence)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
         var sources = sentences.ToDictionary(s => s.Id, StringComparer.Ordinal);
@@ -37,7 +38,7 @@ public static class AugmentationRound
         }
         if (filter is null)
             return new RoundResult(round, changed, dropped);
-        var (kept, refused) = ConsistencyFilter.Apply(changed, filter, filterBatchSize);
+        var (kept, refused) = ConsistencyFilter.Apply(changed, filter, sources, filterRule, filterBatchSize);
         return new RoundResult(round, kept, [.. dropped, .. refused]);
     }
 }

@@ -17,14 +17,15 @@ public static class AugmentationRun
         IConsistencyFilter? filter,
         int filterBatchSize = 32,
         IProgress<ProgressUpdate>? progress = null,
-        string source = "input")
+        string source = "input",
+        FilterRule filterRule = FilterRule.Sentence)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rounds);
         MelmFineTuner.CheckIds(sentences, source);
         rewriter.Check(sentences, source);
         var results = new List<RoundResult>(rounds);
         for (var round = 1; round <= rounds; round++)
-            results.Add(AugmentationRound.Run(rewriter, sentences, round, filter, filterBatchSize, progress));
+            results.Add(AugmentationRound.Run(rewriter, sentences, round, filter, filterBatchSize, progress, filterRule));
         return Combine(sentences, results);
     }
 

@@ -8,6 +8,7 @@ namespace Melm.Models.Augmentation;
 /// <param name="SameScript">Candidates must be written in the replaced word's script.</param>
 /// <param name="BatchSize">Model rows (sentences, or windows of long ones) per forward pass; results do not depend on it.</param>
 /// <param name="Seed">The run seed all draws derive from.</param>
+/// <param name="Filter">What the consistency filter asks of a rewrite (paper 2.4: the whole sentence); absent in journals written before it, so the paper's.</param>
 public sealed record GenerationOptions(
     int Rounds = 3,
     int TopK = 5,
@@ -15,4 +16,5 @@ public sealed record GenerationOptions(
     CandidateSampling Sampling = CandidateSampling.Uniform,
     bool SameScript = false,
     int BatchSize = 32,
-    ulong Seed = 1);
+    ulong Seed = 1,
+    FilterRule Filter = FilterRule.Sentence);

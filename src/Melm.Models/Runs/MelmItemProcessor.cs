@@ -117,7 +117,7 @@ public sealed class MelmItemProcessor(Device device) : IWorkItemProcessor, IDisp
             var shard = item.SentenceIds.Select(id => _sentences.TryGetValue(id, out var found)
                 ? found
                 : throw new InputException(Inputs.CorpusFile, null, $"run {item.RunId}: sentence {id} is no longer in the corpus file")).ToArray();
-            var round = AugmentationRound.Run(_rewriter, shard, item.Round, _predictor, Inputs.Generation.BatchSize);
+            var round = AugmentationRound.Run(_rewriter, shard, item.Round, _predictor, Inputs.Generation.BatchSize, filterRule: Inputs.Generation.Filter);
             return new ItemResult(round, _rewriter.Description);
         }
 

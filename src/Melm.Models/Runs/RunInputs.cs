@@ -12,6 +12,9 @@ namespace Melm.Models.Runs;
 /// <param name="Method">The augmentation method's name (AugmentationMethods.Name), written to the summary.</param>
 public sealed record RunInputs(string CorpusFile, string ModelFolder, string Method, string? TaggerFolder, GenerationOptions Generation)
 {
-    /// <summary>The filter's name in the summary: "ner" with a tagger, "none" without.</summary>
-    public string FilterName => TaggerFolder is null ? "none" : "ner";
+    /// <summary>The filter's name in the summary: "ner" with a tagger (with its rule unless it is the paper's), "none" without.</summary>
+    public string FilterName => TaggerFolder is null ? "none" : FilterNameOf(Generation.Filter);
+
+    /// <summary>"ner" for the paper's rule, "ner (mentions)" for another.</summary>
+    public static string FilterNameOf(FilterRule rule) => rule == FilterRule.Sentence ? "ner" : $"ner ({FilterRules.Name(rule)})";
 }

@@ -103,6 +103,23 @@ public sealed class AugmentCommandTests
         var dropped = root.GetProperty("dropped").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
         Assert.Equal(root.GetProperty("rewrites_made").GetInt32(), root.GetProperty("kept").GetInt32() + dropped.Values.Sum());
         Assert.True(dropped.ContainsKey("filter"), string.Join(", ", dropped.Keys));
+
+        // The same rewrites and tagger under the mentions rule: it asks less than the whole sentence, so it keeps
+        // every rewrite the paper's rule kept, and says which rule it used.
+        var mentions = Path.Combine(folder.Path, "mentions");
+        var (mentionsCode, _, mentionsError) = ConsoleCapture.Run([.. args.Select(a => a == output ? mentions : a),
+            "--tagger", Path.Combine(output, AugmentPipeline.TaggerSubfolder), "--filter-rule", "mentions"]);
+        Assert.True(mentionsCode == 0, mentionsError);
+        using var mentionsSummary = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(mentions, "summary.json")));
+        Assert.Equal("ner (mentions)", mentionsSummary.RootElement.GetProperty("filter").GetString());
+        Assert.Equal(root.GetProperty("rewrites_made").GetInt32(), mentionsSummary.RootElement.GetProperty("rewrites_made").GetInt32());
+        Assert.True(mentionsSummary.RootElement.GetProperty("kept").GetInt32() >= root.GetProperty("kept").GetInt32());
+        var keptBySentenceRule = File.ReadAllLines(Path.Combine(output, "aug.jsonl"));
+        Assert.Empty(keptBySentenceRule.Except(File.ReadAllLines(Path.Combine(mentions, "aug.jsonl"))));
+
+        var (badCode, _, badError) = ConsoleCapture.Run([.. args, "--filter-rule", "tokens"]);
+        Assert.Equal(2, badCode);
+        Assert.Contains("--filter-rule: unknown rule 'tokens' (expected sentence, mentions or no-worse)", badError, StringComparison.Ordinal);
     }
 
     [Fact]

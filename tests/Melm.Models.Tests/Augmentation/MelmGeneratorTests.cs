@@ -206,13 +206,24 @@ public sealed class MelmGeneratorTests
             new Rewrite(new Sentence("a/melm/r1", "en", ["Ann", "runs"], ["B-PER", "O"]) { Provenance = new("a", 1, "melm") }, 1, 0, 0),
             new Rewrite(new Sentence("b/melm/r1", "en", ["Rome", "sleeps"], ["B-LOC", "O"]) { Provenance = new("b", 1, "melm") }, 1, 0, 0),
         };
-        var tagger = new ListTagger(new Dictionary<string, string[]> { ["Ann"] = ["B-PER", "O"], ["Rome"] = ["B-ORG", "O"] });
+        var tagger = new ListTagger(new Dictionary<string, string[]> { ["Ann"] = ["B-PER", "O"], ["Rome"] = ["B-ORG", "O"], ["Bea"] = ["B-PER", "O"], ["Oslo"] = ["B-LOC", "O"] });
+        var sources = new Dictionary<string, Sentence>
+        {
+            ["a"] = new("a", "en", ["Bea", "runs"], ["B-PER", "O"]),
+            ["b"] = new("b", "en", ["Oslo", "sleeps"], ["B-LOC", "O"]),
+        };
 
-        var (kept, dropped) = ConsistencyFilter.Apply(rewrites, tagger, batchSize: 1);
+        var (kept, dropped) = ConsistencyFilter.Apply(rewrites, tagger, sources, batchSize: 1);
 
         Assert.Equal(["a/melm/r1"], kept.Select(r => r.Sentence.Id));
         Assert.Equal(DropReason.Filter, Assert.Single(dropped).Reason);
         Assert.Equal(2, tagger.Calls);
+
+        // No worse than the source: both sources are tagged right, so the same rewrite is still refused;
+        // the sources are tagged once each, beside the rewrites.
+        var (keptNoWorse, _) = ConsistencyFilter.Apply(rewrites, tagger, sources, FilterRule.NoWorse, batchSize: 1);
+        Assert.Equal(["a/melm/r1"], keptNoWorse.Select(r => r.Sentence.Id));
+        Assert.Equal(2 + 4, tagger.Calls);
     }
 
     [Fact]

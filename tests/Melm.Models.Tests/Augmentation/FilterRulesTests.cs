@@ -1,0 +1,57 @@
+using Melm.Models.Augmentation;
+
+namespace Melm.Models.Tests.Augmentation;
+
+public sealed class FilterRulesTests
+{
+    // Source "Ann met Bob Lee in Rome" with PER, PER and LOC; the rewrite changed "Bob" only.
+    private static readonly string[] Source = ["Ann", "met", "Bob", "Lee", "in", "Rome"];
+    private static readonly string[] Rewrite = ["Ann", "met", "Rob", "Lee", "in", "Rome"];
+    private static readonly string[] Tags = ["B-PER", "O", "B-PER", "I-PER", "O", "B-LOC"];
+
+    [Fact]
+    public void TheSentenceRuleWantsEveryTokenAsIntended()
+    {
+        Assert.True(FilterRules.Keeps(FilterRule.Sentence, Rewrite, Tags, Tags, Source));
+        Assert.False(FilterRules.Keeps(FilterRule.Sentence, Rewrite, Tags, ["B-PER", "O", "B-PER", "I-PER", "O", "B-ORG"], Source));
+    }
+
+    [Fact]
+    public void TheMentionsRuleJudgesOnlyTheRewrittenMentionsAndTheirEnd()
+    {
+        // Rome is mistagged, but Rome was not rewritten: kept. (The paper's rule drops it.)
+        Assert.True(FilterRules.Keeps(FilterRule.Mentions, Rewrite, Tags, ["O", "O", "B-PER", "I-PER", "O", "B-ORG"], Source));
+        // The rewritten mention itself is cut short or mistyped: dropped.
+        Assert.False(FilterRules.Keeps(FilterRule.Mentions, Rewrite, Tags, ["B-PER", "O", "B-PER", "O", "O", "B-LOC"], Source));
+        Assert.False(FilterRules.Keeps(FilterRule.Mentions, Rewrite, Tags, ["B-PER", "O", "B-ORG", "I-ORG", "O", "B-LOC"], Source));
+        // The tagger runs the mention on into the next token: dropped.
+        var longer = new[] { "B-PER", "O", "B-PER", "I-PER", "I-PER", "B-LOC" };
+        Assert.False(FilterRules.Keeps(FilterRule.Mentions, Rewrite, Tags, longer, Source));
+    }
+
+    [Fact]
+    public void TheMentionsRuleJudgesEveryMentionWhenTheLengthsDiffer() =>
+        Assert.False(FilterRules.Keeps(FilterRule.Mentions, ["Ann", "met", "Rob", "in", "Rome"], ["B-PER", "O", "B-PER", "O", "B-LOC"],
+            ["O", "O", "B-PER", "O", "B-LOC"], Source));
+
+    [Fact]
+    public void TheNoWorseRuleComparesAgreementWithTheSourceSentences()
+    {
+        string[] oneWrong = ["B-PER", "O", "B-PER", "I-PER", "O", "O"];
+        string[] twoWrong = ["O", "O", "B-PER", "I-PER", "O", "O"];
+        Assert.True(FilterRules.Keeps(FilterRule.NoWorse, Rewrite, Tags, oneWrong, Source, sourcePredicted: twoWrong, sourceTags: Tags));
+        Assert.True(FilterRules.Keeps(FilterRule.NoWorse, Rewrite, Tags, oneWrong, Source, sourcePredicted: oneWrong, sourceTags: Tags));
+        Assert.False(FilterRules.Keeps(FilterRule.NoWorse, Rewrite, Tags, twoWrong, Source, sourcePredicted: oneWrong, sourceTags: Tags));
+        Assert.Throws<ArgumentException>(() => FilterRules.Keeps(FilterRule.NoWorse, Rewrite, Tags, oneWrong, Source));
+    }
+
+    [Theory]
+    [InlineData("sentence", FilterRule.Sentence)]
+    [InlineData("Mentions", FilterRule.Mentions)]
+    [InlineData("no-worse", FilterRule.NoWorse)]
+    public void NamesRoundTrip(string name, FilterRule rule)
+    {
+        Assert.Equal(rule, FilterRules.Parse(name));
+        Assert.Equal(name.ToLowerInvariant(), FilterRules.Name(rule));
+    }
+}
