@@ -7,8 +7,10 @@ namespace Melm.Host.Experiments;
 /// <summary>
 /// One method's outcome in one cell: the final tagger's test scores, what it was trained on, and how
 /// long each part took (seconds, as measured when the part ran, also when a later run resumed);
-/// the same tagger's zero-shot scores on other languages' test sets when the grid asks for them,
-/// and the augmentation's diagnostics (null in results written before they were measured).
+/// the same tagger's scores on further test sets (<see cref="TestScores"/>: the cross-lingual targets of
+/// a monolingual cell, every language of a multilingual one), and the augmentation's diagnostics
+/// (null in results written before they were measured). A multilingual cell's result has
+/// <see cref="MultilingualCell.Language"/> as its language and the mean over its languages as its F1.
 /// </summary>
 public sealed record CellResult(
     string Language,
@@ -24,7 +26,7 @@ public sealed record CellResult(
     int BestEpoch,
     double BestDevF1,
     IReadOnlyDictionary<string, double> Seconds,
-    IReadOnlyList<TargetScore>? CrossLingual = null,
+    IReadOnlyList<TargetScore>? TestScores = null,
     CellDiagnostics? Diagnostics = null)
 {
     public const string FileName = "result.json";

@@ -24,6 +24,8 @@ internal static class ClusterExperiment
 
     public static IReadOnlyList<CellResult> Run(ExperimentSettings settings, string url, ApiToken? token)
     {
+        if (settings.Multilingual is not null)
+            throw new Melm.Models.Diagnostics.InputException("--url", null, "the multilingual setting runs in one process for now: run it without --url, or remove it from the grid to spread the rest over the cluster");
         using var client = new StatusClient(StatusClient.Check(url).ToString(), token);
         var cells = settings.Cells().ToArray();
         var prefix = "exp-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(settings, ClusterJson.Options))))[..10];

@@ -19,7 +19,9 @@ public static class ExperimentPlots
         {
             var plot = new Plot();
             var palette = new ScottPlot.Palettes.Category10();
-            var methods = settings.Methods.Select(ExperimentMethods.Name).ToArray();
+            var methods = (group.Key.Setting == ExperimentReport.Multilingual
+                ? (settings.Multilingual?.Methods ?? []).Select(MultilingualMethods.Name)
+                : settings.Methods.Select(ExperimentMethods.Name)).ToArray();
             for (var m = 0; m < methods.Length; m++)
             {
                 var points = group.Where(r => r.Method == methods[m]).OrderBy(r => r.N).ToArray();
@@ -35,9 +37,12 @@ public static class ExperimentPlots
                 var bars = plot.Add.ErrorBar(xs, ys, errors);
                 bars.Color = color;
             }
-            var title = group.Key.Source is null
-                ? $"{group.Key.Language}: test F1 against N"
-                : $"{group.Key.Source} → {group.Key.Language} (zero-shot): test F1 against N";
+            var title = group.Key.Setting switch
+            {
+                ExperimentReport.CrossLingual => $"{group.Key.Source} → {group.Key.Language} (zero-shot): test F1 against N",
+                ExperimentReport.Multilingual => $"multilingual → {group.Key.Language}: test F1 against N per language",
+                _ => $"{group.Key.Language}: test F1 against N",
+            };
             plot.Title(title);
             plot.XLabel("gold sentences N");
             plot.YLabel("test F1 (mean ± sd over seeds)");
@@ -45,9 +50,12 @@ public static class ExperimentPlots
             plot.Axes.Bottom.SetTicks([.. sizes.Select(n => (double)n)], [.. sizes.Select(n => n.ToString(CultureInfo.InvariantCulture))]);
             plot.Axes.Margins(0.15, 0.15);
             plot.ShowLegend(Alignment.LowerRight);
-            var name = group.Key.Source is null
-                ? $"f1-vs-n-{group.Key.Language}.png"
-                : $"f1-vs-n-{group.Key.Source}-to-{group.Key.Language}.png";
+            var name = group.Key.Setting switch
+            {
+                ExperimentReport.CrossLingual => $"f1-vs-n-{group.Key.Source}-to-{group.Key.Language}.png",
+                ExperimentReport.Multilingual => $"f1-vs-n-multi-{group.Key.Language}.png",
+                _ => $"f1-vs-n-{group.Key.Language}.png",
+            };
             var path = Path.Combine(settings.Out, name);
             var partial = path + ".partial";
             plot.SavePng(partial, 720, 450);

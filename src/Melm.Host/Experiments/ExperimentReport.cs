@@ -21,6 +21,7 @@ public static class ExperimentReport
     public const string JsonFile = "results.json";
     public const string Monolingual = "monolingual";
     public const string CrossLingual = "cross-lingual";
+    public const string Multilingual = "multilingual";
 
     /// <summary>What the report says about how it was made, beside the grid's settings.</summary>
     /// <param name="PathBase">Model and data paths are written relative to this folder (the grid file's, or the working folder): no machine's absolute paths in published results.</param>
@@ -70,15 +71,40 @@ public static class ExperimentReport
                     foreach (var method in methods)
                     {
                         var seeds = results.Where(r => r.Language == source && r.N == n && r.Method == method).OrderBy(r => r.Seed)
-                            .SelectMany(r => (r.CrossLingual ?? []).Where(t => t.Language == target).Select(t => new SeedScore(r.Seed, t.F1, r))).ToArray();
+                            .SelectMany(r => (r.TestScores ?? []).Where(t => t.Language == target).Select(t => new SeedScore(r.Seed, t.F1, r))).ToArray();
                         if (seeds.Length > 0)
                             rows.Add(new Row(CrossLingual, target, source, n, method, ScoreSpread.Of([.. seeds.Select(s => s.F1)]), seeds));
                     }
                 }
             }
         }
+        if (settings.Multilingual is { } grid)
+        {
+            foreach (var language in grid.Languages)
+            {
+                foreach (var n in grid.Sizes)
+                {
+                    foreach (var method in grid.Methods.Select(MultilingualMethods.Name))
+                    {
+                        var seeds = results.Where(r => r.Language == MultilingualCell.Language && r.N == n && r.Method == method).OrderBy(r => r.Seed)
+                            .SelectMany(r => (r.TestScores ?? []).Where(t => t.Language == language).Select(t => new SeedScore(r.Seed, t.F1, r))).ToArray();
+                        if (seeds.Length > 0)
+                            rows.Add(new Row(Multilingual, language, null, n, method, ScoreSpread.Of([.. seeds.Select(s => s.F1)]), seeds));
+                    }
+                }
+            }
+        }
         return rows;
     }
+
+    /// <summary>The methods of a setting, in the grid's order.</summary>
+    private static IEnumerable<string> MethodsOf(ExperimentSettings settings, string setting) => setting == Multilingual
+        ? (settings.Multilingual?.Methods ?? []).Select(MultilingualMethods.Name)
+        : settings.Methods.Select(ExperimentMethods.Name);
+
+    /// <summary>The sizes of a setting, in the grid's order.</summary>
+    private static IEnumerable<int> SizesOf(ExperimentSettings settings, string setting) =>
+        setting == Multilingual ? settings.Multilingual?.Sizes ?? [] : settings.Sizes;
 
     /// <summary>Writes results.md, results.json and the plots into the experiment folder; returns the markdown file's path.</summary>
     public static string Write(ExperimentSettings settings, IReadOnlyList<CellResult> results, Context context)
@@ -98,27 +124,30 @@ public static class ExperimentReport
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(context);
-        var total = settings.Cells().Count() * settings.Methods.Count;
+        var total = settings.TotalRuns;
         var text = new StringBuilder();
         text.AppendLine(Invariant($"Test F1 (entity-level micro, x100) of the final tagger, mean ± standard deviation over seeds; {finishedRuns} of {total} runs finished. Model: `{Relative(context.PathBase, settings.Model)}`; precision: {context.Precision}."));
-        foreach (var setting in new[] { Monolingual, CrossLingual })
+        foreach (var setting in new[] { Monolingual, CrossLingual, Multilingual })
         {
             var inSetting = rows.Where(r => r.Setting == setting).ToArray();
             if (inSetting.Length == 0)
                 continue;
             text.AppendLine();
-            text.AppendLine(setting == Monolingual
-                ? "## Monolingual (paper Table 1, left)"
-                : $"## Zero-shot cross-lingual: taggers trained on {inSetting[0].Source}, scored on other languages' test sets (paper Table 1, right)");
+            text.AppendLine(setting switch
+            {
+                Monolingual => "## Monolingual (paper Table 1, left)",
+                CrossLingual => $"## Zero-shot cross-lingual: taggers trained on {inSetting[0].Source}, scored on other languages' test sets (paper Table 1, right)",
+                _ => "## Multilingual: one tagger trained on the gold samples of every language, scored on each language's test set (paper Table 2)",
+            });
             var languages = inSetting.Select(r => r.Language).Distinct().ToArray();
-            foreach (var n in settings.Sizes.Where(n => inSetting.Any(r => r.N == n)))
+            foreach (var n in SizesOf(settings, setting).Where(n => inSetting.Any(r => r.N == n)))
             {
                 text.AppendLine();
                 text.AppendLine(Invariant($"N = {n}:"));
                 text.AppendLine();
                 text.AppendLine($"| method | {string.Join(" | ", languages)} | average |");
                 text.AppendLine($"|---|{string.Concat(languages.Select(_ => "---:|"))}---:|");
-                foreach (var method in settings.Methods.Select(ExperimentMethods.Name))
+                foreach (var method in MethodsOf(settings, setting))
                 {
                     var cells = languages.Select(l => inSetting.FirstOrDefault(r => r.N == n && r.Method == method && r.Language == l)).ToArray();
                     if (cells.All(c => c is null))
@@ -138,11 +167,13 @@ public static class ExperimentReport
         foreach (var row in rows)
         {
             var perSeed = string.Join(", ", row.Seeds.Select(s => Invariant($"{s.F1:F2}")));
-            var language = row.Source is null ? row.Language : $"{row.Source} → {row.Language}";
+            var language = Language(row);
             text.AppendLine(Invariant($"| {row.Setting} | {language} | {row.N} | {row.Method} | {row.F1.Count} | {Spread(row.F1)} | {perSeed} | {row.MeanAugmented:F0} |"));
         }
 
-        var diagnosed = rows.Where(r => r.Setting == Monolingual && r.Runs.Any(run => run.Diagnostics is not null)).ToArray();
+        // A multilingual cell's diagnostics are the union's: one row per cell, under the first language's rows.
+        var diagnosed = rows.Where(r => r.Runs.Any(run => run.Diagnostics is not null)
+            && (r.Setting == Monolingual || (r.Setting == Multilingual && r.Language == settings.Multilingual!.Languages[0]))).ToArray();
         if (diagnosed.Length > 0)
         {
             text.AppendLine();
@@ -160,7 +191,7 @@ public static class ExperimentReport
                 var share = made > 0 ? Invariant($"{kept / made:P1}") : "";
                 var inText = d.Select(x => x.InTrainTextShare).OfType<double>().ToArray();
                 var accuracy = d.Select(x => x.MelmDevAccuracy).OfType<double>().ToArray();
-                text.AppendLine(Invariant($"| {row.Language} | {row.N} | {row.Method} | {made:F0} | {kept:F0} | {share} | {d.Average(x => x.NewEntityWords):F0} | {(inText.Length > 0 ? inText.Average().ToString("P1", CultureInfo.InvariantCulture) : "")} | {(accuracy.Length > 0 ? accuracy.Average().ToString("P1", CultureInfo.InvariantCulture) : "")} |"));
+                text.AppendLine(Invariant($"| {(row.Setting == Multilingual ? "all (multilingual)" : row.Language)} | {row.N} | {row.Method} | {made:F0} | {kept:F0} | {share} | {d.Average(x => x.NewEntityWords):F0} | {(inText.Length > 0 ? inText.Average().ToString("P1", CultureInfo.InvariantCulture) : "")} | {(accuracy.Length > 0 ? accuracy.Average().ToString("P1", CultureInfo.InvariantCulture) : "")} |"));
             }
             text.AppendLine();
             text.AppendLine("Examples (first seed, first kept rewrites; entity mentions before → after):");
@@ -168,7 +199,7 @@ public static class ExperimentReport
             foreach (var row in diagnosed)
             {
                 foreach (var example in row.Runs.First(r => r.Diagnostics is not null).Diagnostics!.Examples)
-                    text.AppendLine($"- {row.Language} N={row.N} {row.Method}, `{example.SourceId}`: {example.Before} → {example.After}");
+                    text.AppendLine($"- {(row.Setting == Multilingual ? "multilingual" : row.Language)} N={row.N} {row.Method}, `{example.SourceId}`: {example.Before} → {example.After}");
             }
         }
 
@@ -188,8 +219,12 @@ public static class ExperimentReport
         text.AppendLine();
         text.AppendLine("| N | method | part | runs | mean s |");
         text.AppendLine("|---:|---|---|---:|---:|");
-        foreach (var (n, method, part, seconds) in Timings(rows.Where(r => r.Setting == Monolingual).ToArray()))
-            text.AppendLine(Invariant($"| {n} | {method} | {part} | {seconds.Count} | {seconds.Average():F0} |"));
+        foreach (var setting in new[] { Monolingual, Multilingual })
+        {
+            var runsOf = rows.Where(r => r.Setting == setting && (setting == Monolingual || r.Language == settings.Multilingual!.Languages[0])).ToArray();
+            foreach (var (n, method, part, seconds) in Timings(runsOf))
+                text.AppendLine(Invariant($"| {n} | {(setting == Multilingual ? "multilingual " : "")}{method} | {part} | {seconds.Count} | {seconds.Average():F0} |"));
+        }
         return text.ToString();
     }
 
@@ -201,7 +236,7 @@ public static class ExperimentReport
         var table = new Table().AddColumns("setting", "language", "N", "method", "seeds", "test F1", "per seed", "augmented");
         foreach (var row in rows)
         {
-            table.AddRow(row.Setting, row.Source is null ? row.Language : $"{row.Source} → {row.Language}", Invariant($"{row.N}"), row.Method,
+            table.AddRow(row.Setting, Language(row), Invariant($"{row.N}"), row.Method,
                 Invariant($"{row.F1.Count}"), Spread(row.F1), string.Join(", ", row.Seeds.Select(s => Invariant($"{s.F1:F2}"))), Invariant($"{row.MeanAugmented:F0}"));
         }
         console.Write(table);
@@ -209,11 +244,18 @@ public static class ExperimentReport
         var colors = new[] { Color.Grey, Color.Yellow, Color.Green, Color.Blue, Color.Purple };
         foreach (var row in rows)
         {
-            var language = row.Source is null ? row.Language : $"{row.Source}→{row.Language}";
-            chart.AddItem($"{language} N={row.N} {row.Method}", Math.Round(row.F1.Mean, 2), colors[settings.Methods.Select(ExperimentMethods.Name).ToList().IndexOf(row.Method) % colors.Length]);
+            chart.AddItem($"{Language(row)} N={row.N} {row.Method}", Math.Round(row.F1.Mean, 2), colors[Math.Max(0, MethodsOf(settings, row.Setting).ToList().IndexOf(row.Method)) % colors.Length]);
         }
         console.Write(chart);
     }
+
+    /// <summary>"en", "en → de" (cross-lingual) or "multi → en" (the multilingual tagger on English).</summary>
+    private static string Language(Row row) => row.Setting switch
+    {
+        CrossLingual => $"{row.Source} → {row.Language}",
+        Multilingual => $"multi → {row.Language}",
+        _ => row.Language,
+    };
 
     /// <summary>A path as the report writes it: relative to the base folder, with forward slashes.</summary>
     public static string Relative(string pathBase, string path) => Path.GetRelativePath(pathBase, path).Replace('\\', '/');
@@ -276,7 +318,7 @@ public static class ExperimentReport
                     }
                     else
                     {
-                        var target = run.CrossLingual!.First(t => t.Language == row.Language);
+                        var target = run.TestScores!.First(t => t.Language == row.Language);
                         json.WriteNumber("precision", target.Precision);
                         json.WriteNumber("recall", target.Recall);
                     }
@@ -284,7 +326,7 @@ public static class ExperimentReport
                     json.WriteNumber("augmented_sentences", run.AugmentedSentences);
                     json.WriteNumber("best_epoch", run.BestEpoch);
                     json.WriteNumber("best_dev_f1", run.BestDevF1);
-                    if (row.Setting == Monolingual && run.Diagnostics is { } d)
+                    if (row.Setting != CrossLingual && run.Diagnostics is { } d)
                     {
                         json.WriteStartObject("diagnostics");
                         json.WriteNumber("rewrites_made", d.RewritesMade);
@@ -305,7 +347,7 @@ public static class ExperimentReport
                         json.WriteEndArray();
                         json.WriteEndObject();
                     }
-                    if (row.Setting == Monolingual)
+                    if (row.Setting != CrossLingual)
                     {
                         json.WriteStartObject("seconds");
                         foreach (var (part, seconds) in run.Seconds)

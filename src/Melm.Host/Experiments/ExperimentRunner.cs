@@ -18,10 +18,9 @@ namespace Melm.Host.Experiments;
 /// experiment folder (sample, taggers, fine-tuned models, augmented data, result.json), so a rerun
 /// after a crash or a stop continues where the last one ended and recomputes nothing finished.
 /// </summary>
-internal sealed class ExperimentRunner(ExperimentSettings settings, Device device, IAnsiConsole console)
+internal sealed partial class ExperimentRunner(ExperimentSettings settings, Device device, IAnsiConsole console)
 {
     private readonly Dictionary<string, (Corpus Train, Corpus Dev, Corpus Test)> _corpora = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Corpus> _targetTests = new(StringComparer.Ordinal);
 
     /// <param name="context">What the report written after each run says of how it was made.</param>
     public IReadOnlyList<CellResult> Run(ExperimentReport.Context context)
@@ -33,7 +32,20 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
         for (var i = 0; i < runs.Length; i++)
         {
             var (cell, method) = runs[i];
-            var (result, ran) = RunOrLoad(cell, method, () => Heading(i, runs.Length, cell, method, clock.Elapsed, ranHere));
+            var (result, ran) = RunOrLoad(cell, method, () => Heading(i, settings.TotalRuns, cell.ToString(), ExperimentMethods.Name(method), clock.Elapsed, ranHere));
+            results.Add(result);
+            if (!ran)
+                continue;
+            ranHere++;
+            ExperimentReport.Write(settings, results, context);
+        }
+        var multiRuns = settings.MultilingualCells().SelectMany(cell => settings.Multilingual!.Methods.Select(method => (Cell: cell, Method: method))).ToArray();
+        for (var i = 0; i < multiRuns.Length; i++)
+        {
+            var (cell, method) = multiRuns[i];
+            var index = runs.Length + i;
+            var (result, ran) = RunOrLoadMultilingual(cell, method,
+                () => Heading(index, settings.TotalRuns, cell.ToString(), MultilingualMethods.Name(method), clock.Elapsed, ranHere));
             results.Add(result);
             if (!ran)
                 continue;
@@ -77,7 +89,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
         result.Save(folder);
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"{cell} {ExperimentMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")
-            + string.Concat((result.CrossLingual ?? []).Select(t => string.Create(CultureInfo.InvariantCulture, $"; {t.Language} test F1 {t.F1:F2}")))));
+            + string.Concat((result.TestScores ?? []).Select(t => string.Create(CultureInfo.InvariantCulture, $"; {t.Language} test F1 {t.F1:F2}")))));
         return (result, true);
     }
 
@@ -89,26 +101,25 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
     private CellResult WithTargets(ExperimentCell cell, ExperimentMethod method, CellResult result)
     {
         var wanted = settings.TargetsOf(cell.Language);
-        var have = result.CrossLingual ?? [];
+        var have = result.TestScores ?? [];
         if (wanted.All(t => have.Any(h => h.Language == t)))
             return result;
         var tagger = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(MethodFolder(cell, method), "tagger");
         var scores = wanted.Select(target => have.FirstOrDefault(h => h.Language == target) ?? Score(tagger, target)).ToArray();
-        return result with { CrossLingual = scores };
+        return result with { TestScores = scores };
     }
 
     private TargetScore Score(string tagger, string language)
     {
-        if (!_targetTests.TryGetValue(language, out var test))
-            _targetTests[language] = test = CorpusFile.Read(settings.Split(language, "test"));
+        var test = Corpora(language).Test;
         var score = TaggerScore.Of(tagger, test, device).Overall;
         return new TargetScore(language, test.Sentences.Count, score.Precision, score.Recall, score.F1);
     }
 
     /// <summary>"run 5/36: en N=100 seed 2 melm", with the rate and ETA of the runs done in this process.</summary>
-    private static string Heading(int index, int total, ExperimentCell cell, ExperimentMethod method, TimeSpan elapsed, int ranHere)
+    private static string Heading(int index, int total, string cell, string method, TimeSpan elapsed, int ranHere)
     {
-        var heading = $"run {index + 1}/{total}: {cell} {ExperimentMethods.Name(method)}";
+        var heading = $"run {index + 1}/{total}: {cell} {method}";
         if (ranHere == 0)
             return heading;
         var perRun = elapsed / ranHere;
@@ -138,26 +149,33 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
             : CellDiagnostics.Of(method == ExperimentMethod.Labelwise ? augmented.Count : made, augmented, train.Sentences, TrainWords(cell.Language), melmDevAccuracy);
         var taggerFolder = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(folder, "tagger");
         var training = parts.Time("train tagger", () =>
-            TrainTagger(cell.Language, train with { Sentences = [.. train.Sentences, .. augmented] }, dev, taggerFolder, seed));
+            TrainTagger(LabelsOf([cell.Language]), train with { Sentences = [.. train.Sentences, .. augmented] }, dev, taggerFolder, seed));
         var score = parts.Time("evaluate", () => TaggerScore.Of(taggerFolder, test, device).Overall);
         return new CellResult(cell.Language, cell.N, cell.Seed, ExperimentMethods.Name(method), train.Sentences.Count, augmented.Count,
             test.Sentences.Count, score.Precision, score.Recall, score.F1, training.BestEpoch, training.BestDevF1, parts.Seconds, Diagnostics: diagnostics);
     }
 
     /// <summary>Every word of the language's train split: its unlabelled text, what a new entity word is checked against.</summary>
-    private HashSet<string> TrainWords(string language) =>
-        _corpora[language].Train.Sentences.SelectMany(s => s.Tokens).ToHashSet(StringComparer.Ordinal);
+    private HashSet<string> TrainWords(params IReadOnlyList<string> languages) =>
+        languages.SelectMany(l => Corpora(l).Train.Sentences).SelectMany(s => s.Tokens).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The cell's gold sample, written under the cell folder with its manifest the first time.</summary>
     private (Corpus Train, Corpus Dev, Corpus Test) Sample(ExperimentCell cell)
     {
-        if (!_corpora.TryGetValue(cell.Language, out var corpora))
-        {
-            var read = CorpusFile.ReadAll([settings.Split(cell.Language, "train"), settings.Split(cell.Language, "dev"), settings.Split(cell.Language, "test")]);
-            _corpora[cell.Language] = corpora = (read[0], read[1], read[2]);
-        }
+        var corpora = Corpora(cell.Language);
         var (train, dev) = LowResourceSample.DrawOnce(Path.Combine(CellFolder(cell), "sample"), cell.N, cell.Seed, () => (corpora.Train, corpora.Dev));
         return (train, dev, corpora.Test);
+    }
+
+    /// <summary>A language's train, dev and test splits, read once.</summary>
+    private (Corpus Train, Corpus Dev, Corpus Test) Corpora(string language)
+    {
+        if (!_corpora.TryGetValue(language, out var corpora))
+        {
+            var read = CorpusFile.ReadAll([settings.Split(language, "train"), settings.Split(language, "dev"), settings.Split(language, "test")]);
+            _corpora[language] = corpora = (read[0], read[1], read[2]);
+        }
+        return corpora;
     }
 
     private IReadOnlyList<Sentence> Labelwise(Corpus train, string folder, ulong seed)
@@ -189,17 +207,26 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
             model = tuned;
         }
         var filterTagger = GoldTagger(cell, train, dev);
-        var output = Path.Combine(folder, "aug");
-        var summaryFile = Path.Combine(output, AugmentationOutput.SummaryFile);
+        return GenerateAndFilter(generator, model, train, filterTagger, Path.Combine(folder, "aug"), seed, parts, out made);
+    }
+
+    /// <summary>
+    /// R rounds of <paramref name="generator"/> from <paramref name="model"/> over <paramref name="training"/>,
+    /// filtered by the tagger in <paramref name="filterTagger"/>, written to <paramref name="output"/> (or read
+    /// from it when an earlier run finished it); returns the kept rewrites.
+    /// </summary>
+    private IReadOnlyList<Sentence> GenerateAndFilter(AugmentationMethod generator, string model, Corpus training, string filterTagger, string output,
+        ulong seed, StepClock parts, out int made)
+    {
         var kept = parts.Time("generate and filter", () =>
         {
-            if (!File.Exists(summaryFile))
+            if (AugmentationOutput.ReadSummary(output) is null)
             {
                 var generation = settings.GenerationFor(seed);
-                var rewriter = Rewriters.Open(generator, model, train.Sentences, generation, device);
+                var rewriter = Rewriters.Open(generator, model, training.Sentences, generation, device);
                 using (rewriter as IDisposable)
                 using (var filter = AugmentPipeline.LoadFilter(filterTagger, device))
-                    AugmentPipeline.RunAndWrite(rewriter, train, settings.Rounds, filter.Predictor, generation.BatchSize, output, generation.Filter);
+                    AugmentPipeline.RunAndWrite(rewriter, training, settings.Rounds, filter.Predictor, generation.BatchSize, output, generation.Filter);
             }
             return ReadAugmented(Path.Combine(output, AugmentationOutput.AugmentedJsonLines));
         });
@@ -215,20 +242,25 @@ internal sealed class ExperimentRunner(ExperimentSettings settings, Device devic
     private string GoldTagger(ExperimentCell cell, Corpus train, Corpus dev)
     {
         var folder = GoldTaggerFolder(cell);
-        new StepClock(MethodFolder(cell, ExperimentMethod.GoldOnly)).Time("train tagger", () => TrainTagger(cell.Language, train, dev, folder, unchecked((ulong)cell.Seed)));
+        new StepClock(MethodFolder(cell, ExperimentMethod.GoldOnly)).Time("train tagger", () => TrainTagger(LabelsOf([cell.Language]), train, dev, folder, unchecked((ulong)cell.Seed)));
         return folder;
     }
 
     private string GoldTaggerFolder(ExperimentCell cell) => Path.Combine(MethodFolder(cell, ExperimentMethod.GoldOnly), "tagger");
 
+    /// <summary>
+    /// The tagger labels of the languages' full train splits: a 100-sentence sample may lack a tag
+    /// that its dev sample has, so the split, not the sample, fixes the label set.
+    /// </summary>
+    private TaggerLabels LabelsOf(IReadOnlyList<string> languages) =>
+        TaggerLabels.FromTraining(new Corpus(string.Join("+", languages), [.. languages.SelectMany(l => Corpora(l).Train.Sentences)]));
+
     /// <summary>Trains a tagger into the folder, or reads what a previous run trained there.</summary>
-    private TaggerTraining TrainTagger(string language, Corpus train, Corpus dev, string folder, ulong seed)
+    private TaggerTraining TrainTagger(TaggerLabels labels, Corpus train, Corpus dev, string folder, ulong seed)
     {
         var summary = Path.Combine(folder, TaggerTraining.FileName);
         if (File.Exists(summary))
             return JsonSerializer.Deserialize<TaggerTraining>(File.ReadAllBytes(summary))!;
-        // The language's full train split fixes the label set: a 100-sentence sample may lack a tag that its dev sample has.
-        var labels = TaggerLabels.FromTraining(_corpora[language].Train);
         var (result, _) = NerCommand.TrainAndSave(settings.Model, train, dev, settings.Tagger with { Seed = seed }, device, null, folder, labels);
         var training = new TaggerTraining(result.BestEpoch, result.BestDevF1);
         File.WriteAllBytes(summary, JsonSerializer.SerializeToUtf8Bytes(training));

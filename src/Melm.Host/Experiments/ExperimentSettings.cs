@@ -39,6 +39,17 @@ public sealed record ExperimentSettings(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? CrossLingualTargets { get; init; }
 
+    /// <summary>The multilingual setting (paper Table 2); null when the grid has none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MultilingualGrid? Multilingual { get; init; }
+
+    /// <summary>Every multilingual (N, seed) in a fixed order: sizes, then seeds.</summary>
+    public IEnumerable<MultilingualCell> MultilingualCells() =>
+        Multilingual is { } grid ? from n in grid.Sizes from seed in Seeds select new MultilingualCell(n, seed) : [];
+
+    /// <summary>Method runs in the whole grid: monolingual cells times methods, then multilingual ones.</summary>
+    public int TotalRuns => Cells().Count() * Methods.Count + MultilingualCells().Count() * (Multilingual?.Methods.Count ?? 0);
+
     /// <summary>The test sets a cell's taggers are scored on besides its own language's: the cross-lingual targets for the source language.</summary>
     public IReadOnlyList<string> TargetsOf(string language) =>
         CrossLingualSource == language && CrossLingualTargets is { } targets ? targets : [];

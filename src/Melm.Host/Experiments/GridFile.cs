@@ -48,11 +48,8 @@ public static class GridFile
         if (root.ValueKind != JsonValueKind.Object)
             throw new InputException(path, null, "a grid file is a JSON object");
         reader.NoUnknown(root, "", TopLevel);
-        if (root.TryGetProperty("multilingual", out _))
-        {
-            reader.Problem("multilingual", "the multilingual setting (paper Table 2) is not run by `melm experiment` yet; "
-                + "run its methods with `melm codemix` and `melm augment --codemix-train` (README), and remove this field");
-        }
+        if (!root.TryGetProperty("monolingual", out _) && !root.TryGetProperty("multilingual", out _))
+            reader.Problem("monolingual", "missing: a grid needs a monolingual or a multilingual setting, or both");
 
         string Resolve(string given) => Path.GetFullPath(Path.Combine(folder, given));
         var conllRoot = conll ?? (reader.String(root, "conll") is { } c ? Resolve(c) : null);
@@ -106,7 +103,7 @@ public static class GridFile
         IReadOnlyList<string> languages = [];
         IReadOnlyList<int> sizes = [];
         IReadOnlyList<ExperimentMethod> methods = [];
-        if (reader.Object(root, "monolingual", required: true) is { } mono)
+        if (reader.Object(root, "monolingual") is { } mono)
         {
             reader.NoUnknown(mono, "monolingual", ["languages", "n", "methods"]);
             languages = reader.Strings(mono, "monolingual.languages", "languages");
@@ -115,6 +112,17 @@ public static class GridFile
                 ? method
                 : reader.Bad<ExperimentMethod>("monolingual.methods", $"unknown method '{name}' (expected {string.Join(", ", ExperimentMethods.Names)})"))];
         }
+        MultilingualGrid? multilingual = null;
+        if (reader.Object(root, "multilingual") is { } multi)
+        {
+            reader.NoUnknown(multi, "multilingual", ["languages", "n", "methods"]);
+            var multiLanguages = reader.Strings(multi, "multilingual.languages", "languages");
+            if (multiLanguages.Count == 1)
+                reader.Problem("multilingual.languages", "needs at least two languages (code-mixing takes entities from other languages)");
+            multilingual = new MultilingualGrid(multiLanguages, reader.Ints(multi, "multilingual.n", "n", allowZero: false),
+                [.. reader.Strings(multi, "multilingual.methods", "methods").Select(name => MultilingualMethods.Parse(name)
+                    ?? reader.Bad<MultilingualMethod>("multilingual.methods", $"unknown method '{name}' (expected {string.Join(", ", MultilingualMethods.Names)})"))]);
+        }
         string? source = null;
         IReadOnlyList<string>? targets = null;
         if (reader.Object(root, "cross_lingual") is { } cross)
@@ -122,7 +130,7 @@ public static class GridFile
             reader.NoUnknown(cross, "cross_lingual", ["source", "targets"]);
             source = reader.String(cross, "source", field: "cross_lingual.source");
             targets = reader.Strings(cross, "cross_lingual.targets", "targets");
-            if (source is not null && languages.Count > 0 && !languages.Contains(source))
+            if (source is not null && !languages.Contains(source))
                 reader.Problem("cross_lingual.source", $"'{source}' is not one of monolingual.languages: its taggers are the monolingual runs'");
             if (source is not null && targets.Contains(source))
                 reader.Problem("cross_lingual.targets", $"holds the source language '{source}'");
@@ -134,6 +142,7 @@ public static class GridFile
             Generation = generation == new GenerationOptions(Rounds: generation.Rounds) ? null : generation,
             CrossLingualSource = source,
             CrossLingualTargets = targets,
+            Multilingual = multilingual,
         };
     }
 
@@ -149,27 +158,33 @@ public static class GridFile
             throw new InputException(grid, null, $"conll: no such folder {settings.ConllRoot}");
         if (!File.Exists(Path.Combine(settings.Model, "config.json")))
             problems.Add(new InputProblem(grid, null, $"model: {settings.Model} is not a model folder (no config.json)"));
-        var largest = settings.Sizes.Count > 0 ? settings.Sizes.Max() : 0;
-        foreach (var language in settings.Languages)
+        var settingsToCheck = new List<(string Field, IReadOnlyList<string> Languages, IReadOnlyList<int> Sizes)> { ("monolingual", settings.Languages, settings.Sizes) };
+        if (settings.Multilingual is { } multi)
+            settingsToCheck.Add(("multilingual", multi.Languages, multi.Sizes));
+        foreach (var (field, languages, sizes) in settingsToCheck)
         {
-            if (!Directory.Exists(Path.Combine(settings.ConllRoot, language)))
+            var largest = sizes.Count > 0 ? sizes.Max() : 0;
+            foreach (var language in languages)
             {
-                problems.Add(new InputProblem(grid, null, $"monolingual.languages: no folder '{language}' in {settings.ConllRoot}"));
-                continue;
-            }
-            foreach (var split in new[] { "train", "dev", "test" })
-            {
-                var file = settings.Split(language, split);
-                if (!File.Exists(file))
+                if (!Directory.Exists(Path.Combine(settings.ConllRoot, language)))
                 {
-                    problems.Add(new InputProblem(grid, null, $"monolingual.languages: '{language}' has no {split} file ({file})"));
+                    problems.Add(new InputProblem(grid, null, $"{field}.languages: no folder '{language}' in {settings.ConllRoot}"));
                     continue;
                 }
-                if (split == "test")
-                    continue;
-                var count = SentenceCount(file);
-                if (count < largest)
-                    problems.Add(new InputProblem(grid, null, $"monolingual.n: N={largest} is larger than {file} ({count} sentences)"));
+                foreach (var split in new[] { "train", "dev", "test" })
+                {
+                    var file = settings.Split(language, split);
+                    if (!File.Exists(file))
+                    {
+                        problems.Add(new InputProblem(grid, null, $"{field}.languages: '{language}' has no {split} file ({file})"));
+                        continue;
+                    }
+                    if (split == "test")
+                        continue;
+                    var count = SentenceCount(file);
+                    if (count < largest)
+                        problems.Add(new InputProblem(grid, null, $"{field}.n: N={largest} is larger than {file} ({count} sentences)"));
+                }
             }
         }
         foreach (var target in settings.CrossLingualTargets ?? [])

@@ -42,8 +42,8 @@ public sealed class ExperimentReportTests
         var settings = Settings with { Languages = ["en"], CrossLingualSource = "en", CrossLingualTargets = ["de", "es"] };
         CellResult[] results =
         [
-            Result("en", "melm", 1, 50) with { CrossLingual = [new("de", 3000, 30, 30, 30), new("es", 1500, 40, 40, 40)] },
-            Result("en", "melm", 2, 70) with { CrossLingual = [new("de", 3000, 34, 34, 34), new("es", 1500, 44, 44, 44)] },
+            Result("en", "melm", 1, 50) with { TestScores = [new("de", 3000, 30, 30, 30), new("es", 1500, 40, 40, 40)] },
+            Result("en", "melm", 2, 70) with { TestScores = [new("de", 3000, 34, 34, 34), new("es", 1500, 44, 44, 44)] },
         ];
 
         var rows = ExperimentReport.Rows(settings, results);

@@ -73,6 +73,58 @@ public sealed class GridFileTests
     }
 
     [Fact]
+    public void TheMultilingualSettingTrainsOneTaggerOnEveryLanguageAndScoresItOnEach()
+    {
+        using var folder = new TempFolder();
+        TinyModels.PretrainedFolder(folder);
+        var grid = Grid(folder, $$"""
+            {
+              "conll": {{JsonSerializer.Serialize(SharedFiles.Repository("samples/demo"))}},
+              "model": "pretrained",
+              "out": "exp",
+              "seeds": [4],
+              "tagger": { "lr": 1e-3, "epochs": 1 },
+              "melm": { "lr": 1e-3, "epochs": 1 },
+              "generation": { "rounds": 2 },
+              "multilingual": { "languages": ["en", "es"], "n": [6], "methods": ["gold-only", "melm-gold", "code-mix-random", "code-mix-ess", "melm"] }
+            }
+            """);
+
+        var (code, output, error) = ConsoleCapture.Run("experiment", "--grid", grid);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("run 5/5: multilingual N=6 seed 4 melm", output, StringComparison.Ordinal);
+        var cell = Path.Combine(folder.Path, "exp", "multi-n6-seed4");
+        using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder.Path, "exp", ExperimentReport.JsonFile)));
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(10, rows.Length);
+        Assert.All(rows, r => Assert.Equal("multilingual", r.GetProperty("setting").GetString()));
+        Assert.Equal(["en", "es"], rows.Select(r => r.GetProperty("language").GetString()).Distinct());
+        // One gold union of 2 x 6 sentences; the code-mix methods add one code-mixed sentence per gold one with entities,
+        // and MELM with code-mix adds its kept rewrites to those same code-mixed sentences.
+        var runs = rows.Take(5).Select(r => r.GetProperty("runs")[0]).ToArray();
+        Assert.All(runs, r => Assert.Equal(12, r.GetProperty("gold_sentences").GetInt32()));
+        Assert.Equal(0, runs[0].GetProperty("augmented_sentences").GetInt32());
+        var mixed = runs[3].GetProperty("augmented_sentences").GetInt32();
+        Assert.True(mixed > 0);
+        Assert.Equal(mixed, runs[2].GetProperty("augmented_sentences").GetInt32());
+        Assert.True(runs[4].GetProperty("augmented_sentences").GetInt32() >= mixed);
+        foreach (var language in new[] { "en", "es" })
+            Assert.True(File.Exists(Path.Combine(cell, "sample", language, "manifest.json")));
+        Assert.True(File.Exists(Path.Combine(cell, "codemix-ess", "substitutions.jsonl")));
+        Assert.True(File.Exists(Path.Combine(folder.Path, "exp", "f1-vs-n-multi-es.png")));
+        Assert.Contains("| method | en | es | average |", File.ReadAllText(Path.Combine(folder.Path, "exp", ExperimentReport.MarkdownFile)), StringComparison.Ordinal);
+
+        // A rerun finds every result; the multilingual setting does not go to a cluster yet, and says so.
+        var (againCode, again, _) = ConsoleCapture.Run("experiment", "--grid", grid);
+        Assert.Equal(0, againCode);
+        Assert.DoesNotContain("run 1/5", again, StringComparison.Ordinal);
+        var (urlCode, _, urlError) = ConsoleCapture.Run("experiment", "--grid", grid, "--url", "http://127.0.0.1:9");
+        Assert.Equal(2, urlCode);
+        Assert.Contains("the multilingual setting runs in one process for now", urlError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ABadGridIsRefusedBeforeAnythingRunsWithTheFileAndEveryFieldNamed()
     {
         using var folder = new TempFolder();
@@ -86,7 +138,7 @@ public sealed class GridFileTests
               "tagger": { "lr": -1 },
               "generation": { "sampling": "greedy" },
               "monolingual": { "languages": ["en", "xx"], "n": [100], "methods": ["melm", "daga"] },
-              "multilingual": { "languages": ["en", "de"] },
+              "multilingual": { "languages": ["en"], "n": [100], "methods": ["melm", "code-mix-nearest"] },
               "settings": []
             }
             """);
@@ -98,7 +150,8 @@ public sealed class GridFileTests
         Assert.Contains("tagger.lr: must be positive", error, StringComparison.Ordinal);
         Assert.Contains("generation.sampling: 'greedy' is not known", error, StringComparison.Ordinal);
         Assert.Contains("monolingual.methods: unknown method 'daga'", error, StringComparison.Ordinal);
-        Assert.Contains("multilingual: the multilingual setting (paper Table 2) is not run by `melm experiment` yet", error, StringComparison.Ordinal);
+        Assert.Contains("multilingual.languages: needs at least two languages", error, StringComparison.Ordinal);
+        Assert.Contains("multilingual.methods: unknown method 'code-mix-nearest'", error, StringComparison.Ordinal);
         Assert.Contains("settings: unknown field", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "exp")));
 
@@ -140,9 +193,9 @@ public sealed class GridFileTests
     }
 
     [Theory]
-    [InlineData("cpu.json", new[] { 100, 200 }, 1e-3)]
-    [InlineData("paper.json", new[] { 100, 200, 400, 800 }, 2e-5)]
-    public void TheCommittedGridFilesDescribeThePapersTableOne(string name, int[] sizes, double taggerLr)
+    [InlineData("cpu.json", new[] { 100, 200 }, new[] { 100 }, 1e-3)]
+    [InlineData("paper.json", new[] { 100, 200, 400, 800 }, new[] { 100, 200, 400, 800 }, 2e-5)]
+    public void TheCommittedGridFilesDescribeThePapersTablesOneAndTwo(string name, int[] sizes, int[] multilingualSizes, double taggerLr)
     {
         var grid = SharedFiles.Repository(Path.Combine("benchmarks", "grids", name));
 
@@ -156,6 +209,9 @@ public sealed class GridFileTests
         Assert.Equal(["de", "es", "nl"], settings.CrossLingualTargets);
         Assert.Equal(taggerLr, settings.Tagger.LearningRate);
         Assert.Equal(3, settings.Rounds);
+        Assert.Equal(["en", "de", "es", "nl"], settings.Multilingual!.Languages);
+        Assert.Equal(multilingualSizes, settings.Multilingual.Sizes);
+        Assert.Equal(["gold-only", "melm-gold", "code-mix-random", "code-mix-ess", "melm"], settings.Multilingual.Methods.Select(MultilingualMethods.Name));
         // Paths are relative to the grid file: the data is the repository's sibling shared/ folder.
         Assert.Equal(Path.GetFullPath(SharedFiles.Repository(Path.Combine("..", "shared", "data", "conll"))), settings.ConllRoot);
     }
