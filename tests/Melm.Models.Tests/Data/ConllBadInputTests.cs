@@ -13,6 +13,8 @@ public sealed class ConllBadInputTests
     [InlineData("a O\n\tB-PER\n", "bad.txt:2: the line starts with whitespace, so its token is empty")]
     [InlineData("a O\nlonely\n", "bad.txt:2: only one column (\"lonely\")")]
     [InlineData("a X O\nb O\n", "bad.txt:2: 2 columns, but line 1 has 3")]
+    [InlineData("a O\rb O\n", "bad.txt:1: a carriage return inside the line: lines end with LF or CRLF")]
+    [InlineData("a O\nb\rc O\r\n", "bad.txt:2: a carriage return inside the line")]
     [InlineData("", "bad.txt: no sentences")]
     [InlineData("\n\n-DOCSTART- O\n\n", "bad.txt: no sentences")]
     public void EachProblemNamesFileLineAndWhatIsWrong(string text, string expected)
