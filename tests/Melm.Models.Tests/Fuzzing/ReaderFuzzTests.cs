@@ -25,6 +25,7 @@ public sealed class ReaderFuzzTests
     [MemberData(nameof(Inputs))]
     public void TheConllReaderReadsAndWritesBackOrNamesTheFileAndLine(string input)
     {
+        var (read, refused) = (0, 0);
         Gen(input, Conll).Sample(bytes =>
         {
             Corpus corpus;
@@ -35,8 +36,10 @@ public sealed class ReaderFuzzTests
             catch (InputException e)
             {
                 AssertNamesFileAndLine(e, "fuzz.txt", bytes);
+                refused++;
                 return;
             }
+            read++;
             Assert.NotEmpty(corpus.Sentences);
             Assert.All(corpus.Sentences, s => Assert.Equal(s.Tokens.Count, s.Tags.Count));
             var written = ConllWriter.Serialize(corpus);
@@ -46,12 +49,15 @@ public sealed class ReaderFuzzTests
                 Assert.Equal(bytes, written);
             Assert.Equal(JsonLines.Serialize(corpus.Sentences), JsonLines.Serialize(ConllReader.Parse(written, "fuzz.txt").Sentences));
         }, iter: Iterations, threads: 1);
+
+        AssertBothOutcomes(input, read, refused);
     }
 
     [Theory]
     [MemberData(nameof(Inputs))]
     public void TheJsonLinesReaderReadsWhatItWritesOrNamesTheFileAndLine(string input)
     {
+        var (read, refused) = (0, 0);
         Gen(input, Jsonl).Sample(bytes =>
         {
             Corpus corpus;
@@ -62,13 +68,25 @@ public sealed class ReaderFuzzTests
             catch (InputException e)
             {
                 AssertNamesFileAndLine(e, "fuzz.jsonl", bytes);
+                refused++;
                 return;
             }
+            read++;
             Assert.NotEmpty(corpus.Sentences);
             Assert.All(corpus.Sentences, s => Assert.Equal(s.Tokens.Count, s.Tags.Count));
             var again = JsonLines.Parse(JsonLines.Serialize(corpus.Sentences), "again.jsonl");
             Assert.Equal(JsonLines.Serialize(corpus.Sentences), JsonLines.Serialize(again.Sentences));
         }, iter: Iterations, threads: 1);
+
+        AssertBothOutcomes(input, read, refused);
+    }
+
+    // Mutated files must be read and refused, or the property says nothing about one of the two.
+    private static void AssertBothOutcomes(string input, int read, int refused)
+    {
+        Assert.True(refused > 0, "no input was refused");
+        if (input == "mutated")
+            Assert.True(read > 0, "no mutated file was read");
     }
 
     private static byte[] FirstSentences(string text, int atLeast) =>
