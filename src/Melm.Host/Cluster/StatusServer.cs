@@ -132,9 +132,9 @@ internal sealed partial class StatusServer : IAsyncDisposable
 
     private static async Task<RunSpec> ReadSpecAsync(HttpListenerRequest request)
     {
-        var spec = await JsonSerializer.DeserializeAsync<RunSpec>(request.InputStream, ClusterJson.Options).ConfigureAwait(false)
-            ?? throw new RunRequestException("the body is not a run spec");
-        return spec;
+        using var body = new MemoryStream();
+        await request.InputStream.CopyToAsync(body).ConfigureAwait(false);
+        return RunSpecs.Parse(body.ToArray());
     }
 
     private static async Task ReplyAsync(HttpListenerContext context, HttpStatusCode code, object body)

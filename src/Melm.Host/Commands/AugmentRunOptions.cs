@@ -69,9 +69,10 @@ internal sealed class AugmentRunOptions
     /// The run the options describe: its corpus (the --train file or the codemix folder), the model
     /// the items rewrite with (the fine-tuned folder under --out for MELM and its ablation, --model
     /// for MLM-Entity), the filter's tagger, and the stages that make them. Named after its contents
-    /// unless <paramref name="runId"/> is given, so the same command names the same run.
+    /// unless <paramref name="runId"/> is given, so the same command names the same run. Dev entity
+    /// types the training data lacks go to <paramref name="note"/>, one line each (DevTagCoverage.Notes).
     /// </summary>
-    public RunSpec Read(ParseResult parseResult, int shardSize, string? runId = null)
+    public RunSpec Read(ParseResult parseResult, int shardSize, Action<string> note, string? runId = null)
     {
         var method = Melm.ReadMethod(parseResult);
         var ruleName = parseResult.GetValue(FilterRule)!;
@@ -87,10 +88,7 @@ internal sealed class AugmentRunOptions
             : (Path.Combine(outFolder, CodeMixSubfolder), CodeMixGold(codeMixJob));
         var devPath = parseResult.GetValue(Dev)?.FullName;
         // The dev data is checked now, not when a worker's stage reads it.
-        if (devPath is not null && AugmentationMethods.IsFineTuned(method))
-            MelmModel.CheckTagsCovered(training.Sentences, MelmOptions.ReadCorpus(devPath).Sentences, method, devPath);
-        else if (devPath is not null)
-            MelmOptions.ReadCorpus(devPath);
+        var dev = devPath is null ? null : MelmOptions.ReadCorpus(devPath);
         if (shardSize < 1)
             throw new InputException("--shard-size", null, $"must be at least 1, got {shardSize}");
 
@@ -105,6 +103,13 @@ internal sealed class AugmentRunOptions
                 "ner" => FilterTaggerOf(parseResult, modelFolder, devPath, outFolder),
                 var other => throw new InputException("--filter", null, $"unknown filter '{other}' (expected none or ner)"),
             };
+        }
+        // The stages that fine-tune MELM with markers or train the filter's tagger on the gold data give
+        // dev tags the gold data lacks markers and labels of their own: say so once, here.
+        if (dev is not null && ((AugmentationMethods.IsFineTuned(method) && AugmentationMethods.UsesMarkers(method)) || taggerJob is not null))
+        {
+            foreach (var line in DevTagCoverage.Notes(training.Sentences, dev.Sentences, devPath!))
+                note(line);
         }
         if ((AugmentationMethods.UsesMaskedLm(method) || taggerJob is not null || codeMixJob?.EncoderFolder is not null) && !Directory.Exists(modelFolder))
             throw new InputException(modelFolder, null, "the model folder (--model) does not exist");

@@ -24,6 +24,8 @@ public static class FinetuneCommand
             var method = options.ReadMethod(parseResult);
             var trainCorpus = MelmOptions.ReadCorpus(parseResult.GetValue(train)!.FullName);
             var devCorpus = parseResult.GetValue(dev) is { } devFile ? MelmOptions.ReadCorpus(devFile.FullName) : null;
+            foreach (var line in devCorpus is null || !AugmentationMethods.UsesMarkers(method) ? [] : DevTagCoverage.Notes(trainCorpus.Sentences, devCorpus.Sentences, devCorpus.Source))
+                Console.WriteLine("note: " + line);
             var result = Run(
                 parseResult.GetValue(model)!.FullName, trainCorpus, devCorpus, parseResult.GetValue(output)!.FullName, method,
                 options.ReadFineTune(parseResult), options.ReadLanguages(parseResult), options.ReadDevice(parseResult));

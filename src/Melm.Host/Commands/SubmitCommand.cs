@@ -29,7 +29,7 @@ public static class SubmitCommand
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var address = StatusClient.Check(parseResult.GetValue(url)!).ToString();
-            var spec = options.Read(parseResult, parseResult.GetValue(shardSize), parseResult.GetValue(runId));
+            var spec = options.Read(parseResult, parseResult.GetValue(shardSize), line => Console.WriteLine("note: " + line), parseResult.GetValue(runId));
             using var client = new StatusClient(address, token.Read(parseResult));
             var status = client.SubmitAsync(spec).GetAwaiter().GetResult();
             Console.WriteLine($"run {status.RunId}: {status.Stage}, {status.Done}/{status.Total} items done");

@@ -28,8 +28,9 @@ public static class MelmFineTuner
     /// <summary>
     /// Prepares <paramref name="pretrainedFolder"/> with the markers of the training data's tags (or of
     /// <paramref name="labelSource"/>'s, the task's full data when the training data is a sample that may
-    /// lack a tag its dev set has) and fine-tunes it into <paramref name="outFolder"/>: `melm finetune`,
-    /// augment's fine-tune stage and the experiment grid.
+    /// lack a tag its dev set has), and of any dev tags beyond them (MelmModel.MarkedTags), and
+    /// fine-tunes it into <paramref name="outFolder"/>: `melm finetune`, augment's fine-tune stage and
+    /// the experiment grid.
     /// </summary>
     public static FineTuneResult FromPretrained(
         string pretrainedFolder, Corpus train, Corpus? dev, string outFolder, AugmentationMethod method, FineTuneOptions options,
@@ -37,7 +38,7 @@ public static class MelmFineTuner
     {
         if (!AugmentationMethods.IsFineTuned(method))
             throw new InputException("--method", null, $"{AugmentationMethods.Name(method)} fine-tunes no masked LM; there is nothing to fine-tune");
-        using var model = MelmModel.Prepare(pretrainedFolder, labelSource ?? train.Sentences, method, languages, device: device);
+        using var model = MelmModel.Prepare(pretrainedFolder, labelSource ?? train.Sentences, method, languages, device: device, dev: dev?.Sentences);
         return Run(model, train.Sentences, dev?.Sentences ?? [], options, outFolder, progress, train.Source, dev?.Source ?? "dev");
     }
 

@@ -49,8 +49,9 @@ public sealed class MelmModel : IDisposable
 
     /// <summary>
     /// Loads a pretrained MLM folder and, for <see cref="AugmentationMethod.Melm"/>, adds one marker
-    /// per entity tag of <paramref name="training"/> (and per language when the data has several or
-    /// <paramref name="languages"/> names them), each initialised from its type's words.
+    /// per entity tag of <paramref name="training"/> and any tags <paramref name="dev"/> needs beyond
+    /// them (<see cref="MarkedTags"/>), and per language when the data has several or
+    /// <paramref name="languages"/> names them, each initialised from its type's words.
     /// </summary>
     public static MelmModel Prepare(
         string pretrainedFolder,
@@ -58,9 +59,10 @@ public sealed class MelmModel : IDisposable
         AugmentationMethod method,
         IReadOnlyList<string>? languages = null,
         IReadOnlyDictionary<string, string>? typeWords = null,
-        Device? device = null)
+        Device? device = null,
+        IReadOnlyList<Sentence>? dev = null)
     {
-        var tags = MarkedTags(training);
+        var tags = MarkedTags(training, dev);
         var dataLanguages = training.SelectMany(s => s.TokenLanguages.Count > 0 ? s.TokenLanguages : [s.Lang])
             .OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
         var runLanguages = languages is { Count: > 0 } ? languages.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()
@@ -112,27 +114,9 @@ public sealed class MelmModel : IDisposable
         Info.Save(folder);
     }
 
-    /// <summary>The tags a model prepared on <paramref name="training"/> gets markers for, in order.</summary>
-    public static string[] MarkedTags(IReadOnlyList<Sentence> training) =>
-        training.SelectMany(s => s.Tags).Where(t => t != Tag.OutsideText).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-
-    /// <summary>
-    /// Before a model exists: refuses <paramref name="sentences"/> (dev data) with a tag that a model
-    /// prepared on <paramref name="training"/> would have no marker for, as CheckCovers would once it runs.
-    /// </summary>
-    public static void CheckTagsCovered(IReadOnlyList<Sentence> training, IReadOnlyList<Sentence> sentences, AugmentationMethod method, string source)
-    {
-        if (!AugmentationMethods.UsesMarkers(method))
-            return;
-        var tags = MarkedTags(training);
-        var problems = sentences.SelectMany(sentence => sentence.Tags
-                .Select((tag, i) => (Tag: tag, Index: i))
-                .Where(t => t.Tag != Tag.OutsideText && !tags.Contains(t.Tag, StringComparer.Ordinal))
-                .Select(t => new InputProblem(source, sentence.LineOf(t.Index), UncoveredTag(sentence, t.Tag, tags))))
-            .ToList();
-        if (problems.Count > 0)
-            throw new InputException(problems);
-    }
+    /// <summary>The tags a model prepared on <paramref name="training"/> (and scored on <paramref name="dev"/>) gets markers for, in order: see <see cref="DevTagCoverage.Tags"/>.</summary>
+    public static IReadOnlyList<string> MarkedTags(IReadOnlyList<Sentence> training, IReadOnlyList<Sentence>? dev = null) =>
+        DevTagCoverage.Tags(training, dev);
 
     private static string UncoveredTag(Sentence sentence, string tag, IReadOnlyList<string> tags) =>
         $"sentence {sentence.Id}: tag {tag} is not in the model's marker set ({string.Join(", ", tags)}); fine-tune on data with this tag";

@@ -85,6 +85,13 @@ public static class ConllReader
 
         public void Line(ReadOnlySpan<char> line, int number)
         {
+            // Read as part of a field, a carriage return that ends no line (old Mac line ends, a stray
+            // one) would glue two lines into one token's columns, which the writer then refuses.
+            if (line.Contains('\r'))
+            {
+                Problem(number, "a carriage return inside the line: lines end with LF or CRLF (convert CR line ends)");
+                return;
+            }
             if (line.IndexOfAnyExcept(' ', '\t') < 0)
             {
                 EndSentence();

@@ -240,7 +240,7 @@ public static class JsonLines
             return null;
         if (p.ValueKind == JsonValueKind.Object
             && p.TryGetProperty("source_id", out var source) && source.ValueKind == JsonValueKind.String
-            && p.TryGetProperty("round", out var round) && round.TryGetInt32(out var roundNumber)
+            && p.TryGetProperty("round", out var round) && round.ValueKind == JsonValueKind.Number && round.TryGetInt32(out var roundNumber)
             && p.TryGetProperty("method", out var method) && method.ValueKind == JsonValueKind.String)
         {
             return new Provenance(source.GetString()!, roundNumber, method.GetString()!);

@@ -110,6 +110,10 @@ public static class TagSchemes
     public static Corpus Convert(Corpus corpus, TagScheme to) =>
         corpus with { Sentences = corpus.Sentences.Select(s => Convert(s, to)).ToList() };
 
+    /// <summary>Every tag of <paramref name="type"/> in <paramref name="scheme"/>: B- and I- (IOB1, IOB2), also E- and S- (BIOES).</summary>
+    public static IReadOnlyList<string> TagsOf(string type, TagScheme scheme) =>
+        (scheme == TagScheme.Bioes ? "BIES" : "BI").Select(prefix => new Tag(prefix, type).ToString()).ToArray();
+
     public static string Name(TagScheme scheme) => scheme switch
     {
         TagScheme.Iob1 => "IOB1",

@@ -34,16 +34,17 @@ public sealed record TaggerLabels
     /// <summary>
     /// The labels of a training corpus, whose scheme is detected and checked (InputException listing
     /// every tag that breaks it). A corpus without a single entity cannot teach a tagger anything and is refused.
+    /// With <paramref name="dev"/>, a type with dev tags the training corpus lacks gets every tag of the
+    /// scheme (DevTagCoverage.Tags); without it, such dev tags are refused when training starts.
     /// </summary>
-    public static TaggerLabels FromTraining(Corpus train)
+    public static TaggerLabels FromTraining(Corpus train, Corpus? dev = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         if (train.Sentences.Count == 0)
             throw new InputException(train.Source, null, "the training file holds no sentences");
         var scheme = TagSchemes.EnsureValid(train);
-        var entityTags = train.Sentences.SelectMany(s => s.Tags).Where(t => !Tag.Parse(t).IsOutside)
-            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        if (entityTags.Count == 0)
+        var entityTags = DevTagCoverage.Tags(train.Sentences, dev?.Sentences);
+        if (!train.Sentences.Any(s => s.Tags.Any(t => t != Tag.OutsideText)))
             throw new InputException(train.Source, null, "the training file has no entities (every tag is O): a tagger cannot learn from it");
         return new TaggerLabels([Tag.OutsideText, .. entityTags], scheme);
     }

@@ -37,6 +37,10 @@ public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IRea
         // A spec read from JSON (the status endpoint) may lack fields its type says are there.
         if (Inputs?.Generation is null || SentenceIds is null || Inputs.CorpusFile is null || Inputs.ModelFolder is null || Inputs.Method is null)
             throw new ArgumentException("the spec lacks its inputs (corpus file, model folder, method, generation settings) or its sentence ids", nameof(Inputs));
+        // Nor can System.Text.Json's nullable checks see inside lists.
+        if (SentenceIds.Contains(null!) || Preparation?.FineTune?.Languages.Contains(null!) == true || Preparation?.Cell?.Methods.Contains(null!) == true
+            || Preparation?.CodeMix is { } mix && (mix.Train.Contains(null!) || mix.Vectors.Contains(null!)))
+            throw new ArgumentException("a list in the spec (sentence ids, languages, methods, code-mix files) holds null", nameof(Preparation));
         if (string.IsNullOrWhiteSpace(RunId) || RunId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             throw new ArgumentException($"run id \"{RunId}\" must be non-empty ASCII letters, digits, '-', '_' or '.'", nameof(RunId));
         if (Rounds < 1)

@@ -66,7 +66,7 @@ public sealed class ClusterProcessTests : IDisposable
                 new FilterTaggerJob(plain.Inputs.ModelFolder, "dev.conll", new Melm.Models.Ner.NerTrainingOptions { Seed = 11 }),
                 new FineTuneJob(plain.Inputs.ModelFolder, null, new FineTuneOptions(Seed: 11), [])),
         };
-        Node("coordinator", "coordinator", _seedPort);
+        var coordinator = Node("coordinator", "coordinator", _seedPort);
         await UntilMembersAsync(1);
         var ports = new[] { FreePorts.Next(), FreePorts.Next() };
         // 300 ms per step: a stage takes 1.5 s, time enough to see it running and kill its worker.
@@ -94,8 +94,7 @@ public sealed class ClusterProcessTests : IDisposable
         Assert.True(File.Exists(Path.Combine(spec.Inputs.ModelFolder, UpperCaseProcessor.StageMarker)));
         Assert.Equal(spec.ItemCount, status.Done);
         AssertSameOutputAsTheDirectLoop(spec with { Preparation = null });
-        var log = await File.ReadAllTextAsync(_folder.Combine("coordinator.log"), TestContext.Current.CancellationToken);
-        Assert.Contains($"stage filter-tagger given to {survivor}", log, StringComparison.Ordinal);
+        await UntilLogAsync(coordinator, log => log.Contains($"stage filter-tagger given to {survivor}", StringComparison.Ordinal), "the stage given to the survivor in the coordinator's log");
     }
 
     [Fact(Timeout = TestTimeout)]
@@ -105,7 +104,7 @@ public sealed class ClusterProcessTests : IDisposable
         string[] Args(string output) => ["experiment", "--conll", SharedFiles.Repository("samples/demo"), "--model", model, "--out", output,
             "--languages", "en", "--n", "6", "--seeds", "4,5", "--methods", "gold-only,label-wise,melm",
             "--tagger-epochs", "1", "--tagger-lr", "1e-3", "--melm-epochs", "1", "--melm-lr", "1e-3", "--rounds", "2"];
-        Node("coordinator", "coordinator", _seedPort, delayMs: null);
+        var coordinator = Node("coordinator", "coordinator", _seedPort, delayMs: null);
         await UntilMembersAsync(1);
         Node("worker-1", "worker", FreePorts.Next(), delayMs: null);
         Node("worker-2", "worker", FreePorts.Next(), delayMs: null);
@@ -115,8 +114,9 @@ public sealed class ClusterProcessTests : IDisposable
         Assert.True(code == 0, error + string.Join("\n", _nodes.Select(n => Tail(n.Log()))));
         Assert.Contains("experiment-cell: en N=6 seed 4: gold-only F1", output, StringComparison.Ordinal);
         Assert.Contains("experiment-cell: en N=6 seed 5: gold-only F1", output, StringComparison.Ordinal);
-        var log = await File.ReadAllTextAsync(_folder.Combine("coordinator.log"), TestContext.Current.CancellationToken);
-        Assert.Equal(2, log.Split('\n').Count(line => line.Contains("stage experiment-cell given to", StringComparison.Ordinal)));
+        static int Given(string log) => log.Split('\n').Count(line => line.Contains("stage experiment-cell given to", StringComparison.Ordinal));
+        var log = await UntilLogAsync(coordinator, log => Given(log) >= 2, "both cells given to a worker in the coordinator's log");
+        Assert.Equal(2, Given(log));
 
         // The grid in one process scores every method of every cell the same.
         var (localCode, _, localError) = ConsoleCapture.Run(Args(_folder.Combine("local")));
@@ -131,8 +131,7 @@ public sealed class ClusterProcessTests : IDisposable
         var (againCode, again, _) = ConsoleCapture.Run([.. Args(_folder.Combine("cluster")), "--url", StatusUrl]);
         Assert.Equal(0, againCode);
         Assert.Contains("completed", again, StringComparison.Ordinal);
-        log = await File.ReadAllTextAsync(_folder.Combine("coordinator.log"), TestContext.Current.CancellationToken);
-        Assert.Equal(2, log.Split('\n').Count(line => line.Contains("stage experiment-cell given to", StringComparison.Ordinal)));
+        Assert.Equal(2, Given(coordinator.Log()));
     }
 
     /// <summary>A method's result.json without its timings, which differ from run to run.</summary>
@@ -191,7 +190,7 @@ public sealed class ClusterProcessTests : IDisposable
 
         Assert.Equal(spec.ItemCount, status.Done);
         Assert.DoesNotContain((await client.StatusAsync()).Members, m => m.Address.EndsWith($":{frozenPort}", StringComparison.Ordinal));
-        Assert.Contains($"worker {frozenWorker} stopped; back in the queue", coordinator.Log(), StringComparison.Ordinal);
+        await UntilLogAsync(coordinator, log => log.Contains($"worker {frozenWorker} stopped; back in the queue", StringComparison.Ordinal), "the frozen worker's items back in the queue in the coordinator's log");
         AssertSameOutputAsTheDirectLoop(spec);
     }
 
@@ -300,13 +299,18 @@ public sealed class ClusterProcessTests : IDisposable
         await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
 
         var worker = $"127.0.0.1:{_seedPort}/cpu";
-        // The last line may still be half written; the item's line came long before.
-        var lines = node.Log().Split('\n')[..^1].Where(l => l.StartsWith('{')).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToArray();
+        // The last line may still be half written.
+        static System.Text.Json.JsonElement[] Lines(string log) =>
+            [.. log.Split('\n')[..^1].Where(l => l.StartsWith('{')).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)];
+        static string Message(System.Text.Json.JsonElement line) => line.GetProperty("Message").GetString()!;
+        var finishedMessage = $"run {spec.RunId} finished: {RunStages.Completed}";
+        // The run's last line, which the status endpoint can be seconds ahead of.
+        var lines = Lines(await UntilLogAsync(node, log => Lines(log).Any(l => Message(l) == finishedMessage), "the run's finished line in the node's log"));
         var completed = Assert.Single(lines, l => l.GetProperty("Message").GetString()!.StartsWith($"run {spec.RunId}: shard 0 round 1 completed by", StringComparison.Ordinal));
         var state = completed.GetProperty("State");
         Assert.Equal(typeof(RunCoordinator).FullName, completed.GetProperty("Category").GetString());
         Assert.Equal((spec.RunId, 0, 1, worker), (state.GetProperty("RunId").GetString(), state.GetProperty("Shard").GetInt32(), state.GetProperty("Round").GetInt32(), state.GetProperty("WorkerId").GetString()));
-        var finished = Assert.Single(lines, l => l.GetProperty("Message").GetString() == $"run {spec.RunId} finished: {RunStages.Completed}");
+        var finished = Assert.Single(lines, l => Message(l) == finishedMessage);
         Assert.Equal((spec.RunId, RunStages.Completed), (finished.GetProperty("State").GetProperty("RunId").GetString(), finished.GetProperty("State").GetProperty("Stage").GetString()));
     }
 
@@ -395,6 +399,18 @@ public sealed class ClusterProcessTests : IDisposable
                 throw new TimeoutException($"waited {Wait.TotalSeconds} s for {what}; logs:\n" + string.Join("\n", _nodes.Select(n => $"== {n.LogFile}\n{Tail(n.Log())}")));
             await Task.Delay(200);
         }
+    }
+
+    /// <summary>
+    /// The node's log once <paramref name="condition"/> holds for it. A line reaches the file through
+    /// Akka's logger actor, the console logger's queue and thread, the pipe and this process's reader,
+    /// so on a loaded machine it can trail the status endpoint by seconds: wait for it, never read once.
+    /// </summary>
+    private async Task<string> UntilLogAsync(NodeProcess node, Func<string, bool> condition, string what)
+    {
+        var log = "";
+        await UntilAsync(() => Task.FromResult(condition(log = node.Log())), what);
+        return log;
     }
 
     private static string Tail(string log) => log.Length > 4000 ? log[^4000..] : log;

@@ -23,17 +23,21 @@ internal sealed class NodeProcess : IDisposable
         _process = new Process { StartInfo = start };
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         var gate = new Lock();
+        var open = 2;
+        // The file closes when both streams have ended (a null line), not when the process exits:
+        // lines still in the pipe at exit are read after that, and WaitForExit() waits for them.
         void Write(string? line)
         {
-            if (line is null)
-                return;
             lock (gate)
-                log.WriteLine(line);
+            {
+                if (line is not null)
+                    log.WriteLine(line);
+                else if (--open == 0)
+                    log.Dispose();
+            }
         }
         _process.OutputDataReceived += (_, e) => Write(e.Data);
         _process.ErrorDataReceived += (_, e) => Write(e.Data);
-        _process.Exited += (_, _) => { lock (gate) log.Dispose(); };
-        _process.EnableRaisingEvents = true;
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -63,7 +67,7 @@ internal sealed class NodeProcess : IDisposable
     /// <summary>SIGSTOP: the process stays but answers nothing, so the cluster finds it unreachable.</summary>
     public void Freeze() => Signal("STOP");
 
-    /// <summary>Everything the process printed so far.</summary>
+    /// <summary>Everything the process printed that has reached the file so far (lines trail what the process did).</summary>
     public string Log()
     {
         using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

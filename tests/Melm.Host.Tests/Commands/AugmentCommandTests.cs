@@ -314,16 +314,53 @@ public sealed class AugmentCommandTests
     }
 
     [Fact]
-    public void ADevTagTheTrainingDataLacksIsRefusedWithFileAndLine()
+    public void ADevTypeTheTrainingDataLacksGetsMarkersAndTaggerLabelsAndOneNote()
     {
         using var folder = new TempFolder();
-        var odd = folder.Write("odd-dev.txt", "Acme\tB-PRODUCT\nrocks\tO\n");
+        var odd = folder.Write("odd-dev.txt", "Acme\tB-PRODUCT\nRocket\tI-PRODUCT\nrocks\tO\n\nWidget\tB-PRODUCT\nsells\tO\n");
+        var output = Path.Combine(folder.Path, "out");
 
-        var (code, _, error) = ConsoleCapture.Run("augment", "--model", TinyModels.PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--dev", odd,
-            "--out", Path.Combine(folder.Path, "out"), "--epochs", "1", "--filter", "none");
+        var (code, stdout, error) = ConsoleCapture.Run("augment", "--model", TinyModels.PretrainedFolder(folder), "--train", DemoFile(folder, "train", 4), "--dev", odd,
+            "--out", output, "--epochs", "1", "--tagger-epochs", "1", "--rounds", "1");
 
-        Assert.Equal(2, code);
-        Assert.Contains($"{odd}:1: sentence odd-dev:0: tag B-PRODUCT is not in the model's marker set", error, StringComparison.Ordinal);
+        Assert.True(code == 0, error);
+        var notes = stdout.Split('\n').Where(l => l.StartsWith("note: ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal([$"note: {odd}: entity type PRODUCT: 3 dev tokens (B-PRODUCT, I-PRODUCT) have this type, which the training data lacks altogether; the run gives it every tag of the scheme (B-PRODUCT, I-PRODUCT) and counts these tokens on dev, but no training sentence teaches them"], notes);
+        var tags = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "melm-model", "melm.json"))).RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()).ToArray();
+        Assert.Contains("B-PRODUCT", tags);
+        Assert.Contains("I-PRODUCT", tags);
+        Assert.Contains("I-PRODUCT", File.ReadAllText(Path.Combine(output, "filter-tagger", "melm-tagger.json")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(output, "aug.jsonl")));
+    }
+
+    [Fact]
+    public void OnTheDutchSampleADevTagTheTrainingSampleLacksDoesNotStopTheRun()
+    {
+        using var folder = new TempFolder();
+        static string Sample(TempFolder folder, string split, int count)
+        {
+            var path = SharedFiles.Require($"data/conll/nl/{split}.txt");
+            var sentences = ConllReader.Read(path).Sentences.Take(count).ToArray();
+            var file = Path.Combine(folder.Path, $"nl-{split}.txt");
+            ConllWriter.WriteSentences(sentences, file);
+            return file;
+        }
+        var train = Sample(folder, "train", 120);
+        var dev = Sample(folder, "dev", 20);
+        var trained = ConllReader.Read(train).Sentences.SelectMany(s => s.Tags).ToHashSet(StringComparer.Ordinal);
+        var missing = ConllReader.Read(dev).Sentences.SelectMany(s => s.Tags).Where(t => !trained.Contains(t)).Distinct().ToArray();
+        Assert.True(missing.Length > 0, "the Dutch sample's dev tags are all in its training sample: this test checks nothing");
+        var output = Path.Combine(folder.Path, "out");
+
+        var (code, stdout, error) = ConsoleCapture.Run("augment", "--model", TinyModels.PretrainedFolder(folder), "--train", train, "--dev", dev,
+            "--out", output, "--epochs", "1", "--tagger-epochs", "1", "--rounds", "1", "--seed", "3");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("note: ", stdout, StringComparison.Ordinal);
+        var info = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "melm-model", "melm.json"))).RootElement;
+        Assert.All(missing, t => Assert.Contains(t, info.GetProperty("tags").EnumerateArray().Select(e => e.GetString())));
+        Assert.True(double.IsFinite(info.GetProperty("best_dev_loss").GetDouble()));
+        Assert.True(File.Exists(Path.Combine(output, "aug.jsonl")));
     }
 
     private static void CopyFolder(string from, string to)

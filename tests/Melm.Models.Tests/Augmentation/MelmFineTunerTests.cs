@@ -1,4 +1,5 @@
 using Melm.Models.Augmentation;
+using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Tests.Nn;
 using Melm.Models.Text;
@@ -80,6 +81,26 @@ public sealed class MelmFineTunerTests
         var error = Assert.Throws<InputException>(() => MelmModel.Load(output.Path));
 
         Assert.Contains("the tokenizer lacks the markers <B-", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ABioesDevTypeTheTrainingDataLacksGetsEveryMarkerOfTheSchemeAndCountsInTheDevLoss()
+    {
+        using var pretrained = MelmFixtures.PretrainedFolder();
+        using var output = TinyModels.Scratch();
+        var train = MelmFixtures.Demo(count: 6).Select(s => TagSchemes.Convert(s, TagScheme.Bioes)).ToArray();
+        // Only PRODUCT entities: the dev loss is there only if they are linearized and masked.
+        Sentence[] dev = [new("d:0", "en", ["Acme", "Rocket", "ships", "today"], ["B-PRODUCT", "E-PRODUCT", "O", "O"])];
+
+        using var model = MelmModel.Prepare(pretrained.Path, train, AugmentationMethod.Melm, dev: dev);
+        var result = MelmFineTuner.Run(model, train, dev, TwoEpochs with { Epochs = 1 }, output.Path);
+
+        foreach (var prefix in "BIES")
+            Assert.Contains($"<{prefix}-PRODUCT>", model.Markers.AllMarkers);
+        Assert.NotNull(result.BestDevLoss);
+        Assert.True(double.IsFinite(result.BestDevLoss.Value));
+        using var loaded = MelmModel.Load(output.Path);
+        Assert.Contains("S-PRODUCT", loaded.Info.Tags);
     }
 
     [Fact]

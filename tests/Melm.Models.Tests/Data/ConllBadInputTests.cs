@@ -13,6 +13,8 @@ public sealed class ConllBadInputTests
     [InlineData("a O\n\tB-PER\n", "bad.txt:2: the line starts with whitespace, so its token is empty")]
     [InlineData("a O\nlonely\n", "bad.txt:2: only one column (\"lonely\")")]
     [InlineData("a X O\nb O\n", "bad.txt:2: 2 columns, but line 1 has 3")]
+    [InlineData("a O\rb O\n", "bad.txt:1: a carriage return inside the line: lines end with LF or CRLF")]
+    [InlineData("a O\nb\rc O\r\n", "bad.txt:2: a carriage return inside the line")]
     [InlineData("", "bad.txt: no sentences")]
     [InlineData("\n\n-DOCSTART- O\n\n", "bad.txt: no sentences")]
     public void EachProblemNamesFileLineAndWhatIsWrong(string text, string expected)
@@ -29,7 +31,25 @@ public sealed class ConllBadInputTests
 
         var error = Assert.Throws<InputException>(() => ConllReader.Parse(bytes, "latin1.txt"));
 
-        Assert.Contains("latin1.txt: not UTF-8 text", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("latin1.txt:1: not UTF-8 text: invalid byte 0xE9 at column 4 (byte offset 3)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    // Columns count characters (two-byte "é", four-byte "𝄞"), lines count from the first after a byte-order mark; offsets count bytes of the file.
+    [InlineData(false, 3, 4, 16)]
+    [InlineData(true, 3, 4, 19)]
+    public void InvalidUtf8NamesTheLineColumnAndByteOffsetOfTheFirstBadByte(bool bom, int line, int column, int offset)
+    {
+        byte[] bytes = [.. bom ? new byte[] { 0xEF, 0xBB, 0xBF } : [], .. "caf\u00e9 O\n\nx\U0001D11E\u00e9"u8, 0xC3, .. " O\n"u8];
+
+        var error = Assert.Throws<InputException>(() => ConllReader.Parse(bytes, "mixed.txt"));
+        var jsonError = Assert.Throws<InputException>(() => JsonLines.Parse(bytes, "mixed.jsonl"));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(line, problem.Line);
+        Assert.Equal($"not UTF-8 text: invalid byte 0xC3 at column {column} (byte offset {offset}); convert the file to UTF-8", problem.Message);
+        Assert.Equal(0xC3, bytes[offset]);
+        Assert.Equal((line, problem.Message), (Assert.Single(jsonError.Problems).Line, Assert.Single(jsonError.Problems).Message));
     }
 
     [Fact]

@@ -64,6 +64,7 @@ public sealed class JsonLinesTests
     [InlineData("{\"id\": \"a\", \"tokens\": [\"x\"], \"ner_tags\": [\"B_PER\"]}\n", "in.jsonl:1: tag 1: malformed tag \"B_PER\"")]
     [InlineData("{\"id\": \"a\", \"tokens\": [\"x\"], \"ner_tags\": [\"O\"], \"pos_tags\": [1]}\n", "in.jsonl:1: unknown field \"pos_tags\"")]
     [InlineData("{\"id\": \"a\", \"tokens\": [\"x\"], \"ner_tags\": [\"O\"], \"provenance\": {\"round\": 1}}\n", "in.jsonl:1: \"provenance\" must be an object")]
+    [InlineData("{\"id\": \"a\", \"tokens\": [\"x\"], \"ner_tags\": [\"O\"], \"provenance\": {\"source_id\": \"b\", \"round\": \"1\", \"method\": \"melm\"}}\n", "in.jsonl:1: \"provenance\" must be an object")]
     [InlineData("{\"id\":\"a\",\"tokens\":[\"x\"],\"ner_tags\":[\"O\"]}\n{\"id\":\"a\",\"tokens\":[\"y\"],\"ner_tags\":[\"O\"]}\n", "in.jsonl:2: duplicate id \"a\" (first on line 1)")]
     [InlineData("\n\n", "in.jsonl: no sentences")]
     public void BadLinesAreNamedWithTheirProblem(string text, string expected)
