@@ -44,10 +44,10 @@ public sealed class RunSpecFuzzTests
     public void MutatedSpecsAreAcceptedWholeOrRefusedWithAReason()
     {
         var outcomes = new HashSet<bool>();
-        Gen.Select(Gen.Int[0, Specs.Length - 1], Gen.Int[0, int.MaxValue].Array[1, 4]).Sample((spec, choices) =>
+        Gen.Select(Gen.Int[0, Specs.Length - 1], Gen.Int[0, int.MaxValue].Array[1, 4]).Check((spec, choices) =>
         {
             outcomes.Add(Check(Encoding.UTF8.GetBytes(Mutate(Specs[spec], choices))));
-        }, iter: Iterations, threads: 1);
+        }, Iterations);
 
         // Accepted and refused, or the property says nothing about one of them.
         Assert.Equal([false, true], outcomes.Order());
@@ -56,7 +56,7 @@ public sealed class RunSpecFuzzTests
     [Fact]
     public void RandomAndByteMutatedBodiesAreAcceptedWholeOrRefusedWithAReason()
     {
-        Gen.OneOf(InputMutations.RandomBytes, InputMutations.Mutated(Specs[0]), InputMutations.Mutated(Specs[1])).Sample(body => { Check(body); }, iter: Iterations, threads: 1);
+        Gen.OneOf(InputMutations.RandomBytes, InputMutations.Mutated(Specs[0]), InputMutations.Mutated(Specs[1])).Check(body => { Check(body); }, Iterations);
     }
 
     [Fact]

@@ -44,10 +44,13 @@ public sealed class StatusEndpointFuzzTests
 
         var spec = JsonSerializer.SerializeToUtf8Bytes(Spec(folder), ClusterJson.Options);
         var bodies = Gen.Frequency((1, Gen.Const((byte[]?)null)), (1, Gen.Const((byte[]?)spec)), (4, InputMutations.Mutated(spec).Select(b => (byte[]?)b)), (1, InputMutations.RandomBytes.Select(b => (byte[]?)b)));
-        var paths = Gen.OneOf<string>(Segments).Array[0, 4].Select(parts => "/" + string.Join('/', parts));
+        // The endpoint's own paths often enough that well-formed requests, and so 200s, are among the samples.
+        var paths = Gen.Frequency(
+            (1, Gen.OneOf(Gen.Const("/status"), Gen.Const("/runs"))),
+            (4, Gen.OneOf<string>(Segments).Array[0, 4].Select(parts => "/" + string.Join('/', parts))));
         var methods = Gen.OneOf("GET", "POST", "PUT", "DELETE");
         var codes = new HashSet<HttpStatusCode>();
-        Gen.Select(methods, paths, bodies).Sample((method, path, body) =>
+        Gen.Select(methods, paths, bodies).Check((method, path, body) =>
         {
             using var request = new HttpRequestMessage(new HttpMethod(method), path.TrimStart('/'));
             if (body is not null)
@@ -59,7 +62,7 @@ public sealed class StatusEndpointFuzzTests
             if (response.StatusCode == HttpStatusCode.BadRequest)
                 Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty("error").GetString()));
             codes.Add(response.StatusCode);
-        }, iter: Iterations, threads: 1);
+        }, Iterations);
 
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.BadRequest], codes.Order());
     }

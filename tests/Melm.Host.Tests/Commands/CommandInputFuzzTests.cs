@@ -25,7 +25,7 @@ public sealed class CommandInputFuzzTests
         var run = 0;
         // Both outcomes must occur, or the property says nothing about one of them.
         var outcomes = new HashSet<int>();
-        Gen.Select(Gen.Bool, InputMutations.Mutated(Train), InputMutations.Mutated(Dev), Gen.Bool).Sample((jsonl, train, dev, mutateTrain) =>
+        Gen.Select(Gen.Bool, InputMutations.Mutated(Train), InputMutations.Mutated(Dev), Gen.Bool).Check((jsonl, train, dev, mutateTrain) =>
         {
             var extension = jsonl ? "jsonl" : "txt";
             var trainPath = folder.Write($"{run}-train.{extension}", "");
@@ -37,7 +37,7 @@ public sealed class CommandInputFuzzTests
             var (code, _, error) = ConsoleCapture.Run("sample", "--train", trainPath, "--dev", devPath, "--n", "3", "--seed", "1", "--out", output);
 
             outcomes.Add(AssertWholeOrNothing(code, error, [trainPath, devPath], output, ["train.txt", "dev.txt", "manifest.json"]));
-        }, iter: Iterations, threads: 1);
+        }, Iterations);
 
         Assert.Equal([0, 2], outcomes.Order());
     }
@@ -50,7 +50,7 @@ public sealed class CommandInputFuzzTests
         var run = 0;
         // Both outcomes must occur, or the property says nothing about one of them.
         var outcomes = new HashSet<int>();
-        InputMutations.Mutated(Dev).Sample(predicted =>
+        InputMutations.Mutated(Dev).Check(predicted =>
         {
             var predictedPath = folder.Write($"{run}-pred.txt", "");
             File.WriteAllBytes(predictedPath, predicted);
@@ -59,7 +59,7 @@ public sealed class CommandInputFuzzTests
             var (code, _, error) = ConsoleCapture.Run("eval", "--gold", gold, "--pred", predictedPath, "--json", json);
 
             outcomes.Add(AssertWholeOrNothing(code, error, [predictedPath], Path.GetDirectoryName(json)!, ["scores.json"]));
-        }, iter: Iterations, threads: 1);
+        }, Iterations);
 
         Assert.Equal([0, 2], outcomes.Order());
     }
