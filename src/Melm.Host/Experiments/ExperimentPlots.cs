@@ -62,6 +62,40 @@ public static class ExperimentPlots
             File.Move(partial, path, true);
             written.Add(path);
         }
+        written.AddRange(ValidEntities(settings, rows));
         return written;
+    }
+
+    /// <summary>
+    /// Paper Figure 4: per language and N, the mean number of distinct valid new entities (the oracle
+    /// tagger tags them as intended) each method's kept rewrites hold, one bar per method.
+    /// </summary>
+    private static IEnumerable<string> ValidEntities(ExperimentSettings settings, IReadOnlyList<ExperimentReport.Row> rows)
+    {
+        var measured = rows.Where(r => r.Setting == ExperimentReport.Monolingual
+            && r.Runs.Any(run => run.Diagnostics?.ValidNewEntities is not null)).ToArray();
+        foreach (var group in measured.GroupBy(r => (r.Language, r.N)))
+        {
+            var plot = new Plot();
+            var palette = new ScottPlot.Palettes.Category10();
+            var bars = group.Select((row, i) => new Bar
+            {
+                Position = i,
+                Value = row.Runs.Select(run => run.Diagnostics?.ValidNewEntities).OfType<int>().Average(),
+                FillColor = palette.GetColor(i),
+                Label = row.Runs.Select(run => run.Diagnostics?.ValidNewEntities).OfType<int>().Average().ToString("F0", CultureInfo.InvariantCulture),
+            }).ToList();
+            var bar = plot.Add.Bars(bars);
+            bar.ValueLabelStyle.FontSize = 12;
+            plot.Axes.Bottom.SetTicks([.. bars.Select(b => b.Position)], [.. group.Select(r => r.Method)]);
+            plot.Axes.SetLimitsY(0, Math.Max(1, bars.Max(b => b.Value) * 1.2));
+            plot.Title($"{group.Key.Language} N={group.Key.N}: unique valid new entities (oracle-tagged as intended)");
+            plot.YLabel("entities (mean over seeds)");
+            var path = Path.Combine(settings.Out, string.Create(CultureInfo.InvariantCulture, $"valid-entities-{group.Key.Language}-n{group.Key.N}.png"));
+            var partial = path + ".partial";
+            plot.SavePng(partial, 720, 450);
+            File.Move(partial, path, true);
+            yield return path;
+        }
     }
 }

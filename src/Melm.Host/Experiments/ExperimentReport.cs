@@ -181,8 +181,10 @@ public static class ExperimentReport
             text.AppendLine();
             text.AppendLine("Means over seeds. *In train text*: share of the kept rewrites' new entity words (words no gold entity of the sample has) that occur anywhere in the language's train text, i.e. real words rather than invented strings. *MELM dev accuracy*: the fine-tuned model's top-1 accuracy on the dev sample's masked entity subwords at its best epoch.");
             text.AppendLine();
-            text.AppendLine("| language | N | method | rewrites made | kept | kept share | new entity words | in train text | MELM dev accuracy |");
-            text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
+            text.AppendLine("*New entities*: distinct (mention, type) pairs of the kept rewrites that the gold sample lacks; *valid*: of those, the ones an oracle tagger trained on the language's full train split tags as intended (paper Figure 4; only when the grid has an `oracle`).");
+            text.AppendLine();
+            text.AppendLine("| language | N | method | rewrites made | kept | kept share | new entity words | in train text | MELM dev accuracy | new entities | valid |");
+            text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var row in diagnosed)
             {
                 var d = row.Runs.Select(r => r.Diagnostics).OfType<CellDiagnostics>().ToArray();
@@ -191,7 +193,7 @@ public static class ExperimentReport
                 var share = made > 0 ? Invariant($"{kept / made:P1}") : "";
                 var inText = d.Select(x => x.InTrainTextShare).OfType<double>().ToArray();
                 var accuracy = d.Select(x => x.MelmDevAccuracy).OfType<double>().ToArray();
-                text.AppendLine(Invariant($"| {(row.Setting == Multilingual ? "all (multilingual)" : row.Language)} | {row.N} | {row.Method} | {made:F0} | {kept:F0} | {share} | {d.Average(x => x.NewEntityWords):F0} | {(inText.Length > 0 ? inText.Average().ToString("P1", CultureInfo.InvariantCulture) : "")} | {(accuracy.Length > 0 ? accuracy.Average().ToString("P1", CultureInfo.InvariantCulture) : "")} |"));
+                text.AppendLine(Invariant($"| {(row.Setting == Multilingual ? "all (multilingual)" : row.Language)} | {row.N} | {row.Method} | {made:F0} | {kept:F0} | {share} | {d.Average(x => x.NewEntityWords):F0} | {(inText.Length > 0 ? inText.Average().ToString("P1", CultureInfo.InvariantCulture) : "")} | {(accuracy.Length > 0 ? accuracy.Average().ToString("P1", CultureInfo.InvariantCulture) : "")} | {MeanOf(d.Select(x => x.NewEntities))} | {MeanOf(d.Select(x => x.ValidNewEntities))} |"));
             }
             text.AppendLine();
             text.AppendLine("Examples (first seed, first kept rewrites; entity mentions before → after):");
@@ -247,6 +249,13 @@ public static class ExperimentReport
             chart.AddItem($"{Language(row)} N={row.N} {row.Method}", Math.Round(row.F1.Mean, 2), colors[Math.Max(0, MethodsOf(settings, row.Setting).ToList().IndexOf(row.Method)) % colors.Length]);
         }
         console.Write(chart);
+    }
+
+    /// <summary>The mean of the counts that were made, "" when none was.</summary>
+    private static string MeanOf(IEnumerable<int?> counts)
+    {
+        var made = counts.OfType<int>().ToArray();
+        return made.Length > 0 ? Invariant($"{made.Average():F0}") : "";
     }
 
     /// <summary>"en", "en → de" (cross-lingual) or "multi → en" (the multilingual tagger on English).</summary>
@@ -333,6 +342,10 @@ public static class ExperimentReport
                         json.WriteNumber("kept", d.Kept);
                         json.WriteNumber("new_entity_words", d.NewEntityWords);
                         json.WriteNumber("new_entity_words_in_train_text", d.NewEntityWordsInTrainText);
+                        if (d.NewEntities is { } fresh)
+                            json.WriteNumber("new_entities", fresh);
+                        if (d.ValidNewEntities is { } valid)
+                            json.WriteNumber("valid_new_entities", valid);
                         if (d.MelmDevAccuracy is { } accuracy)
                             json.WriteNumber("melm_dev_accuracy", accuracy);
                         json.WriteStartArray("examples");

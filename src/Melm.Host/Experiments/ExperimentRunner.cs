@@ -78,14 +78,14 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         var folder = MethodFolder(cell, method);
         if (CellResult.Load(folder) is { } finished)
         {
-            var completed = WithTargets(cell, method, finished);
+            var completed = WithOracle(cell, method, WithTargets(cell, method, finished));
             if (ReferenceEquals(completed, finished))
                 return (finished, false);
             completed.Save(folder);
             return (completed, true);
         }
         console.Write(new Rule(Markup.Escape(heading())).LeftJustified());
-        var result = WithTargets(cell, method, RunMethod(cell, method, folder));
+        var result = WithOracle(cell, method, WithTargets(cell, method, RunMethod(cell, method, folder)));
         result.Save(folder);
         console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"{cell} {ExperimentMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")
@@ -107,6 +107,39 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         var tagger = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(MethodFolder(cell, method), "tagger");
         var scores = wanted.Select(target => have.FirstOrDefault(h => h.Language == target) ?? Score(tagger, target)).ToArray();
         return result with { TestScores = scores };
+    }
+
+    /// <summary>
+    /// The result with paper Figure 4's count when the grid asks for it: the distinct new entities
+    /// of the method's kept rewrites and how many the language's oracle tagger tags as intended; a
+    /// result that has it, or a method without rewrites, comes back as it is.
+    /// </summary>
+    private CellResult WithOracle(ExperimentCell cell, ExperimentMethod method, CellResult result)
+    {
+        if (settings.Oracle is null || result.Diagnostics is not { } diagnostics || diagnostics.ValidNewEntities is not null)
+            return result;
+        var folder = MethodFolder(cell, method);
+        var kept = ReadAugmented(method == ExperimentMethod.Labelwise
+            ? Path.Combine(folder, AugmentationOutput.AugmentedJsonLines)
+            : Path.Combine(folder, "aug", AugmentationOutput.AugmentedJsonLines));
+        IReadOnlyList<IReadOnlyList<string>> tags = [];
+        if (kept.Count > 0)
+        {
+            using var oracle = AugmentPipeline.LoadFilter(OracleTagger(cell.Language), device);
+            tags = oracle.Predictor.Predict([.. kept.Select(s => s.Tokens)]);
+        }
+        var (fresh, valid) = CellDiagnostics.ValidEntities(kept, tags, Sample(cell).Train.Sentences);
+        return result with { Diagnostics = diagnostics with { NewEntities = fresh, ValidNewEntities = valid } };
+    }
+
+    /// <summary>The language's Figure 4 oracle: a tagger trained once on its full train split (best epoch by its full dev split).</summary>
+    private string OracleTagger(string language)
+    {
+        var folder = Path.Combine(settings.Out, "oracle", language);
+        var corpora = Corpora(language);
+        var options = settings.Tagger with { Epochs = settings.Oracle!.Epochs, LearningRate = settings.Oracle.LearningRate };
+        new StepClock(folder).Time("train oracle", () => TrainTagger(LabelsOf([language]), corpora.Train, corpora.Dev, Path.Combine(folder, "tagger"), 1, options));
+        return Path.Combine(folder, "tagger");
     }
 
     private TargetScore Score(string tagger, string language)
@@ -256,12 +289,13 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         TaggerLabels.FromTraining(new Corpus(string.Join("+", languages), [.. languages.SelectMany(l => Corpora(l).Train.Sentences)]));
 
     /// <summary>Trains a tagger into the folder, or reads what a previous run trained there.</summary>
-    private TaggerTraining TrainTagger(TaggerLabels labels, Corpus train, Corpus dev, string folder, ulong seed)
+    /// <param name="options">Training options other than the grid's tagger options (the oracle's); the seed is replaced by <paramref name="seed"/>.</param>
+    private TaggerTraining TrainTagger(TaggerLabels labels, Corpus train, Corpus dev, string folder, ulong seed, NerTrainingOptions? options = null)
     {
         var summary = Path.Combine(folder, TaggerTraining.FileName);
         if (File.Exists(summary))
             return JsonSerializer.Deserialize<TaggerTraining>(File.ReadAllBytes(summary))!;
-        var (result, _) = NerCommand.TrainAndSave(settings.Model, train, dev, settings.Tagger with { Seed = seed }, device, null, folder, labels);
+        var (result, _) = NerCommand.TrainAndSave(settings.Model, train, dev, (options ?? settings.Tagger) with { Seed = seed }, device, null, folder, labels);
         var training = new TaggerTraining(result.BestEpoch, result.BestDevF1);
         File.WriteAllBytes(summary, JsonSerializer.SerializeToUtf8Bytes(training));
         return training;

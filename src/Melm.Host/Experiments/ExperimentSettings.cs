@@ -39,6 +39,13 @@ public sealed record ExperimentSettings(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? CrossLingualTargets { get; init; }
 
+    /// <summary>
+    /// The oracle behind paper Figure 4: per language a tagger trained on the full gold train split,
+    /// which judges whether a new entity an augmentation wrote is valid (tagged as intended); null: not measured.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OracleOptions? Oracle { get; init; }
+
     /// <summary>The multilingual setting (paper Table 2); null when the grid has none.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public MultilingualGrid? Multilingual { get; init; }
@@ -86,3 +93,6 @@ public sealed record ExperimentSettings(
     public IEnumerable<ExperimentCell> Cells() =>
         from language in Languages from n in Sizes from seed in Seeds select new ExperimentCell(language, n, seed);
 }
+
+/// <summary>How the Figure 4 oracle tagger trains: on a language's full train split, best epoch by its full dev split.</summary>
+public sealed record OracleOptions(int Epochs, double LearningRate);

@@ -14,7 +14,7 @@ namespace Melm.Host.Experiments;
 /// </summary>
 public static class GridFile
 {
-    private static readonly string[] TopLevel = ["description", "conll", "model", "out", "seeds", "tagger", "melm", "generation", "monolingual", "cross_lingual", "multilingual"];
+    private static readonly string[] TopLevel = ["description", "conll", "model", "out", "seeds", "tagger", "melm", "generation", "monolingual", "cross_lingual", "multilingual", "oracle"];
 
     /// <summary>
     /// The grid's settings, its fields and its data checked; <paramref name="conll"/>,
@@ -112,6 +112,12 @@ public static class GridFile
                 ? method
                 : reader.Bad<ExperimentMethod>("monolingual.methods", $"unknown method '{name}' (expected {string.Join(", ", ExperimentMethods.Names)})"))];
         }
+        OracleOptions? oracle = null;
+        if (reader.Object(root, "oracle") is { } judge)
+        {
+            reader.NoUnknown(judge, "oracle", ["epochs", "lr"]);
+            oracle = new OracleOptions(reader.Count(judge, "oracle.epochs", "epochs") ?? 1, reader.Positive(judge, "oracle.lr", "lr") ?? tagger.LearningRate);
+        }
         MultilingualGrid? multilingual = null;
         if (reader.Object(root, "multilingual") is { } multi)
         {
@@ -143,6 +149,7 @@ public static class GridFile
             CrossLingualSource = source,
             CrossLingualTargets = targets,
             Multilingual = multilingual,
+            Oracle = oracle,
         };
     }
 

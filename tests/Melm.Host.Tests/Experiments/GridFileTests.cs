@@ -34,7 +34,8 @@ public sealed class GridFileTests
     {
         using var folder = new TempFolder();
         TinyModels.PretrainedFolder(folder);
-        var grid = Grid(folder, SmallGrid(SharedFiles.Repository("samples/demo"), """, "cross_lingual": { "source": "en", "targets": ["es", "de"] }"""));
+        var grid = Grid(folder, SmallGrid(SharedFiles.Repository("samples/demo"),
+            """, "cross_lingual": { "source": "en", "targets": ["es", "de"] }, "oracle": { "epochs": 1, "lr": 1e-3 }"""));
 
         var (code, first, error) = ConsoleCapture.Run("experiment", "--grid", grid);
 
@@ -58,8 +59,15 @@ public sealed class GridFileTests
             Assert.Equal(melmRun.GetProperty("augmented_sentences").GetInt32(), melm.GetProperty("kept").GetInt32());
             Assert.InRange(melm.GetProperty("melm_dev_accuracy").GetDouble(), 0, 1);
             Assert.False(rows[0].GetProperty("runs")[0].TryGetProperty("diagnostics", out _));
+            // Figure 4's count, judged by the oracle trained once on the language's whole train split.
+            foreach (var run in new[] { rows[1].GetProperty("runs")[0], melmRun })
+            {
+                var d = run.GetProperty("diagnostics");
+                Assert.InRange(d.GetProperty("valid_new_entities").GetInt32(), 0, d.GetProperty("new_entities").GetInt32());
+            }
+            Assert.True(File.Exists(Path.Combine(output, "oracle", "en", "tagger", "melm-tagger.json")));
         }
-        foreach (var plot in new[] { "f1-vs-n-en.png", "f1-vs-n-en-to-es.png", "f1-vs-n-en-to-de.png" })
+        foreach (var plot in new[] { "f1-vs-n-en.png", "f1-vs-n-en-to-es.png", "f1-vs-n-en-to-de.png", "valid-entities-en-n6.png" })
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(output, plot))[..4]);
         var markdown = File.ReadAllText(Path.Combine(output, ExperimentReport.MarkdownFile));
         Assert.Contains("| method | es | de | average |", markdown, StringComparison.Ordinal);
