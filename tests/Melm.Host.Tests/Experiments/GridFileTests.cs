@@ -217,6 +217,7 @@ public sealed class GridFileTests
         Assert.Equal(["de", "es", "nl"], settings.CrossLingualTargets);
         Assert.Equal(taggerLr, settings.Tagger.LearningRate);
         Assert.Equal(3, settings.Rounds);
+        Assert.NotNull(settings.Oracle);
         Assert.Equal(["en", "de", "es", "nl"], settings.Multilingual!.Languages);
         Assert.Equal(multilingualSizes, settings.Multilingual.Sizes);
         Assert.Equal(["gold-only", "melm-gold", "code-mix-random", "code-mix-ess", "melm"], settings.Multilingual.Methods.Select(MultilingualMethods.Name));
