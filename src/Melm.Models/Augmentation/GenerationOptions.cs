@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Melm.Models.Augmentation;
 
 /// <summary>MELM generation (paper 2.3); the defaults are the paper's.</summary>
@@ -8,7 +10,11 @@ namespace Melm.Models.Augmentation;
 /// <param name="SameScript">Candidates must be written in the replaced word's script.</param>
 /// <param name="BatchSize">Model rows (sentences, or windows of long ones) per forward pass; results do not depend on it.</param>
 /// <param name="Seed">The run seed all draws derive from.</param>
-/// <param name="Filter">What the consistency filter asks of a rewrite (paper 2.4: the whole sentence); absent in journals written before it, so the paper's.</param>
+/// <param name="Filter">
+/// What the consistency filter asks of a rewrite (paper 2.4: the whole sentence). Left out of JSON
+/// when it is the paper's, so a run's spec, and with it the run id `melm augment` derives from it,
+/// reads as before the option existed, and journals written before it read as the paper's.
+/// </param>
 public sealed record GenerationOptions(
     int Rounds = 3,
     int TopK = 5,
@@ -17,4 +23,4 @@ public sealed record GenerationOptions(
     bool SameScript = false,
     int BatchSize = 32,
     ulong Seed = 1,
-    FilterRule Filter = FilterRule.Sentence);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] FilterRule Filter = FilterRule.Sentence);

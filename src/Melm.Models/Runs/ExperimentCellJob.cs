@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Melm.Models.Augmentation;
 using Melm.Models.Ner;
 
@@ -16,10 +17,12 @@ public sealed record ExperimentCellJob(
     string ConllRoot, string Model, string Out, string Language, int N, int Seed, IReadOnlyList<string> Methods,
     NerTrainingOptions Tagger, FineTuneOptions FineTune, int Rounds)
 {
-    /// <summary>Generation options beyond R from a grid file; null (as in journals written before grid files): the defaults.</summary>
+    /// <summary>Generation options beyond R from a grid file; null (as in journals written before grid files): the defaults. Left out of JSON when null, so such jobs serialize as before.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public GenerationOptions? Generation { get; init; }
 
     /// <summary>Languages whose test sets the cell's taggers are also scored on (zero-shot cross-lingual); null: none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? CrossLingualTargets { get; init; }
 
     /// <summary>Records compare lists by reference; jobs are the same when their contents are.</summary>

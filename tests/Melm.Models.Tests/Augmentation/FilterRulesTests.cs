@@ -54,4 +54,18 @@ public sealed class FilterRulesTests
         Assert.Equal(rule, FilterRules.Parse(name));
         Assert.Equal(name.ToLowerInvariant(), FilterRules.Name(rule));
     }
+
+    [Fact]
+    public void ThePapersRuleLeavesGenerationOptionsJsonAsItWasSoRunIdsStay()
+    {
+        var json = new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower };
+
+        var paper = System.Text.Json.JsonSerializer.Serialize(new GenerationOptions(), json);
+        var mentions = System.Text.Json.JsonSerializer.Serialize(new GenerationOptions(Filter: FilterRule.Mentions), json);
+
+        Assert.Equal("""{"rounds":3,"top_k":5,"mu":0.5,"sampling":0,"same_script":false,"batch_size":32,"seed":1}""", paper);
+        Assert.Contains("\"filter\":1", mentions, StringComparison.Ordinal);
+        Assert.Equal(FilterRule.Mentions, System.Text.Json.JsonSerializer.Deserialize<GenerationOptions>(mentions, json)!.Filter);
+        Assert.Equal(FilterRule.Sentence, System.Text.Json.JsonSerializer.Deserialize<GenerationOptions>(paper, json)!.Filter);
+    }
 }
