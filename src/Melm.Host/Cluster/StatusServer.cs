@@ -10,7 +10,8 @@ namespace Melm.Host.Cluster;
 
 /// <summary>
 /// A node's HTTP endpoint (loopback unless told otherwise). Every node answers GET /healthz
-/// (liveness) and GET /ready (readiness) with its health checks (NodeHealth), 200 or 503. A
+/// (liveness) and GET /ready (readiness) with its health checks (NodeHealth), 200 or 503, and GET
+/// /metrics in Prometheus text through the exporter that shares its port (NodeMetrics). A
 /// coordinator also serves the runs: GET /status is the ClusterReport as JSON; POST /runs starts
 /// the RunSpec in the body; POST /runs/ID/resume and /runs/ID/cancel continue or stop a run. `melm
 /// status`, `melm submit`, `melm resume`, `melm cancel` and `melm health` are its clients. With an API token, every verb but GET needs it ("Authorization: Bearer
@@ -98,11 +99,17 @@ internal sealed partial class StatusServer : IAsyncDisposable
                 await ReplyAsync(context, health.IsUp ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, health).ConfigureAwait(false);
                 return;
             }
+            if (parts is ["metrics", ..])
+            {
+                // The exporter's listener owns /metrics/ while it runs (NodeMetrics); a scrape reaches this one only as the node stops.
+                await ReplyAsync(context, HttpStatusCode.ServiceUnavailable, new { error = "no metrics: the node is stopping" }).ConfigureAwait(false);
+                return;
+            }
             if (!_servesRuns)
             {
                 await ReplyAsync(context, HttpStatusCode.NotFound, new
                 {
-                    error = $"no such endpoint on a worker node: {request.HttpMethod} {path} (GET /healthz, GET /ready; the coordinator serves the runs)",
+                    error = $"no such endpoint on a worker node: {request.HttpMethod} {path} (GET /healthz, GET /ready, GET /metrics; the coordinator serves the runs)",
                 }).ConfigureAwait(false);
                 return;
             }
@@ -112,7 +119,7 @@ internal sealed partial class StatusServer : IAsyncDisposable
                 ("POST", ["runs"]) => await _node.AskAsync(new StartRun(await ReadSpecAsync(request).ConfigureAwait(false)), _stop.Token).ConfigureAwait(false),
                 ("POST", ["runs", var runId, "resume"]) => await _node.AskAsync(new ResumeRun(runId), _stop.Token).ConfigureAwait(false),
                 ("POST", ["runs", var runId, "cancel"]) => await _node.AskAsync(new CancelRun(runId), _stop.Token).ConfigureAwait(false),
-                _ => throw new RunRequestException($"no such endpoint: {request.HttpMethod} {path} (GET /status, GET /healthz, GET /ready, POST /runs, POST /runs/ID/resume, POST /runs/ID/cancel)"),
+                _ => throw new RunRequestException($"no such endpoint: {request.HttpMethod} {path} (GET /status, GET /healthz, GET /ready, GET /metrics, POST /runs, POST /runs/ID/resume, POST /runs/ID/cancel)"),
             };
             await ReplyAsync(context, HttpStatusCode.OK, body).ConfigureAwait(false);
         }

@@ -101,15 +101,18 @@ public static class NodeCommand
         {
             server = new StatusServer(node, endpoint.Host, endpoint.Port, endpoint.Token, servesRuns: options.HasRole(MelmRoles.Coordinator));
             Console.Error.WriteLine(options.HasRole(MelmRoles.Coordinator)
-                ? $"status endpoint: {server.Url}status (health: {server.Url}healthz, {server.Url}ready)"
-                : $"health endpoint: {server.Url}healthz, {server.Url}ready");
+                ? $"status endpoint: {server.Url}status (health: {server.Url}healthz, {server.Url}ready; metrics: {server.Url}metrics)"
+                : $"health endpoint: {server.Url}healthz, {server.Url}ready (metrics: {server.Url}metrics)");
         }
+        var metrics = NodeMetrics.Start(server is null ? null : endpoint.Host, endpoint.Port, Akka.Cluster.Cluster.Get(node.System).SelfAddress.ToString());
         try
         {
             await node.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
+            // The exporter first: a scrape that arrives while the node stops gets a 503 from it, or no connection.
+            metrics?.Dispose();
             if (server is not null)
                 await server.DisposeAsync().ConfigureAwait(false);
         }

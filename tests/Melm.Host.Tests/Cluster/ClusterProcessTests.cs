@@ -18,7 +18,7 @@ namespace Melm.Host.Tests.Cluster;
 /// (MELM_TEST_PROCESSOR) keeps each run to seconds; every output is compared with the direct loop's.
 /// </summary>
 [Collection(ConsoleCapture.Collection)]
-public sealed class ClusterProcessTests : IDisposable
+public sealed partial class ClusterProcessTests : IDisposable
 {
     private const int TestTimeout = 120_000;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
