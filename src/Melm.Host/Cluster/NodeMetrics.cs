@@ -1,4 +1,6 @@
+using System.Net;
 using Melm.Actors.Metrics;
+using Melm.Models.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -40,6 +42,13 @@ internal static class NodeMetrics
         }
         if (otlp)
             builder.AddOtlpExporter();
-        return builder.Build();
+        try
+        {
+            return builder.Build();
+        }
+        catch (InvalidOperationException e) when (e.InnerException is HttpListenerException listener)
+        {
+            throw new InputException("--metrics-host/--metrics-port", null, $"cannot serve /metrics on http://{endpointHost}:{endpointPort}/metrics: {listener.Message}");
+        }
     }
 }

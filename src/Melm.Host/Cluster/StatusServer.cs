@@ -101,8 +101,8 @@ internal sealed partial class StatusServer : IAsyncDisposable
             }
             if (parts is ["metrics", ..])
             {
-                // The exporter's listener owns /metrics/ while it runs (NodeMetrics); a scrape reaches this one only as the node stops.
-                await ReplyAsync(context, HttpStatusCode.ServiceUnavailable, new { error = "no metrics: the node is stopping" }).ConfigureAwait(false);
+                // The exporter's listener owns /metrics/ on this port while it runs (NodeMetrics); a scrape reaches this one as the node stops, or when --metrics-port is another.
+                await ReplyAsync(context, HttpStatusCode.ServiceUnavailable, new { error = "no metrics on this port: the node is stopping, or serves them on its --metrics-port" }).ConfigureAwait(false);
                 return;
             }
             if (!_servesRuns)
