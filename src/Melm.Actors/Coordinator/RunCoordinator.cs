@@ -56,6 +56,11 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
             MelmMetrics.Publish(_state.Status());
         });
         Command<WorkerRestarted>(restarted => Release(restarted.WorkerId, "restarted"));
+        Command<NodeLeaving>(leaving =>
+        {
+            foreach (var workerId in _workers.Values.Where(leaving.Holds).Distinct().ToArray())
+                Release(workerId, "left");
+        });
         Command<Terminated>(terminated =>
         {
             if (_workers.Remove(terminated.ActorRef, out var workerId))

@@ -84,7 +84,8 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
         Receive<Poll>(_ => AskForWork());
         Receive<GetWorkerStatus>(_ => Sender.Tell(new WorkerStatus(
             _settings.WorkerId, _settings.Capacity, _running.Keys.Select(k => k.Key).Order().ToArray(), _waiting.Count, _completed, _failed,
-            _stageRunning is { Job: var job } ? $"{job.RunId}/{job.Stage}" : null)));
+            _stageRunning is { Job: var job } ? $"{job.RunId}/{job.Stage}" : null,
+            [.. _running.Keys.OrderBy(k => k.RunId, StringComparer.Ordinal).ThenBy(k => k.Key).Select(k => $"{k.RunId}: {k.Key}")])));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
