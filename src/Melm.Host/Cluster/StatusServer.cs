@@ -119,9 +119,15 @@ internal sealed partial class StatusServer : IAsyncDisposable
                 ("POST", ["runs"]) => await _node.AskAsync(new StartRun(await ReadSpecAsync(request).ConfigureAwait(false)), _stop.Token).ConfigureAwait(false),
                 ("POST", ["runs", var runId, "resume"]) => await _node.AskAsync(new ResumeRun(runId), _stop.Token).ConfigureAwait(false),
                 ("POST", ["runs", var runId, "cancel"]) => await _node.AskAsync(new CancelRun(runId), _stop.Token).ConfigureAwait(false),
-                _ => throw new RunRequestException($"no such endpoint: {request.HttpMethod} {path} (GET /status, GET /healthz, GET /ready, GET /metrics, POST /runs, POST /runs/ID/resume, POST /runs/ID/cancel)"),
+                ("GET", ["cluster"]) => await _node.ClusterViewAsync(_stop.Token).ConfigureAwait(false),
+                ("POST", ["cluster", "leave" or "down"]) => _node.ChangeMember(await ReadAddressAsync(request).ConfigureAwait(false), down: parts[1] == "down"),
+                _ => throw new RunRequestException($"no such endpoint: {request.HttpMethod} {path} (GET /status, GET /cluster, GET /healthz, GET /ready, GET /metrics, POST /runs, POST /runs/ID/resume, POST /runs/ID/cancel, POST /cluster/leave, POST /cluster/down)"),
             };
             await ReplyAsync(context, HttpStatusCode.OK, body).ConfigureAwait(false);
+        }
+        catch (UnknownMemberException e)
+        {
+            await ReplyAsync(context, HttpStatusCode.NotFound, new { error = e.Message, unknownMember = e.Address }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RunRequestException or JsonException)
         {
@@ -142,6 +148,13 @@ internal sealed partial class StatusServer : IAsyncDisposable
         var spec = await JsonSerializer.DeserializeAsync<RunSpec>(request.InputStream, ClusterJson.Options).ConfigureAwait(false)
             ?? throw new RunRequestException("the body is not a run spec");
         return spec;
+    }
+
+    /// <summary>The body of POST /cluster/leave and /cluster/down: {"address": "akka.tcp://melm@HOST:PORT"} (or "HOST:PORT").</summary>
+    private static async Task<string> ReadAddressAsync(HttpListenerRequest request)
+    {
+        var body = await JsonSerializer.DeserializeAsync<MemberRequest>(request.InputStream, ClusterJson.Options).ConfigureAwait(false);
+        return string.IsNullOrWhiteSpace(body?.Address) ? throw new RunRequestException("the body names no member: {\"address\": \"akka.tcp://melm@HOST:PORT\"}") : body.Address;
     }
 
     private static async Task ReplyAsync(HttpListenerContext context, HttpStatusCode code, object body)
