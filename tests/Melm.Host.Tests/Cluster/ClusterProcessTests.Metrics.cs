@@ -1,4 +1,6 @@
+using System.Globalization;
 using Melm.Actors.Coordinator;
+using Melm.Actors.Tests.Support;
 using Melm.Host.Cluster;
 
 namespace Melm.Host.Tests.Cluster;
@@ -59,5 +61,34 @@ public sealed partial class ClusterProcessTests
         await scraper;
         Assert.True(node.ExitCode == 0, $"exit code {node.ExitCode}:\n{Tail(node.Log())}");
         Assert.DoesNotContain("Unhandled exception", node.Log(), StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task AWorkerServesItsItemTimesOnItsOwnMetricsPortAndTheCoordinatorCountsTheSameItems()
+    {
+        var spec = Spec();
+        Node("coordinator", "coordinator", _seedPort);
+        await UntilMembersAsync(1);
+        var workerPort = FreePorts.Next();
+        var metricsPort = FreePorts.Next();
+        // A worker with no endpoint of its own, only /metrics.
+        Node("worker", "worker", workerPort, extra: ["--metrics-port", metricsPort.ToString(CultureInfo.InvariantCulture)]);
+        await UntilMembersAsync(2);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var coordinator = PrometheusSamples.Parse(await http.GetStringAsync(new Uri(StatusUrl + "metrics"), TestContext.Current.CancellationToken));
+        var worker = PrometheusSamples.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{metricsPort}/metrics"), TestContext.Current.CancellationToken));
+        var run = ("run", spec.RunId);
+        var workerId = ("worker", $"127.0.0.1:{workerPort}/cpu");
+        Assert.Equal(spec.ItemCount, status.Done);
+        Assert.Equal(status.Done, coordinator.Sum("melm_items_completed_total", run, workerId));
+        Assert.Equal(status.Done, worker.Sum("melm_item_duration_seconds_count", run, workerId));
+        // Each node reports what it does: runs on the coordinator's node, item times on the worker's.
+        Assert.Empty(worker.Of("melm_run_items"));
+        Assert.Empty(coordinator.Of("melm_item_duration_seconds_count"));
+        Assert.NotEmpty(worker.Of("process_cpu_time_seconds_total"));
     }
 }

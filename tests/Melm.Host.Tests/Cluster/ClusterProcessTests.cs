@@ -329,8 +329,8 @@ public sealed partial class ClusterProcessTests : IDisposable
         return RunSpecs.For(CorpusFile.Read(corpus), inputs, shardSize: 2, _folder.Combine("out"));
     }
 
-    /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null.</summary>
-    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100)
+    /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null; extra: more options.</summary>
+    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100, string[]? extra = null)
     {
         var config = _folder.Combine($"{name}.json");
         // Down an unreachable node after 2 s, not the default 20 s, so the tests take seconds.
@@ -346,7 +346,7 @@ public sealed partial class ClusterProcessTests : IDisposable
         var node = new NodeProcess(_folder.Combine($"{name}.log"), environment,
         [
             "node", "--config", config, "--role", roles, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--seed-nodes", Seed, "--run-root", _folder.Path, .. endpoint,
+            "--seed-nodes", Seed, "--run-root", _folder.Path, .. endpoint, .. extra ?? [],
         ]);
         _nodes.Add(node);
         return node;
