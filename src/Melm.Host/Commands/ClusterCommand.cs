@@ -42,14 +42,15 @@ public static class ClusterCommand
                 return 0;
             }
             var console = ConsoleOutput.Create();
-            var members = new Table().Title($"members (seen from {Markup.Escape(view.Node)})").AddColumns("address", "roles", "status", "reachable", "leader", "runs manager");
+            var members = new Table().Title($"members (seen from {Markup.Escape(view.Node)})").AddColumn(new TableColumn("address").NoWrap())
+                .AddColumns("roles", "status", "reachable", "leader", "runs manager");
             foreach (var member in view.Members)
             {
                 members.AddRow(Markup.Escape(member.Address), string.Join(",", member.Roles), member.Status, member.Reachable ? "yes" : "NO",
                     member.Leader ? "yes" : "", member.RunsManager ? "yes" : "");
             }
             console.Write(members);
-            var workers = new Table().Title("workers").AddColumns("worker", "capacity", "running", "waiting", "done", "failed");
+            var workers = new Table().Title("workers").AddColumn(new TableColumn("worker").NoWrap()).AddColumns("capacity", "running", "waiting", "done", "failed");
             foreach (var member in view.Members.Where(m => m.Roles.Contains("worker")))
             {
                 if (member.WorkersError is { } error)
