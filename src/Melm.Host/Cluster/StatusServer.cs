@@ -13,8 +13,9 @@ namespace Melm.Host.Cluster;
 /// (liveness) and GET /ready (readiness) with its health checks (NodeHealth), 200 or 503, and GET
 /// /metrics in Prometheus text through the exporter that shares its port (NodeMetrics). A
 /// coordinator also serves the runs: GET /status is the ClusterReport as JSON; POST /runs starts
-/// the RunSpec in the body; POST /runs/ID/resume and /runs/ID/cancel continue or stop a run. `melm
-/// status`, `melm submit`, `melm resume`, `melm cancel` and `melm health` are its clients. With an API token, every verb but GET needs it ("Authorization: Bearer
+/// the RunSpec in the body; POST /runs/ID/resume and /runs/ID/cancel continue or stop a run; GET
+/// /cluster, POST /cluster/leave and /cluster/down show the members and change one. `melm status`,
+/// `melm submit`, `melm resume`, `melm cancel`, `melm cluster` and `melm health` are its clients. With an API token, every verb but GET needs it ("Authorization: Bearer
 /// TOKEN"); a request without it, or with another, gets 401 and its caller's address is logged.
 /// </summary>
 internal sealed partial class StatusServer : IAsyncDisposable
