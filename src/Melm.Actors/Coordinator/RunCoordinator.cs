@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using Melm.Actors.Metrics;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
@@ -49,8 +50,17 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         Command<WorkFailed>(Fail);
         Command<StageDone>(CompleteStage);
         Command<StageFailed>(FailStage);
-        Command<StageProgressed>(progressed => _state.ReportStep(progressed.WorkerId, progressed.Stage, progressed.Update));
+        Command<StageProgressed>(progressed =>
+        {
+            _state.ReportStep(progressed.WorkerId, progressed.Stage, progressed.Update);
+            MelmMetrics.Publish(_state.Status());
+        });
         Command<WorkerRestarted>(restarted => Release(restarted.WorkerId, "restarted"));
+        Command<NodeLeaving>(leaving =>
+        {
+            foreach (var workerId in _workers.Values.Where(leaving.Holds).Distinct().ToArray())
+                Release(workerId, "left");
+        });
         Command<Terminated>(terminated =>
         {
             if (_workers.Remove(terminated.ActorRef, out var workerId))
@@ -198,6 +208,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         if (!_state.AcceptsStage(failed.Stage) || _state.StageHolder != failed.WorkerId)
             return;
         var failures = _state.RecordStageFailure(failed.WorkerId);
+        MelmMetrics.StageFailed(_state.RunId, failed.Stage);
         _log.Warning("run {RunId}: stage {Stage} failed on {WorkerId} ({Failures} of {MaxFailures} tries): {Reason}", [_state.RunId, failed.Stage, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason]);
         FailIfTooOften($"stage {failed.Stage}", failures, failed.Reason);
     }
@@ -214,6 +225,8 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
             _log.Info("run {RunId}: shard {Shard} round {Round} completed by {WorkerId} ({Done}/{Items} done)", _state.RunId, completed.Key.Shard, completed.Key.Round, completed.WorkerId, _state.Results.Count, _state.Planned?.ItemCount);
             if (_throughput.TryGetValue(completed.WorkerId, out var stats))
                 _throughput[completed.WorkerId] = stats with { Done = stats.Done + 1 };
+            MelmMetrics.ItemCompleted(_state.RunId, completed.WorkerId);
+            MelmMetrics.Publish(_state.Status());
             if (_state.ReadyToWrite)
                 WriteOutputFiles();
         });
@@ -224,6 +237,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         if (!_state.Accepts(failed.Key))
             return;
         var failures = _state.RecordFailure(failed.Key, failed.WorkerId);
+        MelmMetrics.ItemFailed(_state.RunId, failed.WorkerId);
         _log.Warning("run {RunId}: shard {Shard} round {Round} failed on {WorkerId} ({Failures} of {MaxFailures} tries): {Reason}", [_state.RunId, failed.Key.Shard, failed.Key.Round, failed.WorkerId, failures, _settings.MaxItemFailures, failed.Reason]);
         FailIfTooOften(failed.Key.ToString(), failures, failed.Reason);
     }
@@ -238,6 +252,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         PersistEvent(new RunFailed(_state.RunId, $"{what} failed {failures} times; last error: {reason}"), () =>
         {
+            MelmMetrics.RunFailed(_state.RunId);
             _log.Error("run {RunId}: failed; fix the cause and resume it ({Resume}): {Error}", _state.RunId, $"melm resume {_state.RunId}", _state.Error);
             ReportActivity();
         });
@@ -254,6 +269,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         if (keys.Count > 0)
         {
             _log.Warning("run {RunId}: worker {WorkerId} {Why}; back in the queue: {Requeued}", _state.RunId, workerId, why, string.Join(", ", keys));
+            MelmMetrics.Requeued(_state.RunId, "worker-" + why, keys.Count);
             ReportActivity();
         }
     }
@@ -269,6 +285,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         if (keys.Count > 0)
         {
             _log.Warning("run {RunId}: leases timed out; back in the queue: {Requeued}", _state.RunId, string.Join(", ", keys));
+            MelmMetrics.Requeued(_state.RunId, "lease-expired", keys.Count);
             ReportActivity();
         }
     }
@@ -329,8 +346,10 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
 
     private void PersistEvent<TEvent>(TEvent e, Action then) where TEvent : IRunEvent
     {
+        var started = MelmMetrics.JournalWriteStarted();
         Persist(e, persisted =>
         {
+            MelmMetrics.JournalWritten(started, typeof(TEvent).Name);
             _state.Apply(persisted);
             then();
             // A snapshot holds every result so far: one every SnapshotEvery events would write O(n²) bytes over a
@@ -345,7 +364,19 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>The parent (the runs manager) routes work requests only to runs that are not finished.</summary>
-    private void ReportActivity() => Context.Parent.Tell(new RunActivity(_state.RunId, _state.Stage, _state.IsFinished, _state.PendingCount));
+    private void ReportActivity()
+    {
+        Context.Parent.Tell(new RunActivity(_state.RunId, _state.Stage, _state.IsFinished, _state.PendingCount));
+        if (_state.Spec is not null)
+            MelmMetrics.Publish(_state.Status());
+    }
+
+    /// <summary>Another node's runs manager holds the run now (or the node stops): its gauges are that node's to report.</summary>
+    protected override void PostStop()
+    {
+        MelmMetrics.Forget(_state.RunId);
+        base.PostStop();
+    }
 
     private RunProgress Progress(DateTimeOffset now)
     {

@@ -1,6 +1,8 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Event;
 using Akka.Persistence;
+using Melm.Actors.Hosting;
 using Melm.Actors.Protocol;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Events;
@@ -21,6 +23,9 @@ public sealed class RunsManager : ReceivePersistentActor
     private readonly CoordinatorSettings _settings;
     private readonly List<string> _runs = [];
     private readonly RunScheduler _scheduler = new();
+
+    /// <summary>Nodes ("host:port") that are leaving the cluster: their workers get no more work.</summary>
+    private readonly HashSet<string> _leaving = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     public RunsManager(CoordinatorSettings settings)
@@ -60,6 +65,8 @@ public sealed class RunsManager : ReceivePersistentActor
         });
         Command<RequestWork>(request =>
         {
+            if (_leaving.Any(node => new NodeLeaving(node).Holds(request.WorkerId)))
+                return;
             if (_scheduler.Next() is { } runId)
                 CoordinatorOf(runId).Forward(request);
         });
@@ -74,6 +81,10 @@ public sealed class RunsManager : ReceivePersistentActor
                 _log.Info("run {RunId} finished: {Stage}", activity.RunId, activity.Stage);
             _scheduler.Update(activity.RunId, activity.Finished, activity.Pending);
         });
+        Command<ClusterEvent.MemberLeft>(left => Leaving(left.Member));
+        Command<ClusterEvent.MemberExited>(exited => Leaving(exited.Member));
+        Command<ClusterEvent.MemberRemoved>(removed => _leaving.Remove(HostPort(removed.Member.Address)));
+        Command<ClusterEvent.IMemberEvent>(_ => { });
         Command<ListRuns>(_ => Sender.Tell(new RunList(_runs.ToArray())));
         Command<IWithRunId>(message =>
         {
@@ -87,6 +98,34 @@ public sealed class RunsManager : ReceivePersistentActor
     public override string PersistenceId => PersistenceIdValue;
 
     public static Props Props(CoordinatorSettings settings) => Akka.Actor.Props.Create(() => new RunsManager(settings));
+
+    /// <summary>In a cluster (not on a bare journal, as `melm cancel --run-root` runs it), follows members that leave.</summary>
+    protected override void PreStart()
+    {
+        if (Context.System is ExtendedActorSystem { Provider: IClusterActorRefProvider })
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IMemberEvent));
+        base.PreStart();
+    }
+
+    protected override void PostStop()
+    {
+        if (Context.System is ExtendedActorSystem { Provider: IClusterActorRefProvider })
+            Cluster.Get(Context.System).Unsubscribe(Self);
+        base.PostStop();
+    }
+
+    private static string HostPort(Address address) => $"{address.Host}:{address.Port}";
+
+    /// <summary>A worker node leaving (melm cluster leave, SIGTERM): every active run takes its work back now, and it gets no more.</summary>
+    private void Leaving(Member member)
+    {
+        if (!member.HasRole(MelmRoles.Worker) || !_leaving.Add(HostPort(member.Address)))
+            return;
+        _log.Info("node {Node} is leaving the cluster ({Status}); its work goes back to the queue", member.Address, member.Status);
+        var leaving = new NodeLeaving(HostPort(member.Address));
+        foreach (var runId in _scheduler.Active)
+            CoordinatorOf(runId).Tell(leaving);
+    }
 
     private void Register(string runId)
     {

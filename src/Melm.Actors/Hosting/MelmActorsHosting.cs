@@ -70,11 +70,13 @@ public static class MelmActorsHosting
                 var factory = resolver.GetService<IWorkItemProcessorFactory>();
                 var runs = registry.Get<RunsManagerKey>();
                 var node = Cluster.Get(system).SelfAddress;
+                var workers = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
                 foreach (var device in options.Devices)
                 {
                     var settings = new WorkerSettings($"{node.Host}:{node.Port}/{device}", options.WorkerCapacity, options.WorkerPollInterval, options.WorkerPrefetch);
-                    system.ActorOf(ModelWorker.Props(settings, runs, factory.Create(device)), "worker-" + Uri.EscapeDataString(device).Replace("%", "_", StringComparison.Ordinal));
+                    workers[device] = system.ActorOf(ModelWorker.Props(settings, runs, factory.Create(device)), "worker-" + Uri.EscapeDataString(device).Replace("%", "_", StringComparison.Ordinal));
                 }
+                system.ActorOf(WorkerDirectory.Props(workers), WorkerDirectory.Name);
             });
         }
         return builder;

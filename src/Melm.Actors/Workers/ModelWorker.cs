@@ -1,5 +1,7 @@
 using Akka.Actor;
+using System.Diagnostics;
 using Akka.Event;
+using Melm.Actors.Metrics;
 using Melm.Actors.Protocol;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Queries;
@@ -22,7 +24,7 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
     private readonly WorkerSettings _settings;
     private readonly IActorRef _runs;
     private readonly IWorkItemProcessor _processor;
-    private readonly Dictionary<(string RunId, ItemKey Key), (WorkItem Item, CancellationTokenSource Cancel)> _running = [];
+    private readonly Dictionary<(string RunId, ItemKey Key), (WorkItem Item, CancellationTokenSource Cancel, long Started)> _running = [];
     private readonly Queue<WorkItem> _waiting = new();
     private readonly Queue<StageJob> _stages = new();
     private (StageJob Job, CancellationTokenSource Cancel)? _stageRunning;
@@ -45,12 +47,15 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
         });
         Receive<ItemProcessed>(processed =>
         {
-            if (Finish(processed.Item))
+            if (Finish(processed.Item) is { } started)
+            {
+                MelmMetrics.ItemRan(processed.Item.RunId, _settings.WorkerId, Stopwatch.GetElapsedTime(started));
                 Report(new WorkCompleted(processed.Item.RunId, _settings.WorkerId, processed.Item.Key, processed.Result), failed: false);
+            }
         });
         Receive<ItemFailedLocally>(failed =>
         {
-            if (!Finish(failed.Item))
+            if (Finish(failed.Item) is null)
                 return;
             _log.Warning(failed.Cause, "worker {WorkerId}: run {RunId} shard {Shard} round {Round} failed", _settings.WorkerId, failed.Item.RunId, failed.Item.Key.Shard, failed.Item.Key.Round);
             Report(new WorkFailed(failed.Item.RunId, _settings.WorkerId, failed.Item.Key, failed.Cause.Message), failed: true);
@@ -79,7 +84,8 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
         Receive<Poll>(_ => AskForWork());
         Receive<GetWorkerStatus>(_ => Sender.Tell(new WorkerStatus(
             _settings.WorkerId, _settings.Capacity, _running.Keys.Select(k => k.Key).Order().ToArray(), _waiting.Count, _completed, _failed,
-            _stageRunning is { Job: var job } ? $"{job.RunId}/{job.Stage}" : null)));
+            _stageRunning is { Job: var job } ? $"{job.RunId}/{job.Stage}" : null,
+            [.. _running.Keys.OrderBy(k => k.RunId, StringComparer.Ordinal).ThenBy(k => k.Key).Select(k => $"{k.RunId}: {k.Key}")])));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -101,7 +107,7 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        foreach (var (_, cancel) in _running.Values)
+        foreach (var (_, cancel, _) in _running.Values)
         {
             cancel.Cancel();
             cancel.Dispose();
@@ -144,7 +150,7 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
         {
             var item = _waiting.Dequeue();
             var cancel = new CancellationTokenSource();
-            _running[(item.RunId, item.Key)] = (item, cancel);
+            _running[(item.RunId, item.Key)] = (item, cancel, Stopwatch.GetTimestamp());
             // Task.Run keeps a processor that works synchronously before its first await off this actor's thread.
             Task.Run(() => _processor.ProcessAsync(item, cancel.Token), cancel.Token).PipeTo(
                 Self,
@@ -174,13 +180,13 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
         return true;
     }
 
-    /// <summary>Frees the item's slot; false when the item is not this instance's (it started before a restart).</summary>
-    private bool Finish(WorkItem item)
+    /// <summary>Frees the item's slot and gives the time it started; null when the item is not this instance's (it started before a restart).</summary>
+    private long? Finish(WorkItem item)
     {
         if (!_running.Remove((item.RunId, item.Key), out var running))
-            return false;
+            return null;
         running.Cancel.Dispose();
-        return true;
+        return running.Started;
     }
 
     private sealed record ItemProcessed(WorkItem Item, ItemResult Result);

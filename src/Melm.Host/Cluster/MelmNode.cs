@@ -3,6 +3,7 @@ using Akka.Cluster;
 using Akka.Hosting;
 using Melm.Actors.Hosting;
 using Melm.Actors.Protocol.Queries;
+using Melm.Actors.Workers;
 using Melm.Models.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -20,6 +21,7 @@ internal sealed class MelmNode : IAsyncDisposable
 {
     private const string NoAnswer = "the coordinator did not answer in time (is a coordinator node up?)";
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MemberTimeout = TimeSpan.FromSeconds(5);
     private readonly IHost _host;
 
     private MelmNode(IHost host) => _host = host;
@@ -74,6 +76,81 @@ internal sealed class MelmNode : IAsyncDisposable
         var state = Akka.Cluster.Cluster.Get(System).State;
         return [.. state.Members.OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).Select(m => new MemberInfo(
             m.Address.ToString(), [.. m.Roles.Order(StringComparer.Ordinal)], m.Status.ToString(), !state.Unreachable.Contains(m)))];
+    }
+
+    /// <summary>
+    /// The cluster as this node sees it, with what no member list says: which node holds the runs
+    /// manager (asked of each coordinator node, not inferred from ages) and each worker node's
+    /// model workers (its WorkerDirectory). A node that does not answer is shown without them.
+    /// </summary>
+    public async Task<ClusterView> ClusterViewAsync(CancellationToken cancellationToken)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(System);
+        var state = cluster.State;
+        var members = state.Members.OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).ToArray();
+        var views = await Task.WhenAll(members.Select(async member =>
+        {
+            var reachable = !state.Unreachable.Contains(member);
+            var holdsRuns = member.HasRole(MelmRoles.Coordinator) && reachable && await AnswersAsync(member.Address, "/user/runs/runs", cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<Melm.Actors.Protocol.Queries.WorkerStatus>? workers = null;
+            string? workersError = null;
+            if (member.HasRole(MelmRoles.Worker))
+            {
+                try
+                {
+                    var answer = await System.ActorSelection($"{member.Address}/user/{WorkerDirectory.Name}")
+                        .Ask<NodeWorkers>(new GetNodeWorkers(), MemberTimeout, cancellationToken).ConfigureAwait(false);
+                    workers = answer.Workers;
+                    if (answer.Missing.Count > 0)
+                        workersError = $"no answer from the workers of {string.Join(", ", answer.Missing)}";
+                }
+                catch (AskTimeoutException)
+                {
+                    workersError = $"its workers did not answer within {MemberTimeout.TotalSeconds:0} s";
+                }
+            }
+            return new MemberView(member.Address.ToString(), [.. member.Roles.Order(StringComparer.Ordinal)], member.Status.ToString(), reachable,
+                member.Address == state.Leader, holdsRuns, workers, workersError);
+        })).ConfigureAwait(false);
+        return new ClusterView(cluster.SelfAddress.ToString(), state.Leader?.ToString(), views.FirstOrDefault(v => v.RunsManager)?.Address, views);
+    }
+
+    /// <summary>
+    /// Asks a member to leave the cluster gracefully (its work goes back to the queue at once and the
+    /// node stops) or marks it down (for a node that cannot leave: crashed, frozen, cut off).
+    /// </summary>
+    public MemberAction ChangeMember(string address, bool down)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(System);
+        var member = FindMember(address);
+        if (down)
+            cluster.Down(member.Address);
+        else
+            cluster.Leave(member.Address);
+        var now = cluster.State.Members.FirstOrDefault(m => m.Address == member.Address)?.Status.ToString() ?? "Removed";
+        return new MemberAction(member.Address.ToString(), down ? "down" : "leave", now);
+    }
+
+    /// <summary>The member an address names: in full (akka.tcp://melm@10.0.0.2:4053) or as host:port.</summary>
+    private Member FindMember(string address)
+    {
+        var members = Akka.Cluster.Cluster.Get(System).State.Members;
+        return members.FirstOrDefault(m => m.Address.ToString() == address || $"{m.Address.Host}:{m.Address.Port}" == address)
+            ?? throw new UnknownMemberException(address,
+                $"no member of the cluster at '{address}'; members: {string.Join(", ", members.Select(m => m.Address.ToString()).Order(StringComparer.Ordinal))} (an address in full, or host:port)");
+    }
+
+    private async Task<bool> AnswersAsync(Address node, string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var identity = await System.ActorSelection($"{node}{path}").Ask<ActorIdentity>(new Identify(path), MemberTimeout, cancellationToken).ConfigureAwait(false);
+            return identity.Subject is not null;
+        }
+        catch (AskTimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The cluster and every run's progress, from the runs manager.</summary>

@@ -35,6 +35,12 @@ internal sealed class StatusClient : IDisposable
 
     public Task<RunStatus> CancelAsync(string runId) => SendAsync<RunStatus>(HttpMethod.Post, $"runs/{Uri.EscapeDataString(runId)}/cancel", null);
 
+    public Task<ClusterView> ClusterAsync() => SendAsync<ClusterView>(HttpMethod.Get, "cluster", null);
+
+    /// <summary>POST /cluster/leave or /cluster/down; an address that names no member throws UnknownMemberException.</summary>
+    public Task<MemberAction> ChangeMemberAsync(string address, bool down) =>
+        SendAsync<MemberAction>(HttpMethod.Post, down ? "cluster/down" : "cluster/leave", new MemberRequest(address));
+
     /// <summary>GET /ready (or /healthz for liveness only): whether the node answered 200, and the body that lists its checks.</summary>
     public async Task<(bool Up, HealthAnswer Answer)> HealthAsync(bool readiness)
     {
@@ -76,7 +82,10 @@ internal sealed class StatusClient : IDisposable
             var text = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var error = JsonDocument.Parse(text).RootElement.TryGetProperty("error", out var message) ? message.GetString() : text;
+                using var answer = JsonDocument.Parse(text);
+                var error = answer.RootElement.TryGetProperty("error", out var message) ? message.GetString() : text;
+                if (response.StatusCode == HttpStatusCode.NotFound && answer.RootElement.TryGetProperty("unknown_member", out var member))
+                    throw new UnknownMemberException(member.GetString() ?? "", error ?? text);
                 if (response.StatusCode == HttpStatusCode.Unauthorized)
                     error += _hasToken
                         ? $" (the coordinator at {_http.BaseAddress} did not accept the token this command sent)"

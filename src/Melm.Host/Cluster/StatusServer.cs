@@ -10,10 +10,12 @@ namespace Melm.Host.Cluster;
 
 /// <summary>
 /// A node's HTTP endpoint (loopback unless told otherwise). Every node answers GET /healthz
-/// (liveness) and GET /ready (readiness) with its health checks (NodeHealth), 200 or 503. A
+/// (liveness) and GET /ready (readiness) with its health checks (NodeHealth), 200 or 503, and GET
+/// /metrics in Prometheus text through the exporter that shares its port (NodeMetrics). A
 /// coordinator also serves the runs: GET /status is the ClusterReport as JSON; POST /runs starts
-/// the RunSpec in the body; POST /runs/ID/resume and /runs/ID/cancel continue or stop a run. `melm
-/// status`, `melm submit`, `melm resume`, `melm cancel` and `melm health` are its clients. With an API token, every verb but GET needs it ("Authorization: Bearer
+/// the RunSpec in the body; POST /runs/ID/resume and /runs/ID/cancel continue or stop a run; GET
+/// /cluster, POST /cluster/leave and /cluster/down show the members and change one. `melm status`,
+/// `melm submit`, `melm resume`, `melm cancel`, `melm cluster` and `melm health` are its clients. With an API token, every verb but GET needs it ("Authorization: Bearer
 /// TOKEN"); a request without it, or with another, gets 401 and its caller's address is logged.
 /// </summary>
 internal sealed partial class StatusServer : IAsyncDisposable
@@ -98,11 +100,17 @@ internal sealed partial class StatusServer : IAsyncDisposable
                 await ReplyAsync(context, health.IsUp ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, health).ConfigureAwait(false);
                 return;
             }
+            if (parts is ["metrics", ..])
+            {
+                // The exporter's listener owns /metrics/ on this port while it runs (NodeMetrics); a scrape reaches this one as the node stops, or when --metrics-port is another.
+                await ReplyAsync(context, HttpStatusCode.ServiceUnavailable, new { error = "no metrics on this port: the node is stopping, or serves them on its --metrics-port" }).ConfigureAwait(false);
+                return;
+            }
             if (!_servesRuns)
             {
                 await ReplyAsync(context, HttpStatusCode.NotFound, new
                 {
-                    error = $"no such endpoint on a worker node: {request.HttpMethod} {path} (GET /healthz, GET /ready; the coordinator serves the runs)",
+                    error = $"no such endpoint on a worker node: {request.HttpMethod} {path} (GET /healthz, GET /ready, GET /metrics; the coordinator serves the runs)",
                 }).ConfigureAwait(false);
                 return;
             }
@@ -112,9 +120,15 @@ internal sealed partial class StatusServer : IAsyncDisposable
                 ("POST", ["runs"]) => await _node.AskAsync(new StartRun(await ReadSpecAsync(request).ConfigureAwait(false)), _stop.Token).ConfigureAwait(false),
                 ("POST", ["runs", var runId, "resume"]) => await _node.AskAsync(new ResumeRun(runId), _stop.Token).ConfigureAwait(false),
                 ("POST", ["runs", var runId, "cancel"]) => await _node.AskAsync(new CancelRun(runId), _stop.Token).ConfigureAwait(false),
-                _ => throw new RunRequestException($"no such endpoint: {request.HttpMethod} {path} (GET /status, GET /healthz, GET /ready, POST /runs, POST /runs/ID/resume, POST /runs/ID/cancel)"),
+                ("GET", ["cluster"]) => await _node.ClusterViewAsync(_stop.Token).ConfigureAwait(false),
+                ("POST", ["cluster", "leave" or "down"]) => _node.ChangeMember(await ReadAddressAsync(request).ConfigureAwait(false), down: parts[1] == "down"),
+                _ => throw new RunRequestException($"no such endpoint: {request.HttpMethod} {path} (GET /status, GET /cluster, GET /healthz, GET /ready, GET /metrics, POST /runs, POST /runs/ID/resume, POST /runs/ID/cancel, POST /cluster/leave, POST /cluster/down)"),
             };
             await ReplyAsync(context, HttpStatusCode.OK, body).ConfigureAwait(false);
+        }
+        catch (UnknownMemberException e)
+        {
+            await ReplyAsync(context, HttpStatusCode.NotFound, new { error = e.Message, unknownMember = e.Address }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RunRequestException or JsonException)
         {
@@ -135,6 +149,13 @@ internal sealed partial class StatusServer : IAsyncDisposable
         using var body = new MemoryStream();
         await request.InputStream.CopyToAsync(body).ConfigureAwait(false);
         return RunSpecs.Parse(body.ToArray());
+    }
+
+    /// <summary>The body of POST /cluster/leave and /cluster/down: {"address": "akka.tcp://melm@HOST:PORT"} (or "HOST:PORT").</summary>
+    private static async Task<string> ReadAddressAsync(HttpListenerRequest request)
+    {
+        var body = await JsonSerializer.DeserializeAsync<MemberRequest>(request.InputStream, ClusterJson.Options).ConfigureAwait(false);
+        return string.IsNullOrWhiteSpace(body?.Address) ? throw new RunRequestException("the body names no member: {\"address\": \"akka.tcp://melm@HOST:PORT\"}") : body.Address;
     }
 
     private static async Task ReplyAsync(HttpListenerContext context, HttpStatusCode code, object body)

@@ -38,6 +38,7 @@ public static class Cli
         root.Subcommands.Add(NodeCommand.Create());
         root.Subcommands.Add(SubmitCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
         root.Subcommands.Add(HealthCommand.Create());
         root.Subcommands.Add(RunControlCommands.Resume());
         root.Subcommands.Add(RunControlCommands.Cancel());

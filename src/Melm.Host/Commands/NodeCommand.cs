@@ -27,11 +27,19 @@ public static class NodeCommand
         {
             Description = $"Port of the node's endpoint (JSON over HTTP): /healthz and /ready on every node, /status and the runs on a coordinator; 0 serves none (default: {DefaultStatusPort} on a coordinator, none on a worker-only node).",
         };
+        var metricsHost = new Option<string?>("--metrics-host")
+        {
+            Description = "Address of GET /metrics (Prometheus text) when it has a --metrics-port of its own (default: --status-host); it changes nothing, so it needs no token, and 0.0.0.0 lets a Prometheus elsewhere scrape it.",
+        };
+        var metricsPort = new Option<int?>("--metrics-port")
+        {
+            Description = "Port of GET /metrics: default the endpoint's own port, shared with it; another port for a listener of its own (9464 is Prometheus' usual one for exporters); 0 serves none.",
+        };
         var tokenFile = new Option<FileInfo?>("--token-file") { Description = $"File holding the API token the endpoint requires for submit, resume and cancel (default: the settings' apiTokenFile, then ${ApiToken.Variable}; none: the verbs are open)." };
         var insecure = new Option<bool>("--insecure") { Description = "Serve the endpoint on a non-loopback --status-host without an API token (only on a network you trust)." };
         var journal = new JournalArguments();
         var command = new Command("node", "Start a cluster node: coordinators own the runs (journalled), workers run their items. Logs are JSON lines on stdout; Ctrl+C leaves the cluster.");
-        foreach (var option in new Option[] { config, roles, seeds, hostname, port, devices, capacity, prefetch, root, statusHost, statusPort, tokenFile, insecure })
+        foreach (var option in new Option[] { config, roles, seeds, hostname, port, devices, capacity, prefetch, root, statusHost, statusPort, metricsHost, metricsPort, tokenFile, insecure })
             command.Options.Add(option);
         journal.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
@@ -63,9 +71,15 @@ public static class NodeCommand
             var endpoint = new Endpoint(parseResult.GetValue(statusHost)!, parseResult.GetValue(statusPort) ?? (coordinator ? DefaultStatusPort : 0), null);
             if (endpoint.Port is < 0 or > 65535)
                 throw new InputException("--status-port", null, $"{endpoint.Port} is not a port (0 to 65535)");
+            var metrics = (Host: parseResult.GetValue(metricsHost) ?? endpoint.Host, Port: parseResult.GetValue(metricsPort) ?? endpoint.Port);
+            if (metrics.Port is < 0 or > 65535)
+                throw new InputException("--metrics-port", null, $"{metrics.Port} is not a port (0 to 65535)");
+            // One port is one listening socket: /metrics can share the endpoint's port only on the endpoint's address.
+            if (metrics.Port > 0 && metrics.Port == endpoint.Port && metrics.Host != endpoint.Host)
+                throw new InputException("--metrics-host", null, $"/metrics shares the endpoint's port {endpoint.Port}, so it listens on {endpoint.Host} too; give --metrics-port another port to serve it on {metrics.Host}");
             if (coordinator && endpoint.Port > 0)
                 endpoint = endpoint with { Token = EndpointToken(options, endpoint.Host, parseResult.GetValue(insecure)) };
-            RunAsync(options, endpoint).GetAwaiter().GetResult();
+            RunAsync(options, endpoint, metrics).GetAwaiter().GetResult();
             return 0;
         }));
         return command;
@@ -93,7 +107,7 @@ public static class NodeCommand
         return null;
     }
 
-    private static async Task RunAsync(MelmClusterOptions options, Endpoint endpoint)
+    private static async Task RunAsync(MelmClusterOptions options, Endpoint endpoint, (string Host, int Port) metricsAt)
     {
         await using var node = await MelmNode.StartAsync(options, ProcessorChoice.FromEnvironment(), jsonLogs: true, CancellationToken.None).ConfigureAwait(false);
         StatusServer? server = null;
@@ -104,12 +118,17 @@ public static class NodeCommand
                 ? $"status endpoint: {server.Url}status (health: {server.Url}healthz, {server.Url}ready)"
                 : $"health endpoint: {server.Url}healthz, {server.Url}ready");
         }
+        var metrics = NodeMetrics.Start(metricsAt.Port > 0 ? metricsAt.Host : null, metricsAt.Port, Akka.Cluster.Cluster.Get(node.System).SelfAddress.ToString());
+        if (metrics is not null && metricsAt.Port > 0 && metricsAt.Port != endpoint.Port)
+            Console.Error.WriteLine($"metrics: http://{metricsAt.Host}:{metricsAt.Port}/metrics");
         try
         {
             await node.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
+            // The exporter first: a scrape that arrives while the node stops gets a 503 from it, or no connection.
+            metrics?.Dispose();
             if (server is not null)
                 await server.DisposeAsync().ConfigureAwait(false);
         }

@@ -18,7 +18,7 @@ namespace Melm.Host.Tests.Cluster;
 /// (MELM_TEST_PROCESSOR) keeps each run to seconds; every output is compared with the direct loop's.
 /// </summary>
 [Collection(ConsoleCapture.Collection)]
-public sealed class ClusterProcessTests : IDisposable
+public sealed partial class ClusterProcessTests : IDisposable
 {
     private const int TestTimeout = 120_000;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
@@ -333,8 +333,8 @@ public sealed class ClusterProcessTests : IDisposable
         return RunSpecs.For(CorpusFile.Read(corpus), inputs, shardSize: 2, _folder.Combine("out"));
     }
 
-    /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null.</summary>
-    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100)
+    /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null; extra: more options.</summary>
+    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100, string[]? extra = null)
     {
         var config = _folder.Combine($"{name}.json");
         // Down an unreachable node after 2 s, not the default 20 s, so the tests take seconds.
@@ -350,7 +350,7 @@ public sealed class ClusterProcessTests : IDisposable
         var node = new NodeProcess(_folder.Combine($"{name}.log"), environment,
         [
             "node", "--config", config, "--role", roles, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--seed-nodes", Seed, "--run-root", _folder.Path, .. endpoint,
+            "--seed-nodes", Seed, "--run-root", _folder.Path, .. endpoint, .. extra ?? [],
         ]);
         _nodes.Add(node);
         return node;

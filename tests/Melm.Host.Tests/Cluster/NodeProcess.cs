@@ -64,6 +64,9 @@ internal sealed class NodeProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGTERM: what Ctrl+C, docker stop and systemd send; the node leaves the cluster and stops.</summary>
+    public void Terminate() => Signal("TERM");
+
     /// <summary>SIGSTOP: the process stays but answers nothing, so the cluster finds it unreachable.</summary>
     public void Freeze() => Signal("STOP");
 

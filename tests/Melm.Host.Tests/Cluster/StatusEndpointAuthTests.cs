@@ -87,6 +87,18 @@ public sealed class StatusEndpointAuthTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("run accepted: cancelled", output, StringComparison.Ordinal);
 
+        // melm cluster: show is a GET, open to all; leave and down change the cluster and need the token,
+        // with which an address that names no member is bad input (exit code 2).
+        var (showCode, show, showError) = ConsoleCapture.Run("cluster", "show", "--url", StatusUrl);
+        Assert.True(showCode == 0, showError);
+        Assert.Contains($"127.0.0.1:{_seedPort}", show, StringComparison.Ordinal);
+        var (downCode, _, downError) = ConsoleCapture.Run("cluster", "down", "127.0.0.1:1", "--url", StatusUrl);
+        Assert.Equal(1, downCode);
+        Assert.Contains("unauthorized: POST /cluster/down came with no API token", downError, StringComparison.Ordinal);
+        var (unknownCode, _, unknownError) = ConsoleCapture.Run("cluster", "down", "127.0.0.1:1", "--url", StatusUrl, "--token-file", tokenFile);
+        Assert.Equal(2, unknownCode);
+        Assert.Contains("no member of the cluster at '127.0.0.1:1'", unknownError, StringComparison.Ordinal);
+
         // Each refusal is logged with the caller's address.
         await UntilAsync(() => Task.FromResult(node.Log().Split('\n').Count(l => l.Contains("status endpoint refused POST", StringComparison.Ordinal)) >= 4), "the refusals in the log");
         var log = node.Log();
