@@ -51,6 +51,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         Command<StageFailed>(FailStage);
         Command<StageProgressed>(progressed => _state.ReportStep(progressed.WorkerId, progressed.Stage, progressed.Update));
         Command<WorkerRestarted>(restarted => Release(restarted.WorkerId, "restarted"));
+        Command<WorkerLeaving>(leaving => Release(leaving.WorkerId, "left the cluster"));
         Command<Terminated>(terminated =>
         {
             if (_workers.Remove(terminated.ActorRef, out var workerId))

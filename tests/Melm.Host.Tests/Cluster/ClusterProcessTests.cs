@@ -98,6 +98,41 @@ public sealed class ClusterProcessTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeout)]
+    public async Task AWorkerStoppedWithSigtermLeavesExitsZeroAndItsItemsComeBackLongBeforeTheUnreachableTimeout()
+    {
+        var spec = Spec();
+        // 30 s before an unreachable node is downed: items that came back through that would take longer than the bound below.
+        const int downAfter = 30;
+        var coordinator = Node("coordinator", "coordinator", _seedPort, downAfterSeconds: downAfter);
+        await UntilMembersAsync(1);
+        var leavingPort = FreePorts.Next();
+        // 300 ms per item: the run lasts seconds after the worker is seen holding one.
+        var leaving = Node("worker-1", "worker", leavingPort, delayMs: 300, downAfterSeconds: downAfter);
+        Node("worker-2", "worker", FreePorts.Next(), delayMs: 300, downAfterSeconds: downAfter);
+        await UntilMembersAsync(3);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+
+        var leavingWorker = $"127.0.0.1:{leavingPort}/cpu";
+        await UntilAsync(async () => (await client.StatusAsync()).Runs.Single().Workers.Any(w => w.WorkerId == leavingWorker && w.InFlight > 0), "the worker to hold an item");
+        var stopped = DateTimeOffset.UtcNow;
+        leaving.Terminate();
+        Assert.True(leaving.WaitForExit(Wait), "the worker did not exit after SIGTERM");
+        Assert.True(leaving.ExitCode == 0, $"exit code {leaving.ExitCode}:\n{Tail(leaving.Log())}");
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(spec.ItemCount, status.Done);
+        // When the coordinator put them back, by its own log line's timestamp (the line itself may reach the file later).
+        var requeued = $"worker {leavingWorker} left the cluster; back in the queue";
+        var log = await UntilLogAsync(coordinator, log => log.Contains(requeued, StringComparison.Ordinal), "the leaving worker's items back in the queue in the coordinator's log");
+        var line = System.Text.Json.JsonDocument.Parse(log.Split('\n').First(l => l.Contains(requeued, StringComparison.Ordinal))).RootElement;
+        var back = line.GetProperty("Timestamp").GetDateTimeOffset() - stopped;
+        Assert.True(back < TimeSpan.FromSeconds(downAfter / 3.0), $"the items came back {back.TotalSeconds:F1} s after SIGTERM; a graceful leave should not wait for the {downAfter} s unreachable timeout");
+        await UntilAsync(async () => (await client.StatusAsync()).Members.Count == 2, "the stopped worker to leave the member list");
+        AssertSameOutputAsTheDirectLoop(spec);
+    }
+
+    [Fact(Timeout = TestTimeout)]
     public async Task AnExperimentGridRunsAsOneJobPerCellOnTheWorkersAndScoresAsInOneProcess()
     {
         var model = TinyModels.PretrainedFolder(_folder);
@@ -334,11 +369,11 @@ public sealed class ClusterProcessTests : IDisposable
     }
 
     /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null.</summary>
-    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100)
+    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100, int downAfterSeconds = 2)
     {
         var config = _folder.Combine($"{name}.json");
-        // Down an unreachable node after 2 s, not the default 20 s, so the tests take seconds.
-        File.WriteAllText(config, """{ "downUnreachableAfterSeconds": 2 }""");
+        // Down an unreachable node after 2 s by default, not the default 20 s, so the tests take seconds.
+        File.WriteAllText(config, $$"""{ "downUnreachableAfterSeconds": {{downAfterSeconds}} }""");
         // No API token, whatever the test runner's environment holds: these tests use the endpoint without one.
         var environment = new Dictionary<string, string> { [ApiToken.Variable] = "" };
         if (delayMs is { } delay)

@@ -64,6 +64,9 @@ internal sealed class NodeProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGTERM, as Ctrl+C or `docker stop`: the node shuts down gracefully. Returns at once; WaitForExit for the end.</summary>
+    public void Terminate() => Signal("TERM");
+
     /// <summary>SIGSTOP: the process stays but answers nothing, so the cluster finds it unreachable.</summary>
     public void Freeze() => Signal("STOP");
 
