@@ -133,6 +133,32 @@ public sealed class ClusterProcessTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeout)]
+    public async Task TheCoordinatorStoppedWithSigtermInTheWriteStageExitsZeroAndRestartedWritesTheSameOutput()
+    {
+        var spec = Spec();
+        // A file where the output folder should be holds the run in the write stage until the test removes it.
+        File.WriteAllText(spec.OutputFolder, "in the way");
+        var first = Node("node-1", "coordinator,worker", _seedPort);
+        await UntilMembersAsync(1);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+        var stuck = await UntilRunAsync(client, spec, s => s.Error is not null);
+        Assert.Equal((RunStages.Write, spec.ItemCount), (stuck.Stage, stuck.Done));
+
+        first.Terminate();
+        Assert.True(first.WaitForExit(Wait), "the coordinator's node did not exit after SIGTERM");
+        Assert.True(first.ExitCode == 0, $"exit code {first.ExitCode}:\n{Tail(first.Log())}");
+        File.Delete(spec.OutputFolder);
+        var itemLog = _folder.Combine("items-2.log");
+        Node("node-2", "coordinator,worker", _seedPort, itemLog);
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(spec.ItemCount, status.Done);
+        Assert.False(File.Exists(itemLog), "the restarted node recomputed items");
+        AssertSameOutputAsTheDirectLoop(spec);
+    }
+
+    [Fact(Timeout = TestTimeout)]
     public async Task AnExperimentGridRunsAsOneJobPerCellOnTheWorkersAndScoresAsInOneProcess()
     {
         var model = TinyModels.PretrainedFolder(_folder);
