@@ -61,6 +61,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
             foreach (var workerId in _workers.Values.Where(leaving.Holds).Distinct().ToArray())
                 Release(workerId, "left");
         });
+        Command<WorkerLeaving>(leaving => Release(leaving.WorkerId, "left the cluster"));
         Command<Terminated>(terminated =>
         {
             if (_workers.Remove(terminated.ActorRef, out var workerId))

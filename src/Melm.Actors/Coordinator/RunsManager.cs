@@ -75,6 +75,11 @@ public sealed class RunsManager : ReceivePersistentActor
             foreach (var runId in _scheduler.Active)
                 CoordinatorOf(runId).Forward(restarted);
         });
+        Command<WorkerLeaving>(leaving =>
+        {
+            foreach (var runId in _scheduler.Active)
+                CoordinatorOf(runId).Forward(leaving);
+        });
         Command<RunActivity>(activity =>
         {
             if (activity.Finished && !_scheduler.IsFinished(activity.RunId))

@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Hosting;
@@ -74,7 +75,22 @@ public static class MelmActorsHosting
                 foreach (var device in options.Devices)
                 {
                     var settings = new WorkerSettings($"{node.Host}:{node.Port}/{device}", options.WorkerCapacity, options.WorkerPollInterval, options.WorkerPrefetch);
-                    workers[device] = system.ActorOf(ModelWorker.Props(settings, runs, factory.Create(device)), "worker-" + Uri.EscapeDataString(device).Replace("%", "_", StringComparison.Ordinal));
+                    var name = "worker-" + Uri.EscapeDataString(device).Replace("%", "_", StringComparison.Ordinal);
+                    var worker = system.ActorOf(ModelWorker.Props(settings, runs, factory.Create(device)), name);
+                    // First phase of a graceful shutdown, while the node is still a member: its items go back now.
+                    CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "melm-" + name + "-leave",
+                        async () =>
+                        {
+                            try
+                            {
+                                return await worker.Ask<Done>(ModelWorker.Leave.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                            }
+                            catch (AskTimeoutException)
+                            {
+                                // The cluster still downs or removes the node; the items come back then.
+                                return Done.Instance;
+                            }
+                        });
                 }
                 system.ActorOf(WorkerDirectory.Props(workers), WorkerDirectory.Name);
             });

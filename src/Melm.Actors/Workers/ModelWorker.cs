@@ -1,3 +1,4 @@
+using Akka;
 using Akka.Actor;
 using System.Diagnostics;
 using Akka.Event;
@@ -17,7 +18,9 @@ namespace Melm.Actors.Workers;
 /// lost (running and waiting) back in the queue. When idle it may be given a run's preparation
 /// stage (code-mixing, fine-tuning, the filter's tagger, an experiment cell), which has the device
 /// to itself: no item starts and no work is asked for until it ends, and its progress goes to the
-/// run's coordinator.
+/// run's coordinator. When its node shuts down gracefully (Leave, from coordinated shutdown's first
+/// phase) it drops everything it holds and says so, so its items go back at once rather than after
+/// the cluster removes or downs the node.
 /// </summary>
 public sealed class ModelWorker : ReceiveActor, IWithTimers
 {
@@ -31,6 +34,7 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private int _completed;
     private int _failed;
+    private bool _leaving;
 
     public ModelWorker(WorkerSettings settings, IActorRef runs, IWorkItemProcessor processor)
     {
@@ -40,6 +44,9 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
 
         Receive<WorkAssigned>(assigned =>
         {
+            // Assigned before the coordinator heard WorkerLeaving: that released it already.
+            if (_leaving)
+                return;
             if (_running.ContainsKey((assigned.RunId, assigned.Item.Key)) || _waiting.Any(w => w.Key == assigned.Item.Key && w.RunId == assigned.RunId))
                 return;
             _waiting.Enqueue(assigned.Item);
@@ -62,6 +69,8 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
         });
         Receive<StageAssigned>(assigned =>
         {
+            if (_leaving)
+                return;
             var job = assigned.Job;
             // Jobs arrive deserialized, so they are told apart by run and stage, not by record equality.
             if (_stages.Append(_stageRunning?.Job).Any(held => held?.RunId == job.RunId && held.Stage == job.Stage))
@@ -82,6 +91,12 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
             Report(new StageFailed(failed.Job.RunId, _settings.WorkerId, failed.Job.Stage, failed.Cause.Message), failed: true);
         });
         Receive<Poll>(_ => AskForWork());
+        Receive<Leave>(_ =>
+        {
+            if (!_leaving)
+                GiveBack();
+            Sender.Tell(Done.Instance);
+        });
         Receive<GetWorkerStatus>(_ => Sender.Tell(new WorkerStatus(
             _settings.WorkerId, _settings.Capacity, _running.Keys.Select(k => k.Key).Order().ToArray(), _waiting.Count, _completed, _failed,
             _stageRunning is { Job: var job } ? $"{job.RunId}/{job.Stage}" : null,
@@ -105,7 +120,24 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
         base.PostRestart(reason);
     }
 
-    protected override void PostStop()
+    protected override void PostStop() => DropAll();
+
+    /// <summary>Stops asking for work, drops what it holds and tells the coordinators, which put it back in the queue.</summary>
+    private void GiveBack()
+    {
+        _leaving = true;
+        Timers.Cancel("poll");
+        var items = _running.Count + _waiting.Count;
+        var stages = _stages.Count + (_stageRunning is null ? 0 : 1);
+        DropAll();
+        _waiting.Clear();
+        _stages.Clear();
+        _runs.Tell(new WorkerLeaving(_settings.WorkerId));
+        _log.Info("worker {WorkerId}: leaving the cluster; gave back {Items} items and {Stages} stages", _settings.WorkerId, items, stages);
+    }
+
+    /// <summary>Cancels the running items and stage; their results, should they still come, are not this worker's any more.</summary>
+    private void DropAll()
     {
         foreach (var (_, cancel, _) in _running.Values)
         {
@@ -135,7 +167,7 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
 
     private void AskForWork()
     {
-        if (_stageRunning is not null || _stages.Count > 0)
+        if (_leaving || _stageRunning is not null || _stages.Count > 0)
             return;
         if (_running.Count + _waiting.Count < _settings.MaxHeld)
             _runs.Tell(new RequestWork(_settings.WorkerId, _settings.MaxHeld, Idle: _running.Count == 0 && _waiting.Count == 0));
@@ -216,5 +248,15 @@ public sealed class ModelWorker : ReceiveActor, IWithTimers
     private sealed class Poll
     {
         public static readonly Poll Instance = new();
+    }
+
+    /// <summary>The node is shutting down: give everything back; answered with Done.</summary>
+    public sealed class Leave
+    {
+        public static readonly Leave Instance = new();
+
+        private Leave()
+        {
+        }
     }
 }

@@ -70,6 +70,10 @@ public static class Cli
         {
             return Report(e.Message, Failed);
         }
+        catch (Melm.Models.Checkpoints.CheckpointWriteException e)
+        {
+            return Report(e.Message, Failed);
+        }
     }
 
     private static int Report(string message, int exitCode)

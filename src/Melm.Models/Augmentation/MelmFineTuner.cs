@@ -208,9 +208,13 @@ public static class MelmFineTuner
 
     private static void SaveCheckpoint(MelmModel model, TorchSharp.Modules.Adam optimizer, string folder, TrainingState state)
     {
-        Checkpoints.SafetensorsFile.Write(Path.Combine(folder, ModelFileName), model.Mlm.NamedParameters().Select(p => (p.Name, (Tensor)p.Parameter)));
-        optimizer.save_state_dict(Path.Combine(folder, OptimizerFile));
-        AtomicFile.Write(Path.Combine(folder, StateFile), Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state, MelmFolderInfo.JsonOptions) + "\n"));
+        // state.json goes in last: a checkpoint without it is never resumed from.
+        Checkpoints.StagedFolder.Write(folder, StateFile, staging =>
+        {
+            Checkpoints.SafetensorsFile.Write(Path.Combine(staging, ModelFileName), model.Mlm.NamedParameters().Select(p => (p.Name, (Tensor)p.Parameter)));
+            optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
+            File.WriteAllBytes(Path.Combine(staging, StateFile), Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state, MelmFolderInfo.JsonOptions) + "\n"));
+        });
     }
 
     private static TrainingState? ReadState(string folder, string fingerprint)

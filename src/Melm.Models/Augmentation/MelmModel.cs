@@ -104,14 +104,20 @@ public sealed class MelmModel : IDisposable
         return model;
     }
 
-    /// <summary>Writes the model, the tokenizer with its markers and `melm.json` (with <paramref name="info"/> when given).</summary>
+    /// <summary>
+    /// Writes the model, the tokenizer with its markers and `melm.json` (with <paramref name="info"/> when given),
+    /// staged so that a failed write (CheckpointWriteException) leaves the folder's previous model whole.
+    /// </summary>
     public void Save(string folder, MelmFolderInfo? info = null)
     {
         if (info is not null)
             Info = info;
-        ModelFolder.Save(Mlm, folder);
-        Tokenizer.Save(folder);
-        Info.Save(folder);
+        StagedFolder.Write(folder, MelmFolderInfo.FileName, staging =>
+        {
+            ModelFolder.Save(Mlm, staging);
+            Tokenizer.Save(staging);
+            Info.Save(staging);
+        }, [XlmrTokenizer.AddedTokensFileName]);
     }
 
     /// <summary>The tags a model prepared on <paramref name="training"/> (and scored on <paramref name="dev"/>) gets markers for, in order: see <see cref="DevTagCoverage.Tags"/>.</summary>

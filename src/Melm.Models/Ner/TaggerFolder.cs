@@ -30,23 +30,26 @@ public static class TaggerFolder
     {
         ArgumentNullException.ThrowIfNull(tagger);
         ArgumentNullException.ThrowIfNull(tokenizer);
-        Directory.CreateDirectory(folder);
-        var parameters = tagger.NamedParameters();
-        SafetensorsFile.Write(Path.Combine(folder, ModelFolder.SafetensorsFileName),
-            parameters.Where(p => !p.Name.StartsWith(NerTagger.CrfPrefix, StringComparison.Ordinal)).Select(p => (p.Name, (Tensor)p.Parameter)));
-        SafetensorsFile.Write(Path.Combine(folder, CrfFileName),
-            tagger.CrfParameters().Select(p => (p.Name[NerTagger.CrfPrefix.Length..], (Tensor)p.Parameter)));
-        File.WriteAllText(Path.Combine(folder, ModelFolder.ConfigFile), ConfigJson(tagger));
-        var metadata = new JsonObject
+        // The metadata goes in last: a folder without it is neither loaded nor reused (a run's filter-tagger stage).
+        StagedFolder.Write(folder, MetadataFileName, staging =>
         {
-            ["format"] = Format,
-            ["version"] = Version,
-            ["labels"] = new JsonArray(tagger.Labels.Names.Select(n => (JsonNode)n).ToArray()),
-            ["scheme"] = TagSchemes.Name(tagger.Labels.Scheme),
-            ["max_length"] = tagger.MaxLength,
-        };
-        File.WriteAllText(Path.Combine(folder, MetadataFileName), metadata.ToJsonString(Indented) + "\n");
-        tokenizer.Save(folder);
+            var parameters = tagger.NamedParameters();
+            SafetensorsFile.Write(Path.Combine(staging, ModelFolder.SafetensorsFileName),
+                parameters.Where(p => !p.Name.StartsWith(NerTagger.CrfPrefix, StringComparison.Ordinal)).Select(p => (p.Name, (Tensor)p.Parameter)));
+            SafetensorsFile.Write(Path.Combine(staging, CrfFileName),
+                tagger.CrfParameters().Select(p => (p.Name[NerTagger.CrfPrefix.Length..], (Tensor)p.Parameter)));
+            File.WriteAllText(Path.Combine(staging, ModelFolder.ConfigFile), ConfigJson(tagger));
+            var metadata = new JsonObject
+            {
+                ["format"] = Format,
+                ["version"] = Version,
+                ["labels"] = new JsonArray(tagger.Labels.Names.Select(n => (JsonNode)n).ToArray()),
+                ["scheme"] = TagSchemes.Name(tagger.Labels.Scheme),
+                ["max_length"] = tagger.MaxLength,
+            };
+            File.WriteAllText(Path.Combine(staging, MetadataFileName), metadata.ToJsonString(Indented) + "\n");
+            tokenizer.Save(staging);
+        }, [XlmrTokenizer.AddedTokensFileName]);
     }
 
     /// <summary>Loads a folder <see cref="Save"/> wrote, in eval mode, with its window. Anything else (a masked-LM folder, a folder without config) is an InputException saying what is missing.</summary>

@@ -278,22 +278,33 @@ public sealed class Pretrainer
         // interruption mid-checkpoint leaves the previous checkpoint's state in charge.
         var stateFolder = Path.Combine(_out, StateFolder);
         var partial = Path.Combine(stateFolder, "partial");
-        if (Directory.Exists(partial))
-            Directory.Delete(partial, true);
-        Directory.CreateDirectory(partial);
-        ModelFolder.Save(model, partial);
-        optimizer.save_state_dict(Path.Combine(partial, OptimizerFile));
+        try
+        {
+            if (Directory.Exists(partial))
+                Directory.Delete(partial, true);
+            Directory.CreateDirectory(partial);
+            ModelFolder.Save(model, partial);
+            optimizer.save_state_dict(Path.Combine(partial, OptimizerFile));
+            // Written before anything moves: a full disk here must not leave new weights beside the old step.
+            var state = new JsonObject
+            {
+                ["step"] = step,
+                ["tokens_seen"] = tokensSeen,
+                ["seconds"] = seconds,
+                ["options"] = _options.ToJson(),
+            };
+            File.WriteAllText(Path.Combine(partial, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk: nothing was moved yet, so the previous checkpoint is whole. Free what the attempt took.
+            if (Directory.Exists(partial))
+                Directory.Delete(partial, true);
+            throw new CheckpointWriteException(_out, e);
+        }
         File.Move(Path.Combine(partial, ModelFolder.SafetensorsFileName), Path.Combine(_out, ModelFolder.SafetensorsFileName), true);
         File.Move(Path.Combine(partial, ModelFolder.ConfigFile), Path.Combine(_out, ModelFolder.ConfigFile), true);
         File.Move(Path.Combine(partial, OptimizerFile), Path.Combine(stateFolder, OptimizerFile), true);
-        var state = new JsonObject
-        {
-            ["step"] = step,
-            ["tokens_seen"] = tokensSeen,
-            ["seconds"] = seconds,
-            ["options"] = _options.ToJson(),
-        };
-        File.WriteAllText(Path.Combine(partial, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         File.Move(Path.Combine(partial, StateFile), Path.Combine(stateFolder, StateFile), true);
         Directory.Delete(partial, true);
         WriteReport(report);

@@ -98,6 +98,103 @@ public sealed partial class ClusterProcessTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeout)]
+    public async Task AWorkerStoppedWithSigtermLeavesExitsZeroAndItsItemsComeBackLongBeforeTheUnreachableTimeout()
+    {
+        var spec = Spec();
+        // 30 s before an unreachable node is downed: items that came back through that would take longer than the bound below.
+        const int downAfter = 30;
+        var coordinator = Node("coordinator", "coordinator", _seedPort, downAfterSeconds: downAfter);
+        await UntilMembersAsync(1);
+        var leavingPort = FreePorts.Next();
+        // 300 ms per item: the run lasts seconds after the worker is seen holding one.
+        var leaving = Node("worker-1", "worker", leavingPort, delayMs: 300, downAfterSeconds: downAfter);
+        Node("worker-2", "worker", FreePorts.Next(), delayMs: 300, downAfterSeconds: downAfter);
+        await UntilMembersAsync(3);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+
+        var leavingWorker = $"127.0.0.1:{leavingPort}/cpu";
+        await UntilAsync(async () => (await client.StatusAsync()).Runs.Single().Workers.Any(w => w.WorkerId == leavingWorker && w.InFlight > 0), "the worker to hold an item");
+        var stopped = DateTimeOffset.UtcNow;
+        leaving.Terminate();
+        Assert.True(leaving.WaitForExit(Wait), "the worker did not exit after SIGTERM");
+        Assert.True(leaving.ExitCode == 0, $"exit code {leaving.ExitCode}:\n{Tail(leaving.Log())}");
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(spec.ItemCount, status.Done);
+        // When the coordinator put them back, by its own log line's timestamp (the line itself may reach the file later).
+        var requeued = $"worker {leavingWorker} left the cluster; back in the queue";
+        var log = await UntilLogAsync(coordinator, log => log.Contains(requeued, StringComparison.Ordinal), "the leaving worker's items back in the queue in the coordinator's log");
+        var line = System.Text.Json.JsonDocument.Parse(log.Split('\n').First(l => l.Contains(requeued, StringComparison.Ordinal))).RootElement;
+        var back = line.GetProperty("Timestamp").GetDateTimeOffset() - stopped;
+        Assert.True(back < TimeSpan.FromSeconds(downAfter / 3.0), $"the items came back {back.TotalSeconds:F1} s after SIGTERM; a graceful leave should not wait for the {downAfter} s unreachable timeout");
+        await UntilAsync(async () => (await client.StatusAsync()).Members.Count == 2, "the stopped worker to leave the member list");
+        AssertSameOutputAsTheDirectLoop(spec);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task TheCoordinatorStoppedWithSigtermInTheWriteStageExitsZeroAndRestartedWritesTheSameOutput()
+    {
+        var spec = Spec();
+        // A file where the output folder should be holds the run in the write stage until the test removes it.
+        File.WriteAllText(spec.OutputFolder, "in the way");
+        var first = Node("node-1", "coordinator,worker", _seedPort);
+        await UntilMembersAsync(1);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+        var stuck = await UntilRunAsync(client, spec, s => s.Error is not null);
+        Assert.Equal((RunStages.Write, spec.ItemCount), (stuck.Stage, stuck.Done));
+
+        first.Terminate();
+        Assert.True(first.WaitForExit(Wait), "the coordinator's node did not exit after SIGTERM");
+        Assert.True(first.ExitCode == 0, $"exit code {first.ExitCode}:\n{Tail(first.Log())}");
+        File.Delete(spec.OutputFolder);
+        var itemLog = _folder.Combine("items-2.log");
+        Node("node-2", "coordinator,worker", _seedPort, itemLog);
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(spec.ItemCount, status.Done);
+        Assert.False(File.Exists(itemLog), "the restarted node recomputed items");
+        AssertSameOutputAsTheDirectLoop(spec);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task AJournalOutageOnPostgreSqlMidRunEndsWithTheSameBytesAndEveryItemJournalledOnce()
+    {
+        using var database = TestPostgreSql.Create();
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+        using var proxy = new TcpOutageProxy(server.Host!, server.Port);
+        var throughProxy = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port }.ConnectionString;
+        var spec = Spec();
+        // 300 ms per item: the run is still going when the journal goes away.
+        var node = Node("node", "coordinator,worker", _seedPort, delayMs: 300, postgres: throughProxy);
+        await UntilMembersAsync(1);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+        await UntilRunAsync(client, spec, s => s.Done >= 6);
+
+        proxy.Cut();
+        // The outage lasts until the node has logged 12 failures to reach its journal, some 10 s (a fixed length would be
+        // a sleep). Once it is back, the journal's circuit breaker may keep it shut for its reset timeout: measured on a
+        // loaded 2-core machine, 22 s of outage took 53 s more to completion, hence the longer wait below.
+        static int Failures(string log) => log.Split('\n').Count(l => l.Contains("Persistence failure", StringComparison.Ordinal) || l.Contains("Failed to persist", StringComparison.Ordinal));
+        var cut = DateTime.UtcNow;
+        await UntilLogAsync(node, log => Failures(log) >= 12, "the node to fail to reach its journal 12 times");
+        var outage = DateTime.UtcNow - cut;
+        proxy.Restore();
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed, TimeSpan.FromSeconds(180));
+
+        Assert.Equal(spec.ItemCount, status.Done);
+        AssertSameOutputAsTheDirectLoop(spec);
+        // Every item done and exactly as many results journalled: none lost, none written twice.
+        using var connection = database.Open();
+        using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM journal WHERE persistence_id = @id AND manifest = 'ItemCompleted'", connection);
+        count.Parameters.AddWithValue("id", Melm.Actors.Coordinator.RunCoordinator.PersistenceIdOf(spec.RunId));
+        Assert.Equal(spec.ItemCount, Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(outage > TimeSpan.FromSeconds(5), $"the outage lasted {outage.TotalSeconds:F0} s only");
+    }
+
+    [Fact(Timeout = TestTimeout)]
     public async Task AnExperimentGridRunsAsOneJobPerCellOnTheWorkersAndScoresAsInOneProcess()
     {
         var model = TinyModels.PretrainedFolder(_folder);
@@ -334,11 +431,14 @@ public sealed partial class ClusterProcessTests : IDisposable
     }
 
     /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null; extra: more options.</summary>
-    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100, string[]? extra = null)
+    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100, string[]? extra = null, int downAfterSeconds = 2, string? postgres = null)
     {
         var config = _folder.Combine($"{name}.json");
-        // Down an unreachable node after 2 s, not the default 20 s, so the tests take seconds.
-        File.WriteAllText(config, """{ "downUnreachableAfterSeconds": 2 }""");
+        // Down an unreachable node after 2 s by default, not the default 20 s, so the tests take seconds.
+        var settings = new System.Text.Json.Nodes.JsonObject { ["downUnreachableAfterSeconds"] = downAfterSeconds };
+        if (postgres is not null)
+            settings["persistence"] = new System.Text.Json.Nodes.JsonObject { ["provider"] = "postgresql", ["connectionString"] = postgres };
+        File.WriteAllText(config, settings.ToJsonString());
         // No API token, whatever the test runner's environment holds: these tests use the endpoint without one.
         var environment = new Dictionary<string, string> { [ApiToken.Variable] = "" };
         if (delayMs is { } delay)
@@ -372,7 +472,7 @@ public sealed partial class ClusterProcessTests : IDisposable
         }, $"{count} members up");
     }
 
-    private async Task<RunStatus> UntilRunAsync(StatusClient client, RunSpec spec, Func<RunStatus, bool> condition)
+    private async Task<RunStatus> UntilRunAsync(StatusClient client, RunSpec spec, Func<RunStatus, bool> condition, TimeSpan? wait = null)
     {
         RunStatus? last = null;
         await UntilAsync(async () =>
@@ -386,17 +486,17 @@ public sealed partial class ClusterProcessTests : IDisposable
                 return false;
             }
             return last is not null && condition(last);
-        }, $"the run's status (last: {last})");
+        }, $"the run's status (last: {last})", wait);
         return last!;
     }
 
-    private async Task UntilAsync(Func<Task<bool>> condition, string what)
+    private async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? wait = null)
     {
-        var deadline = DateTime.UtcNow + Wait;
+        var deadline = DateTime.UtcNow + (wait ?? Wait);
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"waited {Wait.TotalSeconds} s for {what}; logs:\n" + string.Join("\n", _nodes.Select(n => $"== {n.LogFile}\n{Tail(n.Log())}")));
+                throw new TimeoutException($"waited {(wait ?? Wait).TotalSeconds} s for {what}; logs:\n" + string.Join("\n", _nodes.Select(n => $"== {n.LogFile}\n{Tail(n.Log())}")));
             await Task.Delay(200);
         }
     }

@@ -64,7 +64,7 @@ internal sealed class NodeProcess : IDisposable
         _process.WaitForExit(10_000);
     }
 
-    /// <summary>SIGTERM: what Ctrl+C, docker stop and systemd send; the node leaves the cluster and stops.</summary>
+    /// <summary>SIGTERM, as Ctrl+C or `docker stop`: the node shuts down gracefully. Returns at once; WaitForExit for the end.</summary>
     public void Terminate() => Signal("TERM");
 
     /// <summary>SIGSTOP: the process stays but answers nothing, so the cluster finds it unreachable.</summary>

@@ -1,4 +1,5 @@
 using Melm.Models.Augmentation;
+using Melm.Models.Checkpoints;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Tests.Nn;
@@ -39,6 +40,44 @@ public sealed class MelmFineTunerTests
         Assert.Equal(TwoEpochs, loaded.Info.FineTune);
         Assert.All(loaded.Markers.AllMarkers, m => Assert.True(loaded.Tokenizer.IsAdded(loaded.Tokenizer.PieceToId(m)!.Value)));
         Assert.Contains("<B-PER>", loaded.Markers.AllMarkers);
+    }
+
+    [Fact]
+    public void AFullDiskAtACheckpointNamesTheFolderKeepsTheLastCheckpointAndTheResumedRunEndsAsAStraightOne()
+    {
+        using var disk = TinyDisk.Mount(megabytes: 16);
+        using var pretrained = MelmFixtures.PretrainedFolder();
+        using var output = TinyModels.Scratch();
+        var train = MelmFixtures.Demo(count: 6);
+        var dev = MelmFixtures.Demo(split: "dev", count: 3);
+        var folder = disk.Combine("tuned");
+
+        FineTuneResult Run(string to, FineTuneOptions options)
+        {
+            using var model = MelmModel.Prepare(pretrained.Path, train, AugmentationMethod.Melm);
+            return MelmFineTuner.Run(model, train, dev, options, to);
+        }
+        Run(folder, TwoEpochs with { Epochs = 1 });
+        static Dictionary<string, byte[]> Files(string root) =>
+            Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes);
+        var lastGood = Files(folder);
+
+        disk.Fill();
+        var error = Assert.Throws<CheckpointWriteException>(() => Run(folder, TwoEpochs));
+        Assert.Contains(folder, error.Message, StringComparison.Ordinal);
+        Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+        // Epoch 1's best model and checkpoint, byte for byte, and nothing half written beside them.
+        var after = Files(folder);
+        Assert.Equal(lastGood.Keys.Order(), after.Keys.Order());
+        Assert.All(lastGood, file => Assert.Equal(file.Value, after[file.Key]));
+
+        disk.Free();
+        var resumed = Run(folder, TwoEpochs);
+        var straight = Run(output.File("straight"), TwoEpochs);
+        Assert.Equal(1, resumed.ResumedAfterEpoch);
+        Assert.Equal(straight.Epochs, resumed.Epochs);
+        foreach (var name in new[] { "model.safetensors", "melm.json", "checkpoint/model.safetensors", "checkpoint/state.json" })
+            Assert.Equal(File.ReadAllBytes(output.File("straight/" + name)), File.ReadAllBytes(Path.Combine(folder, name)));
     }
 
     [Fact]

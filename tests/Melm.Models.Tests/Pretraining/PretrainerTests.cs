@@ -72,6 +72,37 @@ public sealed class PretrainerTests : IDisposable
     }
 
     [Fact]
+    public void AFullDiskAtACheckpointNamesTheFolderKeepsTheLastCheckpointAndTheResumedRunEndsAsAStraightOne()
+    {
+        using var disk = TinyDisk.Mount(megabytes: 16);
+        var options = Tiny("en") with { TotalSteps = 12, CheckpointEvery = 6, HoldoutLines = 10 };
+        var straight = Out("straight");
+        var folder = disk.Combine("pretrained");
+
+        Run(options, straight);
+        Run(options, folder, steps: 6);
+        static Dictionary<string, byte[]> Files(string root) =>
+            Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes);
+        var lastGood = Files(folder);
+
+        disk.Fill();
+        var error = Assert.Throws<CheckpointWriteException>(() => Run(options, folder));
+        Assert.Contains(folder, error.Message, StringComparison.Ordinal);
+        Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+        // Step 6's checkpoint, byte for byte, and no partial folder left taking room.
+        var after = Files(folder);
+        Assert.Equal(lastGood.Keys.Order(), after.Keys.Order());
+        Assert.All(lastGood, file => Assert.Equal(file.Value, after[file.Key]));
+
+        disk.Free();
+        var finished = Run(options, folder).Report;
+        Assert.Equal(12, finished.Steps);
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(straight, ModelFolder.SafetensorsFileName)),
+            File.ReadAllBytes(Path.Combine(folder, ModelFolder.SafetensorsFileName)));
+    }
+
+    [Fact]
     public void SalientMaskingScoresHeldOutEntityMentionsAndResumesBitForBit()
     {
         var options = Tiny() with
