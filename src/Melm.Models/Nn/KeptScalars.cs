@@ -17,6 +17,9 @@ public static class KeptScalars
     /// <summary>a + b.</summary>
     public static Tensor Plus(Tensor a, Tensor b) => a.add(b, One);
 
+    /// <summary>a + b for a Scalar b the caller keeps alive (a `using` around the call does).</summary>
+    public static Tensor Plus(Tensor a, Scalar b) => a.add(b, One);
+
     /// <summary>a - 1 (a - b needs no help: TorchSharp's sub of two tensors passes no Scalar).</summary>
     public static Tensor MinusOne(Tensor a) => a.sub(One);
 }

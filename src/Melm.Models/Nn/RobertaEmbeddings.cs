@@ -36,8 +36,11 @@ public sealed class RobertaEmbeddings : nn.Module<Tensor, Tensor>
     public static Tensor PositionIds(Tensor inputIds, long padTokenId)
     {
         using var scope = NewDisposeScope();
-        var notPad = inputIds.ne(padTokenId).to(ScalarType.Int64);
-        var positions = notPad.cumsum(1) * notPad + padTokenId;
+        // The pad id as a Scalar this method holds until the end: an implicit one could be collected
+        // while libtorch reads it ("Scalar toLong", seen in a full test run; see KeptScalars).
+        using var pad = padTokenId.ToScalar();
+        var notPad = inputIds.ne(pad).to(ScalarType.Int64);
+        var positions = KeptScalars.Plus(notPad.cumsum(1) * notPad, pad);
         return positions.MoveToOuterDisposeScope();
     }
 

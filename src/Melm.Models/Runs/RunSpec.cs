@@ -41,6 +41,12 @@ public sealed record RunSpec(string RunId, RunInputs Inputs, int ShardSize, IRea
         if (SentenceIds.Contains(null!) || Preparation?.FineTune?.Languages.Contains(null!) == true || Preparation?.Cell?.Methods.Contains(null!) == true
             || Preparation?.CodeMix is { } mix && (mix.Train.Contains(null!) || mix.Vectors.Contains(null!)))
             throw new ArgumentException("a list in the spec (sentence ids, languages, methods, code-mix files) holds null", nameof(Preparation));
+        // Enums arrive from JSON as any number; one no name stands for would fail later, on a worker.
+        foreach (var generation in new[] { Inputs.Generation, Preparation?.Cell?.Generation }.OfType<GenerationOptions>())
+        {
+            if (!Enum.IsDefined(generation.Filter) || !Enum.IsDefined(generation.Sampling))
+                throw new ArgumentException($"generation settings name no known filter rule ({(int)generation.Filter}) or sampling ({(int)generation.Sampling})", nameof(Inputs));
+        }
         if (string.IsNullOrWhiteSpace(RunId) || RunId.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             throw new ArgumentException($"run id \"{RunId}\" must be non-empty ASCII letters, digits, '-', '_' or '.'", nameof(RunId));
         if (Rounds < 1)

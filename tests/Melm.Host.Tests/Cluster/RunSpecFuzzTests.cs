@@ -71,6 +71,8 @@ public sealed class RunSpecFuzzTests
     [InlineData("preparation.filter_tagger.options", null, "options")]
     [InlineData("sentence_ids", "[\"s0\", null]", "holds null")]
     [InlineData("preparation.fine_tune.languages", "[null]", "holds null")]
+    [InlineData("inputs.generation.filter", "7", "no known filter rule (7)")]
+    [InlineData("inputs.generation.sampling", "-1", "sampling (-1)")]
     public void AFieldItsTypeSaysIsThereIsRefusedWhenMissingOrNull(string path, string? value, string expected)
     {
         var root = JsonNode.Parse(Specs[0])!;
