@@ -105,4 +105,33 @@ public sealed class TrainingCurvesTests
         Assert.Contains(lossSteps, s => s > batches);
         Assert.Equal(Steps(points, "train/loss"), Steps(points, "train/lr"));
     }
+
+    [Fact]
+    public void AugmentStagesWriteTheirCurvesInASubfolderEachAndNoTensorboardWritesNoneAndTheSameBytes()
+    {
+        using var folder = new TempFolder();
+        var model = TinyModels.PretrainedFolder(folder);
+        var train = AugmentCommandTests.DemoFile(folder, "train", 8);
+        var dev = AugmentCommandTests.DemoFile(folder, "dev", 4);
+        string[] Args(string output, params string[] more) => ["augment", "--model", model, "--train", train, "--dev", dev, "--out", output,
+            "--epochs", "2", "--batch-size", "4", "--lr", "1e-3", "--seed", "5", "--rounds", "1", "--tagger-epochs", "2", .. more];
+        var with = Path.Combine(folder.Path, "with");
+        var without = Path.Combine(folder.Path, "without");
+
+        var on = ConsoleCapture.Run(Args(with));
+        var off = ConsoleCapture.Run(Args(without, "--no-tensorboard"));
+
+        Assert.True(on.ExitCode == 0, on.Error);
+        Assert.True(off.ExitCode == 0, off.Error);
+        var tagger = TensorBoardEventFile.ReadFolder(Path.Combine(with, "tensorboard", "filter-tagger"));
+        Assert.Equal(2, Steps(tagger, "dev/f1").Length);
+        Assert.Equal(Steps(tagger, "dev/f1")[^1], Steps(tagger, "train/loss")[^1]);
+        var tuning = TensorBoardEventFile.ReadFolder(Path.Combine(with, "tensorboard", "fine-tune"));
+        Assert.Equal(2, Steps(tuning, "dev/loss").Length);
+        Assert.Equal(2, Steps(tuning, "dev/accuracy").Length);
+        Assert.NotEmpty(Steps(tuning, "train/loss"));
+        Assert.False(Directory.Exists(Path.Combine(without, "tensorboard")));
+        foreach (var name in new[] { "aug.jsonl", "summary.json", "melm-model/model.safetensors", "filter-tagger/model.safetensors" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(with, name)), File.ReadAllBytes(Path.Combine(without, name)));
+    }
 }
