@@ -16,7 +16,7 @@ public static class FinetuneCommand
         var train = new Option<FileInfo>("--train") { Description = "Training file (CoNLL columns or .jsonl).", Required = true };
         var dev = new Option<FileInfo?>("--dev") { Description = "Dev file; the epoch with the lowest dev masked-entity loss is kept (without it, the last)." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the fine-tuned model; rerun with the same folder to resume.", Required = true };
-        var command = new Command("finetune", "Fine-tune a masked LM on entity-masked, label-linearized sentences; resumable, best epoch by dev loss.");
+        var command = new Command("finetune", "Fine-tune a masked LM on entity-masked, label-linearized sentences; resumable, best epoch by dev loss, TensorBoard curves.");
         foreach (var option in new Option[] { model, train, dev, output, options.Method, options.Seed }.Concat(options.FineTuneOptions))
             command.Options.Add(option);
         options.Compute.AddTo(command);

@@ -46,7 +46,7 @@ public static class NerCommand
         var compute = new ComputeArguments();
         var tensorBoard = new TensorBoardArguments();
         var json = new Option<FileInfo?>("--json") { Description = "Also write every epoch's loss and dev F1 to this JSON file." };
-        var command = new Command("train", "Train a tagger (paper defaults: AdamW, lr 2e-5, batch 16, 10 epochs, best epoch by dev F1) and save it as a folder.")
+        var command = new Command("train", "Train a tagger (paper defaults: AdamW, lr 2e-5, batch 16, 10 epochs, best epoch by dev F1) and save it as a folder, with TensorBoard curves.")
         {
             train, dev, model, output, seed, epochs, batchSize, lr, crfLr, weightDecay, warmup, linearDecay, clip, freeze, maxLength, json,
         };

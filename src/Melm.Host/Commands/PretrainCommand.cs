@@ -39,7 +39,7 @@ public static class PretrainCommand
         var compute = new ComputeArguments();
         var tensorBoard = new TensorBoardArguments();
 
-        var command = new Command("pretrain", "Pretrain a masked LM on raw text (from scratch or from --init), with checkpoints and resume.");
+        var command = new Command("pretrain", "Pretrain a masked LM on raw text (from scratch or from --init), with checkpoints, resume and TensorBoard curves.");
         foreach (var option in new Option[] { text, conll, tokenizer, init, output, layers, hidden, heads, intermediate, seed, block, batch, totalSteps, epochs, lr, warmup, weightDecay, clip, maskRate, masking, salientShare, holdout, checkpointEvery, steps, minutes })
             command.Options.Add(option);
         compute.AddTo(command);

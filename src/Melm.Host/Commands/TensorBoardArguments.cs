@@ -16,6 +16,7 @@ internal sealed class TensorBoardArguments
     public TensorBoardArguments(bool stages = false) =>
         _folder = new("--tensorboard")
         {
+            HelpName = "DIR",
             Description = stages
                 ? "Folder for the training stages' curves, TensorBoard event files in filter-tagger/ and fine-tune/ (train/loss, train/lr, speed, dev figures) [default: OUT/tensorboard]."
                 : "Folder for the training curves, TensorBoard event files (train/loss, train/lr, speed, dev or held-out figures) [default: OUT/tensorboard].",
