@@ -19,7 +19,7 @@ internal static class ProcessorChoice
     {
         var choice = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrEmpty(choice))
-            return new NodeProcessor.Factory(new MelmItemProcessorFactory());
+            return new NodeProcessor.Factory(new MelmItemProcessorFactory(folder => new Commands.TensorBoardCurves(folder)));
         var parts = choice.Split(':', 2);
         if (parts[0] != UpperCaseProcessor.MethodName || (parts.Length == 2 && !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
             throw new Models.Diagnostics.InputException(Variable, null, $"'{choice}' is not upper-case or upper-case:DELAY_MS");

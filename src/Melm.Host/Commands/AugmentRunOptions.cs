@@ -61,9 +61,12 @@ internal sealed class AugmentRunOptions
 
     public Option<double> TaggerLearningRate { get; } = new("--tagger-lr") { Description = "AdamW learning rate of the filter's tagger when the run trains it (paper: 2e-5).", DefaultValueFactory = _ => new NerTrainingOptions { Seed = 0 }.LearningRate };
 
+    /// <summary>The training stages' curves: OUT/tensorboard/filter-tagger and OUT/tensorboard/fine-tune by default.</summary>
+    public TensorBoardArguments TensorBoard { get; } = new(stages: true);
+
     /// <summary>Every option, for a command to add.</summary>
     public IEnumerable<Option> All =>
-        new Option[] { Model, Train, CodeMix, CodeMixTrain, CodeMixVectors, CodeMixRandom, CodeMixRounds, Dev, Out, Filter, FilterRule, Tagger, TaggerEpochs, TaggerLearningRate, Melm.Method, Melm.Seed }.Concat(Melm.FineTuneOptions).Concat(Melm.GenerationOptions);
+        new Option[] { Model, Train, CodeMix, CodeMixTrain, CodeMixVectors, CodeMixRandom, CodeMixRounds, Dev, Out, Filter, FilterRule, Tagger, TaggerEpochs, TaggerLearningRate, Melm.Method, Melm.Seed }.Concat(Melm.FineTuneOptions).Concat(Melm.GenerationOptions).Concat(TensorBoard.Options);
 
     /// <summary>
     /// The run the options describe: its corpus (the --train file or the codemix folder), the model
@@ -123,7 +126,12 @@ internal sealed class AugmentRunOptions
             rewriterFolder = Path.Combine(outFolder, AugmentPipeline.ModelSubfolder);
         }
         var inputs = new RunInputs(trainingPath, rewriterFolder, AugmentationMethods.Name(method), taggerFolder, generation);
-        var preparation = taggerJob is null && fineTuneJob is null && codeMixJob is null ? null : new RunPreparation(taggerJob, fineTuneJob, CodeMix: codeMixJob);
+        var (curvesFolder, noCurves) = TensorBoard.ReadSetting(parseResult);
+        var preparation = taggerJob is null && fineTuneJob is null && codeMixJob is null ? null : new RunPreparation(taggerJob, fineTuneJob, CodeMix: codeMixJob)
+        {
+            TensorBoardFolder = curvesFolder,
+            NoTensorBoard = noCurves ? true : null,
+        };
         // A code-mixed corpus is written by its stage; its sentences are the run's once it has run.
         return RunSpecs.For(codeMixJob is null ? training : training with { Sentences = [] }, inputs, shardSize, outFolder, preparation, runId);
     }

@@ -156,7 +156,7 @@ public static class DemoCommand
         };
         PretrainResult result;
         using (var progress = new ConsoleProgress())
-            result = Pretrainer.Run(options, folder, new PretrainBudget(), s.Compute, progress, line => Console.Error.WriteLine(line), CancellationToken.None);
+            result = Pretrainer.Run(options, folder, new PretrainBudget(), s.Compute, progress, line => Console.Error.WriteLine(line), stop: CancellationToken.None);
         var r = result.Report;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{(result.AlreadyFinished ? "reused" : "pretrained")} {folder}: {r.Steps} steps; held-out masked-token accuracy {r.HeldOutAccuracy:P1} (most frequent token {r.MostFrequentTokenAccuracy:P1})"));

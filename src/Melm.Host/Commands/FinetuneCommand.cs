@@ -2,6 +2,7 @@ using System.CommandLine;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Commands;
 
@@ -15,10 +16,12 @@ public static class FinetuneCommand
         var train = new Option<FileInfo>("--train") { Description = "Training file (CoNLL columns or .jsonl).", Required = true };
         var dev = new Option<FileInfo?>("--dev") { Description = "Dev file; the epoch with the lowest dev masked-entity loss is kept (without it, the last)." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the fine-tuned model; rerun with the same folder to resume.", Required = true };
-        var command = new Command("finetune", "Fine-tune a masked LM on entity-masked, label-linearized sentences; resumable, best epoch by dev loss.");
+        var command = new Command("finetune", "Fine-tune a masked LM on entity-masked, label-linearized sentences; resumable, best epoch by dev loss, TensorBoard curves.");
         foreach (var option in new Option[] { model, train, dev, output, options.Method, options.Seed }.Concat(options.FineTuneOptions))
             command.Options.Add(option);
         options.Compute.AddTo(command);
+        var tensorBoard = new TensorBoardArguments();
+        tensorBoard.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var method = options.ReadMethod(parseResult);
@@ -26,9 +29,11 @@ public static class FinetuneCommand
             var devCorpus = parseResult.GetValue(dev) is { } devFile ? MelmOptions.ReadCorpus(devFile.FullName) : null;
             foreach (var line in devCorpus is null || !AugmentationMethods.UsesMarkers(method) ? [] : DevTagCoverage.Notes(trainCorpus.Sentences, devCorpus.Sentences, devCorpus.Source))
                 Console.WriteLine("note: " + line);
+            var outFolder = parseResult.GetValue(output)!.FullName;
             var result = Run(
-                parseResult.GetValue(model)!.FullName, trainCorpus, devCorpus, parseResult.GetValue(output)!.FullName, method,
-                options.ReadFineTune(parseResult), options.ReadLanguages(parseResult), options.ReadDevice(parseResult));
+                parseResult.GetValue(model)!.FullName, trainCorpus, devCorpus, outFolder, method,
+                options.ReadFineTune(parseResult), options.ReadLanguages(parseResult), options.ReadDevice(parseResult),
+                curves: tensorBoard.Read(parseResult, outFolder));
             Console.WriteLine(result.Describe());
             return 0;
         }));
@@ -38,9 +43,10 @@ public static class FinetuneCommand
     /// <summary>MelmFineTuner.FromPretrained with its progress drawn on the console.</summary>
     internal static FineTuneResult Run(
         string modelFolder, Corpus train, Corpus? dev, string outFolder, AugmentationMethod method,
-        FineTuneOptions fineTune, IReadOnlyList<string>? languages, TorchSharp.torch.Device device, IReadOnlyList<Sentence>? labelSource = null)
+        FineTuneOptions fineTune, IReadOnlyList<string>? languages, TorchSharp.torch.Device device, IReadOnlyList<Sentence>? labelSource = null,
+        ITrainingCurves? curves = null)
     {
         using var progress = new ConsoleProgress();
-        return MelmFineTuner.FromPretrained(modelFolder, train, dev, outFolder, method, fineTune, languages, device, progress, labelSource);
+        return MelmFineTuner.FromPretrained(modelFolder, train, dev, outFolder, method, fineTune, languages, device, progress, labelSource, curves);
     }
 }

@@ -7,6 +7,7 @@ using Melm.Models.Diagnostics;
 using Melm.Models.Evaluation;
 using Melm.Models.Ner;
 using Melm.Models.Nn;
+using Melm.Models.Runs;
 using Melm.Models.Text;
 using Spectre.Console;
 
@@ -43,12 +44,14 @@ public static class NerCommand
         var freeze = new Option<bool>("--freeze-encoder") { Description = "Train only the emission layer and the CRF." };
         var maxLength = new Option<int?>("--max-length") { Description = "Subwords per encoder input, <s> and </s> included; longer sentences go in overlapping windows [default: the model's limit]." };
         var compute = new ComputeArguments();
+        var tensorBoard = new TensorBoardArguments();
         var json = new Option<FileInfo?>("--json") { Description = "Also write every epoch's loss and dev F1 to this JSON file." };
-        var command = new Command("train", "Train a tagger (paper defaults: AdamW, lr 2e-5, batch 16, 10 epochs, best epoch by dev F1) and save it as a folder.")
+        var command = new Command("train", "Train a tagger (paper defaults: AdamW, lr 2e-5, batch 16, 10 epochs, best epoch by dev F1) and save it as a folder, with TensorBoard curves.")
         {
             train, dev, model, output, seed, epochs, batchSize, lr, crfLr, weightDecay, warmup, linearDecay, clip, freeze, maxLength, json,
         };
         compute.AddTo(command);
+        tensorBoard.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var options = new NerTrainingOptions
@@ -73,7 +76,8 @@ public static class NerCommand
             var modelPath = parseResult.GetValue(model)!.FullName;
             var outPath = parseResult.GetValue(output)!.FullName;
             var (trainCorpus, devCorpus) = ReadBoth(trainPath, devPath);
-            var (result, took) = TrainAndSave(modelPath, trainCorpus, devCorpus, options, device, parseResult.GetValue(maxLength), outPath);
+            var (result, took) = TrainAndSave(modelPath, trainCorpus, devCorpus, options, device, parseResult.GetValue(maxLength), outPath,
+                curves: tensorBoard.Read(parseResult, outPath));
             var console = ConsoleOutput.Create();
             console.Write(EpochTable(result));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -186,10 +190,10 @@ public static class NerCommand
     /// <summary>NerTrainer.TrainAndSave with its progress drawn on the console and its notes printed.</summary>
     internal static (NerTrainingResult Result, TimeSpan Took) TrainAndSave(
         string modelPath, Corpus trainCorpus, Corpus devCorpus, NerTrainingOptions options, TorchSharp.torch.Device compute, int? maxLength, string outPath,
-        TaggerLabels? labels = null)
+        TaggerLabels? labels = null, ITrainingCurves? curves = null)
     {
         using var progress = new ConsoleProgress();
-        return NerTrainer.TrainAndSave(modelPath, trainCorpus, devCorpus, options, compute, outPath, labels, maxLength, progress, Console.WriteLine);
+        return NerTrainer.TrainAndSave(modelPath, trainCorpus, devCorpus, options, compute, outPath, labels, maxLength, progress, Console.WriteLine, curves);
     }
 
     private static Table EpochTable(NerTrainingResult result)

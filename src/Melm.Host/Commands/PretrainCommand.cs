@@ -37,11 +37,13 @@ public static class PretrainCommand
         var steps = new Option<int?>("--steps") { Description = "Stop once this many steps are done in all (budget; the run resumes later)." };
         var minutes = new Option<double?>("--minutes") { Description = "Stop after this many minutes of this invocation (budget; the run resumes later)." };
         var compute = new ComputeArguments();
+        var tensorBoard = new TensorBoardArguments();
 
-        var command = new Command("pretrain", "Pretrain a masked LM on raw text (from scratch or from --init), with checkpoints and resume.");
+        var command = new Command("pretrain", "Pretrain a masked LM on raw text (from scratch or from --init), with checkpoints, resume and TensorBoard curves.");
         foreach (var option in new Option[] { text, conll, tokenizer, init, output, layers, hidden, heads, intermediate, seed, block, batch, totalSteps, epochs, lr, warmup, weightDecay, clip, maskRate, masking, salientShare, holdout, checkpointEvery, steps, minutes })
             command.Options.Add(option);
         compute.AddTo(command);
+        tensorBoard.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var options = new PretrainOptions
@@ -73,6 +75,7 @@ public static class PretrainCommand
             var budget = new PretrainBudget(parseResult.GetValue(steps), parseResult.GetValue(minutes));
             var folder = parseResult.GetValue(output)!.FullName;
             var computeOptions = compute.Read(parseResult);
+            var curves = tensorBoard.Read(parseResult, folder);
             // Ctrl+C finishes the current step and writes a checkpoint instead of losing the work since the last one.
             using var interrupt = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -85,7 +88,7 @@ public static class PretrainCommand
             try
             {
                 using var progress = new ConsoleProgress();
-                result = Pretrainer.Run(options, folder, budget, computeOptions, progress, line => Console.Error.WriteLine(line), interrupt.Token);
+                result = Pretrainer.Run(options, folder, budget, computeOptions, progress, line => Console.Error.WriteLine(line), curves, interrupt.Token);
             }
             finally
             {

@@ -34,18 +34,22 @@ public static class MelmFineTuner
     /// </summary>
     public static FineTuneResult FromPretrained(
         string pretrainedFolder, Corpus train, Corpus? dev, string outFolder, AugmentationMethod method, FineTuneOptions options,
-        IReadOnlyList<string>? languages, Device device, IProgress<ProgressUpdate>? progress = null, IReadOnlyList<Sentence>? labelSource = null)
+        IReadOnlyList<string>? languages, Device device, IProgress<ProgressUpdate>? progress = null, IReadOnlyList<Sentence>? labelSource = null,
+        ITrainingCurves? curves = null)
     {
         if (!AugmentationMethods.IsFineTuned(method))
             throw new InputException("--method", null, $"{AugmentationMethods.Name(method)} fine-tunes no masked LM; there is nothing to fine-tune");
         using var model = MelmModel.Prepare(pretrainedFolder, labelSource ?? train.Sentences, method, languages, device: device, dev: dev?.Sentences);
-        return Run(model, train.Sentences, dev?.Sentences ?? [], options, outFolder, progress, train.Source, dev?.Source ?? "dev");
+        return Run(model, train.Sentences, dev?.Sentences ?? [], options, outFolder, progress, train.Source, dev?.Source ?? "dev", curves);
     }
 
     /// <summary>
     /// Fine-tunes <paramref name="model"/> in place and saves the best epoch to <paramref name="outFolder"/>.
     /// Resumes from the folder's checkpoint when one exists for the same options and data; refuses one
     /// made with other options or data. Afterwards <paramref name="model"/> holds the last epoch's weights.
+    /// <paramref name="curves"/> gets train/loss, train/lr and train/tokens_per_second per batch (global
+    /// steps count batches from the first epoch, so a resumed run continues them) and train/epoch_loss,
+    /// dev/loss and dev/accuracy at each epoch's last step.
     /// </summary>
     public static FineTuneResult Run(
         MelmModel model,
@@ -55,8 +59,10 @@ public static class MelmFineTuner
         string outFolder,
         IProgress<ProgressUpdate>? progress = null,
         string trainSource = "train",
-        string devSource = "dev")
+        string devSource = "dev",
+        ITrainingCurves? curves = null)
     {
+        curves ??= NoTrainingCurves.Instance;
         CheckOptions(options);
         CheckIds(train, trainSource);
         CheckIds(dev, devSource);
@@ -83,6 +89,9 @@ public static class MelmFineTuner
         }
 
         var batches = (trainSet.Sum(s => s.Windows.Count) + options.BatchSize - 1) / options.BatchSize;
+        curves.Start(resumedAfter * batches);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long tokensThisRun = 0;
         for (var epoch = resumedAfter + 1; epoch <= options.Epochs; epoch++)
         {
             model.Mlm.train();
@@ -106,8 +115,14 @@ public static class MelmFineTuner
                     loss.backward();
                     optimizer.step();
                     var n = labels.shape[0];
-                    lossSum += loss.item<float>() * n;
+                    var batchLoss = loss.item<float>();
+                    lossSum += batchLoss * n;
                     lossCount += n;
+                    tokensThisRun += batch.Sum(r => (long)r.Ids.Length);
+                    var step = (epoch - 1) * batches + b + 1;
+                    curves.Scalar("train/loss", batchLoss, step);
+                    curves.Scalar("train/lr", options.LearningRate, step);
+                    curves.Scalar("train/tokens_per_second", tokensThisRun / Math.Max(1e-9, clock.Elapsed.TotalSeconds), step);
                 }
                 progress?.Report(new ProgressUpdate(stage, b + 1, batches, "batches",
                     [new("loss", lossCount > 0 ? lossSum / lossCount : double.NaN)]));
@@ -115,6 +130,12 @@ public static class MelmFineTuner
 
             var (devLoss, devAccuracy) = DevScore(model, devSet, options);
             var trainLoss = lossCount > 0 ? lossSum / lossCount : double.NaN;
+            curves.Scalar("train/epoch_loss", trainLoss, epoch * batches);
+            if (devLoss is { } scoredLoss)
+            {
+                curves.Scalar("dev/loss", scoredLoss, epoch * batches);
+                curves.Scalar("dev/accuracy", devAccuracy ?? double.NaN, epoch * batches);
+            }
             var improved = devLoss is null || state.BestDevLoss is null || devLoss < state.BestDevLoss;
             state = state with
             {

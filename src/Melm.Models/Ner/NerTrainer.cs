@@ -28,7 +28,8 @@ public static class NerTrainer
     /// </summary>
     public static (NerTrainingResult Result, TimeSpan Took) TrainAndSave(
         string modelPath, Corpus trainCorpus, Corpus devCorpus, NerTrainingOptions options, Device compute, string outPath,
-        TaggerLabels? labels = null, int? maxLength = null, IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
+        TaggerLabels? labels = null, int? maxLength = null, IProgress<ProgressUpdate>? progress = null, Action<string>? say = null,
+        ITrainingCurves? curves = null)
     {
         labels ??= TaggerLabels.FromTraining(trainCorpus);
         var tokenizer = XlmrTokenizer.Load(modelPath);
@@ -42,7 +43,7 @@ public static class NerTrainer
         say?.Invoke($"train {trainCorpus.Source}: {trainCorpus.Sentences.Count} sentences, {TagSchemes.Name(labels.Scheme)}, labels {string.Join(" ", labels.Names)}");
         say?.Invoke($"dev {devCorpus.Source}: {devCorpus.Sentences.Count} sentences; encoder {tagger.Config} from {modelPath} on {compute}, window {tagger.MaxLength}");
         var clock = Stopwatch.StartNew();
-        var result = Train(tagger, tokenizer, trainCorpus, devCorpus, options, progress);
+        var result = Train(tagger, tokenizer, trainCorpus, devCorpus, options, progress, curves: curves);
         TaggerFolder.Save(tagger, tokenizer, outPath);
         return (result, clock.Elapsed);
     }
@@ -51,10 +52,13 @@ public static class NerTrainer
     /// Trains <paramref name="tagger"/> in place and leaves it holding the best dev epoch's weights,
     /// in eval mode. Bad data (tags the tagger does not know, an empty dev set, a token longer than
     /// half the window) is an InputException naming file and line, raised before any step.
+    /// <paramref name="curves"/> gets train/loss, train/lr (the encoder's) and train/sentences_per_second per
+    /// step and train/epoch_loss and dev/f1 at each epoch's last step; training always starts over.
     /// </summary>
     public static NerTrainingResult Train(NerTagger tagger, XlmrTokenizer tokenizer, Corpus train, Corpus dev, NerTrainingOptions options,
-        IProgress<ProgressUpdate>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<ProgressUpdate>? progress = null, ITrainingCurves? curves = null, CancellationToken cancellationToken = default)
     {
+        curves ??= NoTrainingCurves.Instance;
         ArgumentNullException.ThrowIfNull(tagger);
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(train);
@@ -93,6 +97,9 @@ public static class NerTrainer
         var bestEpoch = 0;
         var bestF1 = double.NegativeInfinity;
         var step = 0;
+        curves.Start(0);
+        var clock = Stopwatch.StartNew();
+        long sentencesSeen = 0;
         try
         {
             for (var epoch = 1; epoch <= options.Epochs; epoch++)
@@ -105,6 +112,7 @@ public static class NerTrainer
                 foreach (var chunk in order.Chunk(options.BatchSize))
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    float batchLoss;
                     var factor = Schedule(step, totalSteps, warmupSteps, options.LinearDecay);
                     for (var g = 0; g < groups.Length; g++)
                         groups[g].Options.LearningRate = baseRates[g] * factor;
@@ -116,16 +124,23 @@ public static class NerTrainer
                         if (options.MaxGradNorm is { } maxNorm)
                             nn.utils.clip_grad_norm_(trainable.Concat(tagger.CrfParameters()).Select(p => p.Parameter), maxNorm);
                         optimizer.step();
-                        lossSum += loss.item<float>();
+                        batchLoss = loss.item<float>();
+                        lossSum += batchLoss;
                     }
                     batches++;
                     step++;
+                    sentencesSeen += chunk.Length;
+                    curves.Scalar("train/loss", batchLoss, step);
+                    curves.Scalar("train/lr", options.LearningRate * factor, step);
+                    curves.Scalar("train/sentences_per_second", sentencesSeen / Math.Max(1e-9, clock.Elapsed.TotalSeconds), step);
                     progress?.Report(new ProgressUpdate(Stage, step, totalSteps, "batches", Metrics(epoch, lossSum / batches, epochs)));
                 }
 
                 var predicted = predictor.PredictEncoded(devInputs);
                 var devF1 = EntityF1.Score(dev.Sentences.Select((s, i) => (s.Tags, predicted[i]))).Overall.F1;
                 epochs.Add(new NerEpoch(epoch, lossSum / batches, devF1));
+                curves.Scalar("train/epoch_loss", lossSum / batches, step);
+                curves.Scalar("dev/f1", devF1, step);
                 progress?.Report(new ProgressUpdate(Stage, step, totalSteps, "batches", Metrics(epoch, lossSum / batches, epochs)));
                 if (devF1 > bestF1)
                 {

@@ -32,6 +32,7 @@ public sealed class Pretrainer
     private readonly PretrainOptions _options;
     private readonly string _out;
     private readonly Action<string> _log;
+    private readonly ITrainingCurves _curves;
     private readonly XlmrTokenizer _tokenizer;
     private readonly PackedBlocks _train;
     private readonly PackedBlocks _heldOut;
@@ -42,11 +43,12 @@ public sealed class Pretrainer
     private readonly long _mostFrequentToken;
     private readonly IReadOnlyList<MaskedExample> _heldOutEntities;
 
-    private Pretrainer(PretrainOptions options, string outFolder, Action<string> log)
+    private Pretrainer(PretrainOptions options, string outFolder, Action<string> log, ITrainingCurves curves)
     {
         _options = options;
         _out = outFolder;
         _log = log;
+        _curves = curves;
         _tokenizer = XlmrTokenizer.Load(options.Tokenizer ?? options.InitFolder!);
         var lines = PretrainingText.Read(options.TextFiles, options.ConllFiles);
         var holdout = PretrainingText.HoldoutIndices(lines.Count, options.HoldoutLines, options.Seed);
@@ -68,8 +70,9 @@ public sealed class Pretrainer
     /// <param name="outFolder">The model folder to write; holding a checkpoint of the same run, it is resumed.</param>
     /// <param name="log">Receives a line per notable event (data statistics, checkpoints, held-out figures).</param>
     /// <param name="stop">Stops after the current step, with a checkpoint (Ctrl+C on the command line).</param>
+    /// <param name="curves">Receives train/loss, train/lr and train/tokens_per_second per step and the held-out figures per checkpoint.</param>
     public static PretrainResult Run(PretrainOptions options, string outFolder, PretrainBudget budget, ComputeOptions compute,
-        IProgress<ProgressUpdate>? progress = null, Action<string>? log = null, CancellationToken stop = default)
+        IProgress<ProgressUpdate>? progress = null, Action<string>? log = null, ITrainingCurves? curves = null, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = options.Check();
@@ -80,7 +83,7 @@ public sealed class Pretrainer
         if (budget.Minutes is <= 0)
             throw new InputException("--minutes", null, $"must be positive, got {budget.Minutes}");
         var device = compute.Apply("--device");
-        var trainer = new Pretrainer(options, outFolder, log ?? (_ => { }));
+        var trainer = new Pretrainer(options, outFolder, log ?? (_ => { }), curves ?? NoTrainingCurves.Instance);
         return trainer.Train(budget, compute, device, progress, stop);
     }
 
@@ -114,6 +117,7 @@ public sealed class Pretrainer
             _tokenizer.Save(_out);
 
         var step = state?.Step ?? 0;
+        _curves.Start(step);
         var tokensSeen = state?.TokensSeen ?? 0;
         var priorSeconds = state?.Seconds ?? 0;
         var clock = Stopwatch.StartNew();
@@ -177,6 +181,9 @@ public sealed class Pretrainer
             recentLosses.Enqueue(loss);
             if (recentLosses.Count > 20)
                 recentLosses.Dequeue();
+            _curves.Scalar("train/loss", loss, step);
+            _curves.Scalar("train/lr", learningRate, step);
+            _curves.Scalar("train/tokens_per_second", tokensThisRun / Math.Max(1e-9, clock.Elapsed.TotalSeconds), step);
             progress?.Report(new ProgressUpdate(Stage, step, totalSteps, "steps",
             [
                 new("loss", recentLosses.Average()),
@@ -308,6 +315,10 @@ public sealed class Pretrainer
         File.Move(Path.Combine(partial, StateFile), Path.Combine(stateFolder, StateFile), true);
         Directory.Delete(partial, true);
         WriteReport(report);
+        _curves.Scalar("heldout/loss", heldOutLoss, step);
+        _curves.Scalar("heldout/accuracy", accuracy, step);
+        _curves.Scalar("heldout/entity_accuracy", entityAccuracy, step);
+        _curves.Scalar("heldout/entity_mention_accuracy", mentionAccuracy, step);
         _log(string.Create(CultureInfo.InvariantCulture,
             $"checkpoint at step {step}/{totalSteps}: train loss {report.TrainLoss:0.####}, held-out loss {heldOutLoss:0.####}, held-out accuracy {accuracy:P2} over {masked} masked tokens (most frequent token: {baseline:P2}), entity pieces {entityAccuracy:P2} over {_heldOutEntities.Count} mentions ({mentionAccuracy:P2} whole mentions), {ProgressText.Number(tokensPerSecond)} tokens/s"));
         return report;

@@ -13,7 +13,8 @@ namespace Melm.Models.Runs;
 /// and kept for its next items (the few most recent runs stay loaded). Items run one at a time: a
 /// device computes one batch at once, so a worker's extra capacity only queues work.
 /// </summary>
-public sealed class MelmItemProcessor(Device device) : IWorkItemProcessor, IDisposable
+/// <param name="curvesAt">Makes the training curves of a stage written to a folder; null: stages write none.</param>
+public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurves>? curvesAt = null) : IWorkItemProcessor, IDisposable
 {
     /// <summary>Runs kept loaded, so scheduling across a few runs does not reload models for every item.</summary>
     private const int LoadedRunLimit = 3;
@@ -40,7 +41,7 @@ public sealed class MelmItemProcessor(Device device) : IWorkItemProcessor, IDisp
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return StageRunner.Run(job, device, progress);
+            return StageRunner.Run(job, device, progress, curvesAt: curvesAt);
         }
         finally
         {

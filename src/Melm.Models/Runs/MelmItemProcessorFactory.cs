@@ -3,7 +3,8 @@ using Melm.Models.Nn;
 namespace Melm.Models.Runs;
 
 /// <summary>One MELM processor per device name ("cpu", "cuda:0"), each with its own model replicas.</summary>
-public sealed class MelmItemProcessorFactory : IWorkItemProcessorFactory
+/// <param name="curvesAt">Makes the training curves of a stage written to a folder; null: stages write none.</param>
+public sealed class MelmItemProcessorFactory(Func<string, ITrainingCurves>? curvesAt = null) : IWorkItemProcessorFactory
 {
-    public IWorkItemProcessor Create(string device) => new MelmItemProcessor(ComputeOptions.ParseDevice(device, "device"));
+    public IWorkItemProcessor Create(string device) => new MelmItemProcessor(ComputeOptions.ParseDevice(device, "device"), curvesAt);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Melm.Models.Runs;
 
 /// <summary>
@@ -9,6 +11,18 @@ namespace Melm.Models.Runs;
 /// </summary>
 public sealed record RunPreparation(FilterTaggerJob? FilterTagger = null, FineTuneJob? FineTune = null, ExperimentCellJob? Cell = null, CodeMixJob? CodeMix = null)
 {
+    /// <summary>
+    /// Where the training stages write their TensorBoard curves, a subfolder per stage (filter-tagger,
+    /// fine-tune); null: the run's output folder's tensorboard/. Left out of JSON when null, so a run
+    /// with the default names and journals as before the option existed.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TensorBoardFolder { get; init; }
+
+    /// <summary>True: the training stages write no curves (--no-tensorboard). Null as false, and left out of JSON.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? NoTensorBoard { get; init; }
+
     /// <summary>The stages in the order they run.</summary>
     public IReadOnlyList<string> Stages =>
         [.. new[]

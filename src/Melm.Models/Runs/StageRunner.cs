@@ -15,11 +15,16 @@ namespace Melm.Models.Runs;
 /// </summary>
 public static class StageRunner
 {
-    public static StageOutcome Run(StageJob job, Device device, IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
+    /// <param name="curvesAt">Makes the training curves written to a folder (TensorBoard on a node); null: none.</param>
+    public static StageOutcome Run(StageJob job, Device device, IProgress<ProgressUpdate>? progress = null, Action<string>? say = null,
+        Func<string, ITrainingCurves>? curvesAt = null)
     {
         var spec = job.Spec;
         var inputs = spec.Inputs;
         var preparation = spec.Preparation;
+        ITrainingCurves Curves(string stage) => curvesAt is null || preparation?.NoTensorBoard == true
+            ? NoTrainingCurves.Instance
+            : curvesAt(Path.Combine(preparation?.TensorBoardFolder ?? Path.Combine(spec.OutputFolder, DefaultCurvesFolder), stage));
         if (!TrainingSet.Exists(inputs.CorpusFile))
             throw new InputException(inputs.CorpusFile, null, $"run {spec.RunId}: the corpus file is gone");
         switch (job.Stage)
@@ -31,13 +36,15 @@ public static class StageRunner
                 var training = TrainingSet.Read(inputs.CorpusFile).Training;
                 var dev = fineTune.DevFile is null ? null : CorpusFile.Read(fineTune.DevFile);
                 var result = MelmFineTuner.FromPretrained(
-                    fineTune.PretrainedFolder, training, dev, inputs.ModelFolder, method, fineTune.Options, fineTune.Languages, device, progress);
+                    fineTune.PretrainedFolder, training, dev, inputs.ModelFolder, method, fineTune.Options, fineTune.Languages, device, progress,
+                    curves: Curves(StageNames.FineTune));
                 return new StageOutcome([inputs.ModelFolder], result.Describe());
             }
             case StageNames.FilterTagger when preparation?.FilterTagger is { } tagger && inputs.TaggerFolder is { } folder:
             {
                 var gold = TrainingSet.Read(inputs.CorpusFile).Gold;
-                var description = TrainFilterTagger(tagger.EncoderFolder, gold, CorpusFile.Read(tagger.DevFile), tagger.Options, device, folder, progress, say);
+                var description = TrainFilterTagger(tagger.EncoderFolder, gold, CorpusFile.Read(tagger.DevFile), tagger.Options, device, folder, progress, say,
+                    Curves(StageNames.FilterTagger));
                 return new StageOutcome([folder], description);
             }
             default:
@@ -45,13 +52,16 @@ public static class StageRunner
         }
     }
 
+    /// <summary>The folder under a run's output that holds its stages' training curves unless the run names another.</summary>
+    public const string DefaultCurvesFolder = "tensorboard";
+
     /// <summary>
     /// Trains the consistency filter's tagger on the gold data into <paramref name="folder"/>, or reuses
     /// the one an earlier run saved there; returns a line saying which ("reusing ..." or "epoch 3 of 10 kept ...").
     /// </summary>
     public static string TrainFilterTagger(
         string encoderFolder, Corpus gold, Corpus dev, NerTrainingOptions options, Device device, string folder,
-        IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
+        IProgress<ProgressUpdate>? progress = null, Action<string>? say = null, ITrainingCurves? curves = null)
     {
         if (File.Exists(Path.Combine(folder, TaggerFolder.MetadataFileName)))
             return $"reusing {folder}";
@@ -59,7 +69,7 @@ public static class StageRunner
         if (problems.Count > 0)
             throw new InputException(problems);
         // Dev tags the gold data lacks get labels of their own (DevTagCoverage), so a small sample does not stop the run.
-        var (result, took) = NerTrainer.TrainAndSave(encoderFolder, gold, dev, options, device, folder, TaggerLabels.FromTraining(gold, dev), progress: progress, say: say);
+        var (result, took) = NerTrainer.TrainAndSave(encoderFolder, gold, dev, options, device, folder, TaggerLabels.FromTraining(gold, dev), progress: progress, say: say, curves: curves);
         return string.Create(CultureInfo.InvariantCulture,
             $"epoch {result.BestEpoch} of {options.Epochs} kept (dev F1 {result.BestDevF1:F2}), {took.TotalSeconds:F0} s, saved to {folder}");
     }

@@ -373,7 +373,7 @@ public sealed class AugmentCommandTests
         }
     }
 
-    private static string DemoFile(TempFolder folder, string split, int count, string language = "en")
+    internal static string DemoFile(TempFolder folder, string split, int count, string language = "en")
     {
         var sentences = ConllReader.Read(SharedFiles.Repository($"samples/demo/{language}/{split}.txt")).Sentences.Take(count).ToArray();
         var path = Path.Combine(folder.Path, language == "en" ? $"{split}.txt" : $"{language}-{split}.txt");

@@ -38,6 +38,12 @@ public sealed class NerCommandTests
             Assert.Equal(2, figures.RootElement.GetProperty("epochs").GetArrayLength());
         using (var metadata = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(tagger, "melm-tagger.json"))))
             Assert.Equal(12, metadata.RootElement.GetProperty("max_length").GetInt32());
+        // Training curves: a loss per step (40 sentences in batches of 16: 3 a epoch), dev F1 at each epoch's last step.
+        var curves = TensorBoardEventFile.ReadFolder(Path.Combine(tagger, "tensorboard"));
+        Assert.Equal([1, 2, 3, 4, 5, 6], curves.Where(p => p.Tag == "train/loss").Select(p => p.Step));
+        Assert.Equal([3, 6], curves.Where(p => p.Tag == "dev/f1").Select(p => p.Step));
+        Assert.Equal([3, 6], curves.Where(p => p.Tag == "train/epoch_loss").Select(p => p.Step));
+        Assert.Equal(6, curves.Count(p => p.Tag == "train/sentences_per_second"));
 
         var evalJson = Path.Combine(folder.Path, "eval.json");
         (code, output, error) = ConsoleCapture.Run("ner", "eval", "--model", tagger, "--test", test, "--json", evalJson);
