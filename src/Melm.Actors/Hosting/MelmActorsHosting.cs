@@ -77,6 +77,7 @@ public static class MelmActorsHosting
                     var settings = new WorkerSettings($"{node.Host}:{node.Port}/{device}", options.WorkerCapacity, options.WorkerPollInterval, options.WorkerPrefetch);
                     var name = "worker-" + Uri.EscapeDataString(device).Replace("%", "_", StringComparison.Ordinal);
                     var worker = system.ActorOf(ModelWorker.Props(settings, runs, factory.Create(device)), name);
+                    workers[device] = worker;
                     // First phase of a graceful shutdown, while the node is still a member: its items go back now.
                     CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "melm-" + name + "-leave",
                         async () =>

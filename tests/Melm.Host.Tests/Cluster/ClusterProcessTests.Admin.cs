@@ -21,6 +21,9 @@ public sealed partial class ClusterProcessTests
         var leaver = Node("worker-1", "worker", leaverPort, delayMs: 400);
         Node("worker-2", "worker", stayerPort, delayMs: 400);
         await UntilMembersAsync(3);
+        using var client = new StatusClient(StatusUrl);
+        // Up as members is not yet answering for their devices: a loaded machine showed a worker's list empty right after joining.
+        await UntilAsync(async () => (await client.ClusterAsync()).Members.Count(m => m.Workers is { Count: 1 }) == 2, "both workers to report their devices");
 
         var (code, json, error) = ConsoleCapture.Run("cluster", "show", "--url", StatusUrl, "--json");
         Assert.True(code == 0, error);
@@ -47,7 +50,6 @@ public sealed partial class ClusterProcessTests
         Assert.Contains($"127.0.0.1:{leaverPort}/cpu", table, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{stayerPort}/cpu", table, StringComparison.Ordinal);
 
-        using var client = new StatusClient(StatusUrl);
         await client.SubmitAsync(spec);
         // The leaver's current item shows in cluster show while it runs.
         var leaverId = $"127.0.0.1:{leaverPort}/cpu";
