@@ -53,6 +53,18 @@ public sealed class TinyDisk : IDisposable
         Assert.True(new DriveInfo(Path).AvailableFreeSpace < 4096, $"the disk at {Path} did not fill up");
     }
 
+    /// <summary>Every file under <paramref name="root"/> by its path relative to it, with its bytes.</summary>
+    public static Dictionary<string, byte[]> Snapshot(string root) =>
+        Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => System.IO.Path.GetRelativePath(root, f), File.ReadAllBytes);
+
+    /// <summary>The folder holds exactly the files of <paramref name="before"/>, byte for byte: nothing half written beside them.</summary>
+    public static void AssertUnchanged(Dictionary<string, byte[]> before, string root)
+    {
+        var after = Snapshot(root);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        Assert.All(before, file => Assert.Equal(file.Value, after[file.Key]));
+    }
+
     /// <summary>Gives the room back.</summary>
     public void Free() => File.Delete(_filler);
 

@@ -16,7 +16,8 @@ public sealed class GridFileTests
     }
 
     /// <summary>A small grid over the demo sample; the model and the folders are named relative to the grid file.</summary>
-    private static string SmallGrid(string conll, string extra = "") => $$"""
+    private static string SmallGrid(string conll, string extra = "",
+        string settings = """ "monolingual": { "languages": ["en"], "n": [6], "methods": ["gold-only", "label-wise", "melm"] }""") => $$"""
         {
           "conll": {{JsonSerializer.Serialize(conll)}},
           "model": "pretrained",
@@ -25,7 +26,7 @@ public sealed class GridFileTests
           "tagger": { "lr": 1e-3, "epochs": 1 },
           "melm": { "lr": 1e-3, "epochs": 1 },
           "generation": { "rounds": 2 },
-          "monolingual": { "languages": ["en"], "n": [6], "methods": ["gold-only", "label-wise", "melm"] }{{extra}}
+          {{settings}}{{extra}}
         }
         """;
 
@@ -85,18 +86,8 @@ public sealed class GridFileTests
     {
         using var folder = new TempFolder();
         TinyModels.PretrainedFolder(folder);
-        var grid = Grid(folder, $$"""
-            {
-              "conll": {{JsonSerializer.Serialize(SharedFiles.Repository("samples/demo"))}},
-              "model": "pretrained",
-              "out": "exp",
-              "seeds": [4],
-              "tagger": { "lr": 1e-3, "epochs": 1 },
-              "melm": { "lr": 1e-3, "epochs": 1 },
-              "generation": { "rounds": 2 },
-              "multilingual": { "languages": ["en", "es"], "n": [6], "methods": ["gold-only", "melm-gold", "code-mix-random", "code-mix-ess", "melm"] }
-            }
-            """);
+        var grid = Grid(folder, SmallGrid(SharedFiles.Repository("samples/demo"),
+            settings: """ "multilingual": { "languages": ["en", "es"], "n": [6], "methods": ["gold-only", "melm-gold", "code-mix-random", "code-mix-ess", "melm"] }"""));
 
         var (code, output, error) = ConsoleCapture.Run("experiment", "--grid", grid);
 

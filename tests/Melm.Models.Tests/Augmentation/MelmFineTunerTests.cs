@@ -58,18 +58,14 @@ public sealed class MelmFineTunerTests
             return MelmFineTuner.Run(model, train, dev, options, to);
         }
         Run(folder, TwoEpochs with { Epochs = 1 });
-        static Dictionary<string, byte[]> Files(string root) =>
-            Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes);
-        var lastGood = Files(folder);
+        var lastGood = TinyDisk.Snapshot(folder);
 
         disk.Fill();
         var error = Assert.Throws<CheckpointWriteException>(() => Run(folder, TwoEpochs));
         Assert.Contains(folder, error.Message, StringComparison.Ordinal);
         Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
         // Epoch 1's best model and checkpoint, byte for byte, and nothing half written beside them.
-        var after = Files(folder);
-        Assert.Equal(lastGood.Keys.Order(), after.Keys.Order());
-        Assert.All(lastGood, file => Assert.Equal(file.Value, after[file.Key]));
+        TinyDisk.AssertUnchanged(lastGood, folder);
 
         disk.Free();
         var resumed = Run(folder, TwoEpochs);

@@ -81,18 +81,14 @@ public sealed class PretrainerTests : IDisposable
 
         Run(options, straight);
         Run(options, folder, steps: 6);
-        static Dictionary<string, byte[]> Files(string root) =>
-            Directory.GetFiles(root, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(root, f), File.ReadAllBytes);
-        var lastGood = Files(folder);
+        var lastGood = TinyDisk.Snapshot(folder);
 
         disk.Fill();
         var error = Assert.Throws<CheckpointWriteException>(() => Run(options, folder));
         Assert.Contains(folder, error.Message, StringComparison.Ordinal);
         Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
         // Step 6's checkpoint, byte for byte, and no partial folder left taking room.
-        var after = Files(folder);
-        Assert.Equal(lastGood.Keys.Order(), after.Keys.Order());
-        Assert.All(lastGood, file => Assert.Equal(file.Value, after[file.Key]));
+        TinyDisk.AssertUnchanged(lastGood, folder);
 
         disk.Free();
         var finished = Run(options, folder).Report;

@@ -51,14 +51,13 @@ public sealed class FilterTaggerCheckpointTests
         var dev = new Corpus("dev.txt", MelmFixtures.Demo(split: "dev", count: 4));
         var folder = disk.Combine("tagger");
         NerTrainer.TrainAndSave(encoder.Path, gold, dev, Options, CPU, folder);
-        var before = Directory.GetFiles(folder).ToDictionary(f => f, File.ReadAllBytes);
+        var before = TinyDisk.Snapshot(folder);
 
         disk.Fill();
         var error = Assert.Throws<CheckpointWriteException>(() => NerTrainer.TrainAndSave(encoder.Path, gold, dev, Options with { Seed = 4 }, CPU, folder));
         Assert.Contains(folder, error.Message, StringComparison.Ordinal);
 
-        Assert.Equal(before.Keys.Order(), Directory.GetFiles(folder).Order());
-        Assert.All(before, file => Assert.Equal(file.Value, File.ReadAllBytes(file.Key)));
+        TinyDisk.AssertUnchanged(before, folder);
         var (tagger, _) = TaggerFolder.Load(folder, CPU);
         tagger.Dispose();
     }
