@@ -123,9 +123,10 @@ public sealed partial class ClusterProcessTests : IDisposable
 
         Assert.Equal(spec.ItemCount, status.Done);
         // When the coordinator put them back, by its own log line's timestamp (the line itself may reach the file later).
-        var requeued = $"worker {leavingWorker} left the cluster; back in the queue";
-        var log = await UntilLogAsync(coordinator, log => log.Contains(requeued, StringComparison.Ordinal), "the leaving worker's items back in the queue in the coordinator's log");
-        var line = System.Text.Json.JsonDocument.Parse(log.Split('\n').First(l => l.Contains(requeued, StringComparison.Ordinal))).RootElement;
+        // Either notice may hand them back first: the worker's own ("left the cluster") or its node leaving the membership ("left").
+        var requeued = new System.Text.RegularExpressions.Regex($"worker {System.Text.RegularExpressions.Regex.Escape(leavingWorker)} left( the cluster)?; back in the queue");
+        var log = await UntilLogAsync(coordinator, log => requeued.IsMatch(log), "the leaving worker's items back in the queue in the coordinator's log");
+        var line = System.Text.Json.JsonDocument.Parse(log.Split('\n').First(requeued.IsMatch)).RootElement;
         var back = line.GetProperty("Timestamp").GetDateTimeOffset() - stopped;
         Assert.True(back < TimeSpan.FromSeconds(downAfter / 3.0), $"the items came back {back.TotalSeconds:F1} s after SIGTERM; a graceful leave should not wait for the {downAfter} s unreachable timeout");
         await UntilAsync(async () => (await client.StatusAsync()).Members.Count == 2, "the stopped worker to leave the member list");
