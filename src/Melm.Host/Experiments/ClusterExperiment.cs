@@ -26,6 +26,8 @@ internal static class ClusterExperiment
     {
         if (settings.Multilingual is not null)
             throw new Melm.Models.Diagnostics.InputException("--url", null, "the multilingual setting runs in one process for now: run it without --url, or remove it from the grid to spread the rest over the cluster");
+        if (settings.Oracle is not null)
+            throw new Melm.Models.Diagnostics.InputException("--url", null, "the Figure 4 oracle (the grid's `oracle`) is trained and applied in one process for now: run the grid without --url, or remove `oracle` to spread the rest over the cluster");
         using var client = new StatusClient(StatusClient.Check(url).ToString(), token);
         var cells = settings.Cells().ToArray();
         var prefix = "exp-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(settings, ClusterJson.Options))))[..10];
