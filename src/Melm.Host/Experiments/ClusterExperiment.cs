@@ -24,14 +24,18 @@ internal static class ClusterExperiment
 
     public static IReadOnlyList<CellResult> Run(ExperimentSettings settings, string url, ApiToken? token)
     {
-        if (settings.Multilingual is not null)
-            throw new Melm.Models.Diagnostics.InputException("--url", null, "the multilingual setting runs in one process for now: run it without --url, or remove it from the grid to spread the rest over the cluster");
         if (settings.Oracle is not null)
             throw new Melm.Models.Diagnostics.InputException("--url", null, "the Figure 4 oracle (the grid's `oracle`) is trained and applied in one process for now: run the grid without --url, or remove `oracle` to spread the rest over the cluster");
         using var client = new StatusClient(StatusClient.Check(url).ToString(), token);
         var cells = settings.Cells().ToArray();
+        var multiCells = settings.MultilingualCells().ToArray();
         var prefix = "exp-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(settings, ClusterJson.Options))))[..10];
-        var specs = cells.Select(cell => Spec(settings, cell, $"{prefix}-{cell.Name}")).ToArray();
+        // A multilingual cell's job reads its first language's train split as the run's corpus (for the record and the checks every run gets).
+        RunSpec[] specs =
+        [
+            .. cells.Select(cell => Spec(settings, cell.Language, cell.Name, settings.JobFor(cell), prefix)),
+            .. multiCells.Select(cell => Spec(settings, settings.Multilingual!.Languages[0], cell.Name, settings.JobFor(cell), prefix)),
+        ];
         foreach (var spec in specs)
         {
             var started = client.SubmitAsync(spec).GetAwaiter().GetResult();
@@ -57,20 +61,26 @@ internal static class ClusterExperiment
         if (stopped.Length > 0)
             throw new RunRequestException("cells that did not complete (fix the cause, then rerun this command or `melm resume RUN`): "
                 + string.Join("; ", stopped.Select(s => $"{s.RunId} {s.Stage}: {s.Error ?? "cancelled"}")));
-        return [.. cells.SelectMany(cell => settings.Methods.Select(method =>
-        {
-            var folder = Path.Combine(settings.Out, cell.Name, ExperimentMethods.Name(method));
-            return CellResult.Load(folder) ?? throw new InvalidOperationException($"cell {cell} completed without {Path.Combine(folder, CellResult.FileName)}");
-        }))];
+        return
+        [
+            .. cells.SelectMany(cell => settings.Methods.Select(method => Load(settings, cell.Name, ExperimentMethods.Name(method)))),
+            .. multiCells.SelectMany(cell => settings.Multilingual!.Methods.Select(method => Load(settings, cell.Name, MultilingualMethods.Name(method)))),
+        ];
+    }
+
+    private static CellResult Load(ExperimentSettings settings, string cell, string method)
+    {
+        var folder = Path.Combine(settings.Out, cell, method);
+        return CellResult.Load(folder) ?? throw new InvalidOperationException($"cell {cell} completed without {Path.Combine(folder, CellResult.FileName)}");
     }
 
     /// <summary>A cell's job: no sentences, one stage; its corpus and model are the cell's, for the record and the checks every run gets.</summary>
-    private static RunSpec Spec(ExperimentSettings settings, ExperimentCell cell, string runId) =>
-        new(runId,
-            new RunInputs(settings.Split(cell.Language, "train"), settings.Model, StageNames.ExperimentCell, null,
-                new GenerationOptions(Rounds: settings.Rounds, Seed: unchecked((ulong)cell.Seed))),
+    private static RunSpec Spec(ExperimentSettings settings, string language, string cell, ExperimentCellJob job, string prefix) =>
+        new($"{prefix}-{cell}",
+            new RunInputs(settings.Split(language, "train"), settings.Model, StageNames.ExperimentCell, null,
+                new GenerationOptions(Rounds: settings.Rounds, Seed: unchecked((ulong)job.Seed))),
             ShardSize: 1,
             SentenceIds: [],
-            Path.Combine(settings.Out, cell.Name),
-            new RunPreparation(Cell: settings.JobFor(cell)));
+            Path.Combine(settings.Out, cell),
+            new RunPreparation(Cell: job));
 }

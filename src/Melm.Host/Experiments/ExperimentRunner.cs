@@ -72,6 +72,20 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         return results;
     }
 
+    /// <summary>A multilingual cell's methods, as <see cref="RunCell"/> runs a monolingual cell's.</summary>
+    public IReadOnlyList<CellResult> RunMultilingualCell(MultilingualCell cell, IProgress<ProgressUpdate> progress)
+    {
+        var methods = settings.Multilingual!.Methods;
+        var results = new List<CellResult>();
+        foreach (var (method, i) in methods.Select((method, i) => (method, i)))
+        {
+            progress.Report(new ProgressUpdate($"{cell.Name} {MultilingualMethods.Name(method)}", i, methods.Count, "methods"));
+            results.Add(RunOrLoadMultilingual(cell, method, () => $"{cell} method {i + 1}/{methods.Count}: {MultilingualMethods.Name(method)}").Result);
+        }
+        progress.Report(new ProgressUpdate(cell.Name, results.Count, methods.Count, "methods"));
+        return results;
+    }
+
     /// <summary>The method's saved result, or the method run now and its result saved; Ran says which.</summary>
     private (CellResult Result, bool Ran) RunOrLoad(ExperimentCell cell, ExperimentMethod method, Func<string> heading)
     {

@@ -74,7 +74,29 @@ public sealed record ExperimentSettings(
             CrossLingualTargets = TargetsOf(cell.Language) is { Count: > 0 } targets ? targets : null,
         };
 
-    /// <summary>A job's cell and the one-cell grid that runs it.</summary>
+    /// <summary>The cluster job that runs one multilingual cell, all its methods, on a worker.</summary>
+    public ExperimentCellJob JobFor(MultilingualCell cell) =>
+        new(ConllRoot, Model, Out, MultilingualCell.Language, cell.N, cell.Seed, [.. Multilingual!.Methods.Select(MultilingualMethods.Name)], Tagger, FineTune, Rounds)
+        {
+            Generation = Generation,
+            MultilingualLanguages = Multilingual.Languages,
+        };
+
+    /// <summary>A multilingual job's cell and the one-cell grid that runs it.</summary>
+    public static (ExperimentSettings Settings, MultilingualCell Cell) FromMultilingualJob(ExperimentCellJob job)
+    {
+        var languages = job.MultilingualLanguages ?? throw new ArgumentException("not a multilingual cell", nameof(job));
+        var methods = job.Methods.Select(name => MultilingualMethods.Parse(name)
+            ?? throw new InputException(job.Out, null, $"unknown multilingual method '{name}'")).ToArray();
+        var settings = new ExperimentSettings(job.ConllRoot, job.Model, [], [], [job.Seed], [], job.Tagger, job.FineTune, job.Rounds, job.Out)
+        {
+            Generation = job.Generation,
+            Multilingual = new MultilingualGrid(languages, [job.N], methods),
+        };
+        return (settings, new MultilingualCell(job.N, job.Seed));
+    }
+
+    /// <summary>A monolingual job's cell and the one-cell grid that runs it.</summary>
     public static (ExperimentSettings Settings, ExperimentCell Cell) FromJob(ExperimentCellJob job)
     {
         var methods = job.Methods.Select(name => ExperimentMethods.TryParse(name, out var method)

@@ -25,12 +25,22 @@ public sealed record ExperimentCellJob(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? CrossLingualTargets { get; init; }
 
+    /// <summary>
+    /// A multilingual cell (paper Table 2): N gold sentences of each of these languages trained on
+    /// together, <see cref="Methods"/> being multilingual methods; null: a monolingual cell of
+    /// <see cref="Language"/>. Left out of JSON when null, so monolingual jobs serialize as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? MultilingualLanguages { get; init; }
+
     /// <summary>Records compare lists by reference; jobs are the same when their contents are.</summary>
     public bool Equals(ExperimentCellJob? other) =>
         other is not null && (ConllRoot, Model, Out, Language, N, Seed, Tagger, FineTune, Rounds, Generation)
             == (other.ConllRoot, other.Model, other.Out, other.Language, other.N, other.Seed, other.Tagger, other.FineTune, other.Rounds, other.Generation)
         && Methods.SequenceEqual(other.Methods, StringComparer.Ordinal)
-        && (CrossLingualTargets ?? []).SequenceEqual(other.CrossLingualTargets ?? [], StringComparer.Ordinal);
+        && (CrossLingualTargets ?? []).SequenceEqual(other.CrossLingualTargets ?? [], StringComparer.Ordinal)
+        && (MultilingualLanguages is null) == (other.MultilingualLanguages is null)
+        && (MultilingualLanguages ?? []).SequenceEqual(other.MultilingualLanguages ?? [], StringComparer.Ordinal);
 
     public override int GetHashCode() => HashCode.Combine(Out, Language, N, Seed, Methods.Count);
 }

@@ -230,6 +230,29 @@ public sealed partial class ClusterProcessTests : IDisposable
         Assert.Equal(0, againCode);
         Assert.Contains("completed", again, StringComparison.Ordinal);
         Assert.Equal(2, Given(coordinator.Log()));
+
+        // A multilingual grid (paper Table 2) goes to the workers as one job per cell too, and scores as in one process.
+        string Grid(string output)
+        {
+            var path = _folder.Combine(output + ".json");
+            File.WriteAllText(path, $$"""
+                {
+                  "conll": {{System.Text.Json.JsonSerializer.Serialize(SharedFiles.Repository("samples/demo"))}}, "model": {{System.Text.Json.JsonSerializer.Serialize(model)}},
+                  "out": "{{output}}", "seeds": [4],
+                  "tagger": { "lr": 1e-3, "epochs": 1 }, "melm": { "lr": 1e-3, "epochs": 1 }, "generation": { "rounds": 2 },
+                  "multilingual": { "languages": ["en", "es"], "n": [6], "methods": ["gold-only", "code-mix-random", "melm-gold"] }
+                }
+                """);
+            return path;
+        }
+        var (multiCode, multi, multiError) = ConsoleCapture.Run("experiment", "--grid", Grid("multi-cluster"), "--url", StatusUrl);
+        Assert.True(multiCode == 0, multiError + string.Join("\n", _nodes.Select(n => Tail(n.Log()))));
+        Assert.Contains("experiment-cell: multilingual N=6 seed 4: gold-only F1", multi, StringComparison.Ordinal);
+        Assert.Equal(3, Given(await UntilLogAsync(coordinator, log => Given(log) >= 3, "the multilingual cell given to a worker")));
+        var (multiLocalCode, _, multiLocalError) = ConsoleCapture.Run("experiment", "--grid", Grid("multi-local"));
+        Assert.True(multiLocalCode == 0, multiLocalError);
+        foreach (var method in new[] { "gold-only", "code-mix-random", "melm-gold" })
+            Assert.Equal(ResultWithoutTimes(_folder.Combine("multi-local", "multi-n6-seed4", method)), ResultWithoutTimes(_folder.Combine("multi-cluster", "multi-n6-seed4", method)));
     }
 
     /// <summary>A method's result.json without its timings, which differ from run to run.</summary>
