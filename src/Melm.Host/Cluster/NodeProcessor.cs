@@ -28,6 +28,12 @@ internal sealed class NodeProcessor(IWorkItemProcessor inner, string device) : I
     private StageOutcome RunCell(ExperimentCellJob job, IProgress<ProgressUpdate> progress)
     {
         var compute = ComputeOptions.ParseDevice(device, "device");
+        if (job.TrainsOracle)
+        {
+            var (oracleSettings, _) = ExperimentSettings.FromJob(job);
+            var tagger = new ExperimentRunner(oracleSettings, compute, ConsoleOutput.Create()).OracleTagger(job.Language);
+            return new StageOutcome([tagger], $"{job.Language} oracle trained on the full train split");
+        }
         string name, folder;
         IReadOnlyList<CellResult> results;
         if (job.MultilingualLanguages is null)

@@ -147,7 +147,7 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
     }
 
     /// <summary>The language's Figure 4 oracle: a tagger trained once on its full train split (best epoch by its full dev split).</summary>
-    private string OracleTagger(string language)
+    public string OracleTagger(string language)
     {
         var folder = Path.Combine(settings.Out, "oracle", language);
         var corpora = Corpora(language);

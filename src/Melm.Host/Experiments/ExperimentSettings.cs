@@ -72,7 +72,12 @@ public sealed record ExperimentSettings(
         {
             Generation = Generation,
             CrossLingualTargets = TargetsOf(cell.Language) is { Count: > 0 } targets ? targets : null,
+            Oracle = Oracle,
         };
+
+    /// <summary>The cluster job that trains a language's Figure 4 oracle: a job with no methods, N and seed 0.</summary>
+    public ExperimentCellJob OracleJobFor(string language) =>
+        new(ConllRoot, Model, Out, language, 0, 0, [], Tagger, FineTune, Rounds) { Oracle = Oracle ?? throw new InvalidOperationException("the grid has no oracle") };
 
     /// <summary>The cluster job that runs one multilingual cell, all its methods, on a worker.</summary>
     public ExperimentCellJob JobFor(MultilingualCell cell) =>
@@ -107,6 +112,7 @@ public sealed record ExperimentSettings(
             Generation = job.Generation,
             CrossLingualSource = job.CrossLingualTargets is null ? null : job.Language,
             CrossLingualTargets = job.CrossLingualTargets,
+            Oracle = job.Oracle,
         };
         return (settings, new ExperimentCell(job.Language, job.N, job.Seed));
     }
@@ -115,6 +121,3 @@ public sealed record ExperimentSettings(
     public IEnumerable<ExperimentCell> Cells() =>
         from language in Languages from n in Sizes from seed in Seeds select new ExperimentCell(language, n, seed);
 }
-
-/// <summary>How the Figure 4 oracle tagger trains: on a language's full train split, best epoch by its full dev split.</summary>
-public sealed record OracleOptions(int Epochs, double LearningRate);

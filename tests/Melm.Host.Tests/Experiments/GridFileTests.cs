@@ -79,11 +79,6 @@ public sealed class GridFileTests
         Assert.Equal(0, againCode);
         Assert.DoesNotContain("run 1/3", again, StringComparison.Ordinal);
         Assert.Equal(results, File.ReadAllBytes(Path.Combine(output, ExperimentReport.JsonFile)));
-
-        // The oracle is not trained on a cluster yet: --url says so instead of leaving Figure 4 empty.
-        var (urlCode, _, urlError) = ConsoleCapture.Run("experiment", "--grid", grid, "--url", "http://127.0.0.1:9");
-        Assert.Equal(2, urlCode);
-        Assert.Contains("the Figure 4 oracle (the grid's `oracle`) is trained and applied in one process for now", urlError, StringComparison.Ordinal);
     }
 
     [Fact]
