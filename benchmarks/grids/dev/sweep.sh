@@ -8,7 +8,9 @@
 #
 # A variant that changes only generation settings starts from the base's sample, gold tagger and
 # fine-tuned MELM (copied into its folder): a fresh run draws the same sample and trains the same
-# models from the same seed, so the copy saves time and changes no byte. Needs jq.
+# models from the same seed, so the copy saves time and changes no byte. Needs jq, ../shared, and
+# the two models it compares: the README's salient-masking `melm pretrain` command with
+# `--steps 1750 --out .melm/models/salient-conll-1750` and `--steps 750 --out .melm/models/salient-step750`.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/../../.."
