@@ -38,8 +38,8 @@ public static class ExperimentCommand
             grid, conll, model, output, languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs, url,
         };
         compute.AddTo(command);
-        var token = new TokenArguments();
-        token.AddTo(command);
+        var endpoint = new EndpointArguments();
+        endpoint.AddTo(command);
         Option[] gridFields = [languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs];
         command.SetAction(parseResult => Cli.Run(() =>
         {
@@ -60,9 +60,14 @@ public static class ExperimentCommand
             }
             var console = ConsoleOutput.Create();
             var context = new ExperimentReport.Context(pathBase, "fp32 (taggers and MELM fine-tuning train in fp32; --precision applies to pretrain and mlm)");
-            var results = parseResult.GetValue(url) is { } address
-                ? ClusterExperiment.Run(settings, address, token.Read(parseResult))
-                : new ExperimentRunner(settings, compute.Read(parseResult).Apply("--device"), console).Run(context);
+            IReadOnlyList<CellResult> results;
+            if (parseResult.GetValue(url) is { } address)
+            {
+                using var client = endpoint.Connect(parseResult, address);
+                results = ClusterExperiment.Run(settings, client);
+            }
+            else
+                results = new ExperimentRunner(settings, compute.Read(parseResult).Apply("--device"), console).Run(context);
             ExperimentReport.Print(console, settings, results);
             Console.WriteLine($"results: {ExperimentReport.Write(settings, results, context)} and {Path.Combine(settings.Out, ExperimentReport.JsonFile)}");
             return 0;

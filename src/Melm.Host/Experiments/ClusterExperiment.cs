@@ -22,11 +22,10 @@ internal static class ClusterExperiment
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    public static IReadOnlyList<CellResult> Run(ExperimentSettings settings, string url, ApiToken? token)
+    public static IReadOnlyList<CellResult> Run(ExperimentSettings settings, StatusClient client)
     {
         if (settings.Multilingual is not null)
             throw new Melm.Models.Diagnostics.InputException("--url", null, "the multilingual setting runs in one process for now: run it without --url, or remove it from the grid to spread the rest over the cluster");
-        using var client = new StatusClient(StatusClient.Check(url).ToString(), token);
         var cells = settings.Cells().ToArray();
         var prefix = "exp-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(settings, ClusterJson.Options))))[..10];
         var specs = cells.Select(cell => Spec(settings, cell, $"{prefix}-{cell.Name}")).ToArray();
