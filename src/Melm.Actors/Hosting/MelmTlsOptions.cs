@@ -89,14 +89,14 @@ public sealed record MelmTlsOptions
             store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
             var found = store.Certificates.Find(X509FindType.FindByThumbprint, Thumbprint!, validOnly: false);
             var certificate = found.FirstOrDefault(c => c.HasPrivateKey)
-                ?? throw new InputException("tls.thumbprint", null, $"no certificate {Thumbprint} with its private key in the store {where}");
+                ?? throw new InputException("tls.thumbprint", null, $"no certificate {Thumbprint} with its private key in the store {where}; import it there, or give certificatePath");
             foreach (var other in found.Where(c => c != certificate))
                 other.Dispose();
             return certificate;
         }
         catch (CryptographicException e)
         {
-            throw new InputException("tls.thumbprint", null, $"cannot open the certificate store {where}: {e.Message}");
+            throw new InputException("tls.thumbprint", null, $"cannot look up certificate {Thumbprint} in the store {where}: {e.Message}");
         }
     }
 

@@ -25,7 +25,7 @@ public static class NodeCommand
         var statusHost = new Option<string>("--status-host") { Description = "Address of the node's endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
         var statusPort = new Option<int?>("--status-port")
         {
-            Description = $"Port of the node's endpoint (JSON over HTTP): /healthz and /ready on every node, /status and the runs on a coordinator; 0 serves none (default: {DefaultStatusPort} on a coordinator, none on a worker-only node).",
+            Description = $"Port of the node's endpoint (JSON over HTTP, or HTTPS with \"endpointTls\" in the settings): /healthz and /ready on every node, /status and the runs on a coordinator; 0 serves none (default: {DefaultStatusPort} on a coordinator, none on a worker-only node).",
         };
         var metricsHost = new Option<string?>("--metrics-host")
         {
