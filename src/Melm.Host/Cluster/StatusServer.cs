@@ -12,7 +12,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -100,7 +99,8 @@ internal sealed partial class StatusServer : IAsyncDisposable
             app.MapHealthChecks(path, new HealthCheckOptions
             {
                 Predicate = check => NodeHealth.InProbe(check, readiness),
-                ResponseWriter = (context, report) => ReplyAsync(context, report.Status == HealthStatus.Unhealthy ? HttpStatusCode.ServiceUnavailable : HttpStatusCode.OK, HealthAnswer.From(report)),
+                // The status code is the middleware's: 200 when no check is unhealthy, 503 otherwise.
+                ResponseWriter = (context, report) => ReplyAsync(context, (HttpStatusCode)context.Response.StatusCode, HealthAnswer.From(report)),
             }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         }
         // Everything else, whatever its method and however it looks (a dot in a run id too): the runs, or a JSON error.
