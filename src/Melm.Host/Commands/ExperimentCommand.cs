@@ -38,8 +38,8 @@ public static class ExperimentCommand
             grid, conll, model, output, languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs, url,
         };
         compute.AddTo(command);
-        var token = new TokenArguments();
-        token.AddTo(command);
+        var endpoint = new EndpointArguments();
+        endpoint.AddTo(command);
         Option[] gridFields = [languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs];
         command.SetAction(parseResult => Cli.Run(() =>
         {
@@ -69,9 +69,14 @@ public static class ExperimentCommand
                 FineTune = settings.FineTune with { Precision = computeOptions.Precision },
             };
             var context = new ExperimentReport.Context(pathBase, $"{compute.PrecisionNote} (training of the taggers and MELM; scoring and generation in fp32)");
-            var results = address is not null
-                ? ClusterExperiment.Run(settings, address, token.Read(parseResult))
-                : new ExperimentRunner(settings, computeOptions.Apply("--device"), console).Run(context);
+            IReadOnlyList<CellResult> results;
+            if (address is not null)
+            {
+                using var client = endpoint.Connect(parseResult, address);
+                results = ClusterExperiment.Run(settings, client);
+            }
+            else
+                results = new ExperimentRunner(settings, computeOptions.Apply("--device"), console).Run(context);
             ExperimentReport.Print(console, settings, results);
             Console.WriteLine($"results: {ExperimentReport.Write(settings, results, context)} and {Path.Combine(settings.Out, ExperimentReport.JsonFile)}");
             return 0;

@@ -22,9 +22,8 @@ internal static class ClusterExperiment
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    public static IReadOnlyList<CellResult> Run(ExperimentSettings settings, string url, ApiToken? token)
+    public static IReadOnlyList<CellResult> Run(ExperimentSettings settings, StatusClient client)
     {
-        using var client = new StatusClient(StatusClient.Check(url).ToString(), token);
         var cells = settings.Cells().ToArray();
         var multiCells = settings.MultilingualCells().ToArray();
         var prefix = "exp-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(settings, ClusterJson.Options))))[..10];
