@@ -33,7 +33,7 @@ public static class StatusCommand
             foreach (var member in report.Members)
                 members.AddRow(Markup.Escape(member.Address), string.Join(",", member.Roles), member.Status, member.Reachable ? "yes" : "NO");
             console.Write(members);
-            var runs = new Table().Title("runs").AddColumn(new TableColumn("run").NoWrap()).AddColumns("stage", "done", "in flight", "left", "items/s", "ETA", "error");
+            var runs = new Table().Title("runs").AddColumn(new TableColumn("run").NoWrap()).AddColumns("stage", "done", "in flight", "left", "items/s", "ETA", "error or pause");
             var workers = new Table().Title("workers").AddColumns("run", "worker", "done", "in flight", "items/s");
             foreach (var run in report.Runs)
             {
@@ -42,7 +42,7 @@ public static class StatusCommand
                     Markup.Escape(run.RunId), status.Stage, $"{status.Done}/{status.Total}", Number(status.InFlight), Number(status.Pending),
                     run.ItemsPerSecond.ToString("F2", CultureInfo.InvariantCulture),
                     run.EtaSeconds is { } eta ? TimeSpan.FromSeconds(Math.Ceiling(eta)).ToString("c", CultureInfo.InvariantCulture) : "-",
-                    Markup.Escape(status.Error ?? ""));
+                    Markup.Escape(string.Join("; ", new[] { status.Error, status.Paused }.OfType<string>())));
                 foreach (var worker in run.Workers)
                     workers.AddRow(Markup.Escape(run.RunId), Markup.Escape(worker.WorkerId), Number(worker.Done), Number(worker.InFlight), worker.ItemsPerSecond.ToString("F2", CultureInfo.InvariantCulture));
             }
