@@ -127,14 +127,15 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         base.OnRecoveryFailure(reason, message);
     }
 
-    /// <summary>An exception's message and its inner ones' (a driver wraps "Connection refused" in "Failed to connect to ..."), each once.</summary>
+    /// <summary>An exception's message and its inner ones' (a driver wraps "Connection refused" in "Failed to connect to ..."), each once, without a closing full stop.</summary>
     private static string Causes(Exception e)
     {
         var messages = new List<string>();
         for (Exception? x = e; x is not null && messages.Count < 3; x = x.InnerException)
         {
-            if (!messages.Contains(x.Message, StringComparer.Ordinal))
-                messages.Add(x.Message);
+            var message = x.Message.TrimEnd('.');
+            if (!messages.Contains(message, StringComparer.Ordinal))
+                messages.Add(message);
         }
         return string.Join(": ", messages);
     }

@@ -33,7 +33,7 @@ public static class StatusCommand
             foreach (var member in report.Members)
                 members.AddRow(Markup.Escape(member.Address), string.Join(",", member.Roles), member.Status, member.Reachable ? "yes" : "NO");
             console.Write(members);
-            var runs = new Table().Title("runs").AddColumn(new TableColumn("run").NoWrap()).AddColumns("stage", "done", "in flight", "left", "items/s", "ETA", "error or pause");
+            var runs = new Table().Title("runs").AddColumn(new TableColumn("run").NoWrap()).AddColumns("stage", "done", "in flight", "left", "items/s", "ETA", "error");
             var workers = new Table().Title("workers").AddColumns("run", "worker", "done", "in flight", "items/s");
             foreach (var run in report.Runs)
             {
@@ -42,11 +42,14 @@ public static class StatusCommand
                     Markup.Escape(run.RunId), status.Stage, $"{status.Done}/{status.Total}", Number(status.InFlight), Number(status.Pending),
                     run.ItemsPerSecond.ToString("F2", CultureInfo.InvariantCulture),
                     run.EtaSeconds is { } eta ? TimeSpan.FromSeconds(Math.Ceiling(eta)).ToString("c", CultureInfo.InvariantCulture) : "-",
-                    Markup.Escape(string.Join("; ", new[] { status.Error, status.Paused }.OfType<string>())));
+                    Markup.Escape(status.Error ?? ""));
                 foreach (var worker in run.Workers)
                     workers.AddRow(Markup.Escape(run.RunId), Markup.Escape(worker.WorkerId), Number(worker.Done), Number(worker.InFlight), worker.ItemsPerSecond.ToString("F2", CultureInfo.InvariantCulture));
             }
             console.Write(runs);
+            // In full below the table: the reason and the next retry would fold into a narrow column.
+            foreach (var run in report.Runs.Where(r => r.Status.Paused is not null))
+                Console.WriteLine($"run {run.RunId}: {run.Status.Paused}");
             var stages = new Table().Title("stages under way").AddColumns("run", "stage", "worker", "progress");
             foreach (var run in report.Runs.Where(r => r.StageWorker is not null))
                 stages.AddRow(Markup.Escape(run.RunId), run.Status.Stage, Markup.Escape(run.StageWorker!), Markup.Escape(StepText(run.Status.Step)));

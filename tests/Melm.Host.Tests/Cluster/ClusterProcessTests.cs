@@ -212,7 +212,16 @@ public sealed partial class ClusterProcessTests : IDisposable
         RunStatus paused;
         // The database and its write-ahead log, which every write appends to; the node holds both open.
         using (ImmutableFiles.Make(journal, journal + "-wal"))
+        {
             paused = await UntilRunAsync(client, spec, s => Retry(s) >= 3);
+            // melm status shows the pause in full under its table, and in its JSON.
+            var (tableCode, table, _) = ConsoleCapture.Run("status", "--url", StatusUrl);
+            Assert.Equal(0, tableCode);
+            Assert.True(table.Contains($"run {spec.RunId}: paused: journal ", StringComparison.Ordinal), table);
+            var (_, json, _) = ConsoleCapture.Run("status", "--url", StatusUrl, "--json");
+            var shown = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("runs")[0].GetProperty("status").GetProperty("paused").GetString();
+            Assert.Matches(PausedText($"SQLite {journal}"), shown!);
+        }
         Assert.Matches(PausedText($"SQLite {journal}"), paused.Paused!);
         var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed, TimeSpan.FromSeconds(180));
 
