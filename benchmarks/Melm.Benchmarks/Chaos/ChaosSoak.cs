@@ -20,11 +20,13 @@ namespace Melm.Benchmarks.Chaos;
 
 /// <summary>
 /// The chaos soak (issue 14): a MELM run over sentences drawn from the CoNLL training files with the
-/// tiny fixture model, first in one process (the direct loop, its resident memory sampled as it goes),
+/// tiny fixture model, first in one process (the direct loop, its resident memory read after each item),
 /// then on a coordinator and two worker `melm node` processes, one of which, chosen by a seeded
 /// schedule, is killed with SIGKILL every so often and started again on the same port and journal,
-/// until the run completes. Prints items, requeued items, kills, wall time, each process's peak and
-/// last resident memory, and whether the cluster's output bytes equal the direct loop's.
+/// until the run completes; a process that exits by itself (a node the cluster downed) is started
+/// again too. Prints items, ItemCompleted events in the journal, requeued items, kills,
+/// wall time, each process's peak and last resident memory (read every second), and whether the
+/// cluster's output bytes equal the direct loop's; exits 1 when they differ or an item is missing or doubled.
 /// </summary>
 public static class ChaosSoak
 {
@@ -163,8 +165,12 @@ public static class ChaosSoak
             var nextKill = clock.Elapsed + gap;
             while (clock.Elapsed < deadline)
             {
-                foreach (var child in live)
-                    child.Sample();
+                for (var i = 0; i < live.Length; i++)
+                {
+                    // A node the cluster downed exits by itself; started again, as a supervisor (docker's restart policy) would.
+                    if (!live[i].Sample() && live[i].ExitedByItself is not null)
+                        live[i] = Start(i);
+                }
                 if ((await TryAsync(client.StatusAsync).ConfigureAwait(false))?.Runs.SingleOrDefault(r => r.RunId == spec.RunId)?.Status is { } status)
                 {
                     last = status;
@@ -270,14 +276,15 @@ public static class ChaosSoak
             console.Profile.Width = 160;
         foreach (var kill in soak.Kills)
             Console.WriteLine("kill -9: " + kill);
-        var summary = new Table().AddColumns("items", "done", "ItemCompleted in journal", "requeued items", "coordinator recoveries", "journal pauses", "kills", "wall time", "one process", "same bytes");
+        var summary = new Table().AddColumns("items", "done", "ItemCompleted in journal", "requeued items", "coordinator recoveries", "journal pauses", "kills", "exits", "wall time", "one process", "same bytes");
         summary.AddRow(
             Invariant($"{items}"), Invariant($"{soak.Done}"), Invariant($"{soak.Journalled}"), Invariant($"{soak.Requeued}"), Invariant($"{soak.Recoveries}"), Invariant($"{soak.Pauses}"), Invariant($"{soak.Kills.Count}"),
+            Invariant($"{soak.Processes.Count(p => p.ExitedByItself is not null)}"),
             Invariant($"{soak.Seconds:F0} s{(soak.Completed ? "" : " (NOT completed)")}"), Invariant($"{directSeconds:F0} s"), same ? "yes" : "NO");
         console.Write(summary);
         var processes = new Table().AddColumns("process", "pid", "end", "RSS samples", "peak RSS", "final RSS");
         foreach (var p in soak.Processes)
-            processes.AddRow($"{p.Role} #{p.Incarnation}", Invariant($"{p.Pid}"), p.Killed ? "killed" : "ran to the end", Invariant($"{p.Samples}"), Mb(p.PeakRssKb), Mb(p.LastRssKb));
+            processes.AddRow($"{p.Role} #{p.Incarnation}", Invariant($"{p.Pid}"), p.End, Invariant($"{p.Samples}"), Mb(p.PeakRssKb), Mb(p.LastRssKb));
         console.Write(processes);
     }
 

@@ -54,11 +54,21 @@ public sealed class NodeChild : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code of a process seen to exit by itself (a node the cluster downed exits), before the soak's end stopped it.</summary>
+    public int? ExitedByItself { get; private set; }
+
+    /// <summary>How the process ended: "killed", "exited N" by itself, or "ran to the end".</summary>
+    public string End => Killed ? "killed" : ExitedByItself is { } code ? $"exited {code}" : "ran to the end";
+
     /// <summary>Reads VmRSS once; false once the process is gone.</summary>
     public bool Sample()
     {
         if (RssKb(Pid) is not { } kb)
+        {
+            if (!Killed && _process.HasExited)
+                ExitedByItself ??= _process.ExitCode;
             return false;
+        }
         PeakRssKb = Math.Max(PeakRssKb, kb);
         LastRssKb = kb;
         Samples++;
