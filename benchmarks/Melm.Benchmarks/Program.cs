@@ -1,4 +1,5 @@
 using Melm.Benchmarks;
+using Melm.Benchmarks.Chaos;
 using Melm.Benchmarks.Pipeline;
 using Melm.Models.Diagnostics;
 
@@ -9,6 +10,7 @@ try
         "encoder" => EncoderBenchmark.Run(EncoderBenchmarkOptions.Parse(args[1..])),
         "pipeline" => await PipelineBenchmark.RunAsync(PipelineBenchmarkOptions.Parse(args[1..])),
         "pipeline-worker" => await WorkerProcess.RunAsync(args[1..]),
+        "chaos" => await ChaosSoak.RunAsync(ChaosSoakOptions.Parse(args[1..])),
         "augment-report" => AugmentReport.Run(AugmentReportOptions.Parse(args[1..])),
         _ => Usage(),
     };
@@ -24,5 +26,6 @@ static int Usage()
     Console.Error.WriteLine("usage: Melm.Benchmarks encoder [--steps N] [--threads N] [--dtype fp32|bf16] [--seed N]");
     Console.Error.WriteLine("       Melm.Benchmarks pipeline [--rounds R] [--shard N] [--repeat N] [--threads N] [--seed N]");
     Console.Error.WriteLine("       Melm.Benchmarks " + AugmentReportOptions.Usage);
+    Console.Error.WriteLine("       Melm.Benchmarks " + ChaosSoakOptions.Usage);
     return 2;
 }

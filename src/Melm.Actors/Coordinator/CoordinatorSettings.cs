@@ -15,5 +15,11 @@ public sealed record CoordinatorSettings(TimeSpan LeaseTimeout, TimeSpan LeaseCh
     /// </summary>
     public TimeSpan StageLeaseTimeout { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>How long a run whose journal failed waits before its coordinator is started again.</summary>
+    public JournalBackoff JournalRetry { get; init; } = JournalBackoff.Default;
+
+    /// <summary>The journal as a paused run's status names it ("PostgreSQL db:5432/melm", "SQLite /runs/journal.db"), never with a password.</summary>
+    public string Journal { get; init; } = "journal";
+
     public static CoordinatorSettings Default { get; } = new(TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(10), 100, 3);
 }

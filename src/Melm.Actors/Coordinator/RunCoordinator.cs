@@ -27,6 +27,9 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     /// <summary>The sequence number of the newest snapshot's last event; 0 before the first.</summary>
     private long _snapshotAt;
 
+    /// <summary>Whether the runs manager has heard that this coordinator's journal works (after a failure it holds the run paused until then).</summary>
+    private bool _journalWorks;
+
     public RunCoordinator(string runId, CoordinatorSettings settings)
     {
         _settings = settings;
@@ -95,8 +98,46 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         if (_state.Spec is not null)
             _log.Info("run {RunId}: recovered at stage {Stage}, {Done}/{Items} items done", _state.RunId, _state.Stage, _state.Results.Count, _state.Planned!.ItemCount);
         ReportActivity();
+        // A finished run writes nothing more: reading it back is all a retry after a journal failure can show.
+        if (_state.IsFinished)
+            JournalWorked();
         if (_state.ReadyToWrite)
             Self.Tell(WriteOutput.Instance);
+    }
+
+    private void JournalWorked()
+    {
+        if (_journalWorks)
+            return;
+        _journalWorks = true;
+        Context.Parent.Tell(new JournalWorks(_state.RunId));
+    }
+
+    /// <summary>Akka stops the actor after this; its runs manager holds the run paused and starts it again with backoff.</summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        Context.Parent.Tell(new JournalFailed(_state.RunId, $"journal write failed ({_settings.Journal}): {Causes(cause)}", _state.Spec is null ? null : _state.Status()));
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    /// <summary>A replay that failed leaves a partial state, so no status goes with it.</summary>
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        Context.Parent.Tell(new JournalFailed(_state.RunId, $"journal read failed ({_settings.Journal}): {Causes(reason)}", null));
+        base.OnRecoveryFailure(reason, message);
+    }
+
+    /// <summary>An exception's message and its inner ones' (a driver wraps "Connection refused" in "Failed to connect to ..."), each once, without a closing full stop.</summary>
+    private static string Causes(Exception e)
+    {
+        var messages = new List<string>();
+        for (Exception? x = e; x is not null && messages.Count < 3; x = x.InnerException)
+        {
+            var message = x.Message.TrimEnd('.');
+            if (!messages.Contains(message, StringComparer.Ordinal))
+                messages.Add(message);
+        }
+        return string.Join(": ", messages);
     }
 
     private void Start(StartRun start)
@@ -351,6 +392,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         Persist(e, persisted =>
         {
             MelmMetrics.JournalWritten(started, typeof(TEvent).Name);
+            JournalWorked();
             _state.Apply(persisted);
             then();
             // A snapshot holds every result so far: one every SnapshotEvery events would write O(n²) bytes over a

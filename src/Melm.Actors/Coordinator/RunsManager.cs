@@ -15,8 +15,11 @@ namespace Melm.Actors.Coordinator;
 /// It journals only which runs exist, so a manager started after a crash or failover restarts their
 /// coordinators, which recover from their own journals. Workers talk to it alone: it routes run
 /// messages by run id and work requests to runs with work waiting, in turn (RunScheduler).
+/// A coordinator whose journal fails stops; the run is then paused (JournalPause): the manager answers
+/// its status queries, keeps the results and commands sent to it, and starts the coordinator again
+/// with backoff (JournalBackoff) until one writes again.
 /// </summary>
-public sealed class RunsManager : ReceivePersistentActor
+public sealed class RunsManager : ReceivePersistentActor, IWithTimers
 {
     public const string PersistenceIdValue = "melm-runs";
 
@@ -27,6 +30,11 @@ public sealed class RunsManager : ReceivePersistentActor
     /// <summary>Nodes ("host:port") that are leaving the cluster: their workers get no more work.</summary>
     private readonly HashSet<string> _leaving = new(StringComparer.Ordinal);
     private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private readonly Dictionary<string, JournalPause> _paused = new(StringComparer.Ordinal);
+
+    /// <summary>Messages for a paused run waiting for its retry, with their senders, delivered to the coordinator that retry starts.</summary>
+    private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _held = new(StringComparer.Ordinal);
 
     public RunsManager(CoordinatorSettings settings)
     {
@@ -53,7 +61,7 @@ public sealed class RunsManager : ReceivePersistentActor
             }
             if (_runs.Contains(start.RunId))
             {
-                CoordinatorOf(start.RunId).Forward(start);
+                Route(start.RunId, start);
                 return;
             }
             var replyTo = Sender;
@@ -68,17 +76,25 @@ public sealed class RunsManager : ReceivePersistentActor
             if (_leaving.Any(node => new NodeLeaving(node).Holds(request.WorkerId)))
                 return;
             if (_scheduler.Next() is { } runId)
-                CoordinatorOf(runId).Forward(request);
+                Route(runId, request);
         });
         Command<WorkerRestarted>(restarted =>
         {
             foreach (var runId in _scheduler.Active)
-                CoordinatorOf(runId).Forward(restarted);
+                Route(runId, restarted);
         });
         Command<WorkerLeaving>(leaving =>
         {
             foreach (var runId in _scheduler.Active)
-                CoordinatorOf(runId).Forward(leaving);
+                Route(runId, leaving);
+        });
+        Command<JournalFailed>(Paused);
+        Command<Terminated>(terminated => RetryLater(RunIdOf(terminated.ActorRef)));
+        Command<RetryRun>(retry => Retry(retry.RunId));
+        Command<JournalWorks>(works =>
+        {
+            if (_paused.Remove(works.RunId, out var pause))
+                _log.Info("run {RunId}: its journal works again after {Failures} failure(s); the run goes on", works.RunId, pause.Failures);
         });
         Command<RunActivity>(activity =>
         {
@@ -94,13 +110,15 @@ public sealed class RunsManager : ReceivePersistentActor
         Command<IWithRunId>(message =>
         {
             if (_runs.Contains(message.RunId))
-                CoordinatorOf(message.RunId).Forward(message);
+                Route(message.RunId, message);
             else
                 Sender.Tell(new RunNotFound(message.RunId));
         });
     }
 
     public override string PersistenceId => PersistenceIdValue;
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(CoordinatorSettings settings) => Akka.Actor.Props.Create(() => new RunsManager(settings));
 
@@ -129,7 +147,78 @@ public sealed class RunsManager : ReceivePersistentActor
         _log.Info("node {Node} is leaving the cluster ({Status}); its work goes back to the queue", member.Address, member.Status);
         var leaving = new NodeLeaving(HostPort(member.Address));
         foreach (var runId in _scheduler.Active)
-            CoordinatorOf(runId).Tell(leaving);
+            Route(runId, leaving);
+    }
+
+    /// <summary>
+    /// Hands a message to the run's coordinator, or, while the run is paused, answers a status query
+    /// from the pause, keeps results and commands for the next coordinator while it waits for its
+    /// retry (work requests, progress and worker notices mean nothing to a coordinator that starts
+    /// without leases), and forwards the rest to a retry under way.
+    /// </summary>
+    private void Route(string runId, object message)
+    {
+        if (!_paused.TryGetValue(runId, out var pause))
+        {
+            CoordinatorOf(runId).Forward(message);
+            return;
+        }
+        var now = DateTimeOffset.UtcNow;
+        switch (message)
+        {
+            case GetRunStatus:
+                Sender.Tell(pause.Status(now));
+                return;
+            case GetRunProgress:
+                Sender.Tell(new RunProgress(pause.Status(now), [], 0, null));
+                return;
+        }
+        if (pause.UnderWay)
+            CoordinatorOf(runId).Forward(message);
+        else if (message is StartRun or WorkCompleted or WorkFailed or StageDone or StageFailed or CancelRun or ResumeRun)
+            Held(runId).Add((message, Sender));
+    }
+
+    private List<(object Message, IActorRef Sender)> Held(string runId)
+    {
+        if (!_held.TryGetValue(runId, out var held))
+            _held[runId] = held = [];
+        return held;
+    }
+
+    /// <summary>A coordinator's journal failed: its run gets no work until a retry writes again; the retry waits for the coordinator to stop.</summary>
+    private void Paused(JournalFailed failed)
+    {
+        if (!_paused.TryGetValue(failed.RunId, out var pause))
+            _paused[failed.RunId] = pause = new JournalPause(failed.RunId);
+        pause.Failed(failed.Reason, failed.Status);
+        _scheduler.Update(failed.RunId, finished: false, pending: 0);
+        _log.Warning("run {RunId}: {Pause}", failed.RunId, pause.Describe(DateTimeOffset.UtcNow));
+        // The coordinator stops right after telling; if that was already seen, schedule now.
+        if (Context.Child(ChildName(failed.RunId)).IsNobody())
+            RetryLater(failed.RunId);
+    }
+
+    private void RetryLater(string runId)
+    {
+        if (!_paused.TryGetValue(runId, out var pause) || pause.RetryAt is not null || pause.UnderWay)
+            return;
+        var delay = pause.ScheduleRetry(_settings.JournalRetry, Random.Shared.NextDouble(), DateTimeOffset.UtcNow);
+        _log.Warning("run {RunId}: {Pause}", runId, pause.Describe(DateTimeOffset.UtcNow));
+        Timers.StartSingleTimer("retry-" + runId, new RetryRun(runId), delay);
+    }
+
+    private void Retry(string runId)
+    {
+        if (!_paused.TryGetValue(runId, out var pause))
+            return;
+        pause.RetryStarted();
+        var coordinator = CoordinatorOf(runId);
+        if (_held.Remove(runId, out var held))
+        {
+            foreach (var (message, sender) in held)
+                coordinator.Tell(message, sender);
+        }
     }
 
     private void Register(string runId)
@@ -138,10 +227,21 @@ public sealed class RunsManager : ReceivePersistentActor
         _scheduler.Register(runId);
     }
 
+    private static string ChildName(string runId) => "run-" + Uri.EscapeDataString(runId);
+
+    private static string RunIdOf(IActorRef coordinator) => Uri.UnescapeDataString(coordinator.Path.Name["run-".Length..]);
+
+    /// <summary>The run's coordinator, started (and watched, so a paused run's retry waits for it to stop) if it is not running.</summary>
     private IActorRef CoordinatorOf(string runId)
     {
-        var name = "run-" + Uri.EscapeDataString(runId);
+        var name = ChildName(runId);
         var child = Context.Child(name);
-        return child.IsNobody() ? Context.ActorOf(RunCoordinator.Props(runId, _settings), name) : child;
+        if (!child.IsNobody())
+            return child;
+        child = Context.ActorOf(RunCoordinator.Props(runId, _settings), name);
+        Context.Watch(child);
+        return child;
     }
+
+    private sealed record RetryRun(string RunId);
 }

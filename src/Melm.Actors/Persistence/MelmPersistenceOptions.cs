@@ -128,6 +128,13 @@ public sealed record MelmPersistenceOptions
             """);
     }
 
+    /// <summary>The store in a few words, as a paused run's status names it: "PostgreSQL db:5432/melm", "SQLite /runs/journal.db".</summary>
+    public string Name => Provider switch
+    {
+        PersistenceProvider.PostgreSql when new NpgsqlConnectionStringBuilder(ConnectionString) is var b => $"PostgreSQL {b.Host}:{b.Port}/{b.Database}",
+        _ => "SQLite " + new SqliteConnectionStringBuilder(ConnectionString).DataSource,
+    };
+
     /// <summary>The store for messages and logs, never with its password.</summary>
     public override string ToString() => Provider switch
     {

@@ -47,6 +47,9 @@ public static class StatusCommand
                     workers.AddRow(Markup.Escape(run.RunId), Markup.Escape(worker.WorkerId), Number(worker.Done), Number(worker.InFlight), worker.ItemsPerSecond.ToString("F2", CultureInfo.InvariantCulture));
             }
             console.Write(runs);
+            // In full below the table: the reason and the next retry would fold into a narrow column.
+            foreach (var run in report.Runs.Where(r => r.Status.Paused is not null))
+                Console.WriteLine($"run {run.RunId}: {run.Status.Paused}");
             var stages = new Table().Title("stages under way").AddColumns("run", "stage", "worker", "progress");
             foreach (var run in report.Runs.Where(r => r.StageWorker is not null))
                 stages.AddRow(Markup.Escape(run.RunId), run.Status.Stage, Markup.Escape(run.StageWorker!), Markup.Escape(StepText(run.Status.Step)));

@@ -160,7 +160,7 @@ public sealed partial class ClusterProcessTests : IDisposable
     }
 
     [Fact(Timeout = 300_000)]
-    public async Task AJournalOutageOnPostgreSqlMidRunEndsWithTheSameBytesAndEveryItemJournalledOnce()
+    public async Task AJournalOutageOnPostgreSqlMidRunPausesTheRunWithTheReasonAndEndsWithTheSameBytesAndEveryItemJournalledOnce()
     {
         using var database = TestPostgreSql.Create();
         var server = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
@@ -175,25 +175,78 @@ public sealed partial class ClusterProcessTests : IDisposable
         await UntilRunAsync(client, spec, s => s.Done >= 6);
 
         proxy.Cut();
-        // The outage lasts until the node has logged 12 failures to reach its journal, some 10 s (a fixed length would be
-        // a sleep). Once it is back, the journal's circuit breaker may keep it shut for its reset timeout: measured on a
-        // loaded 2-core machine, 22 s of outage took 53 s more to completion, hence the longer wait below.
-        static int Failures(string log) => log.Split('\n').Count(l => l.Contains("Persistence failure", StringComparison.Ordinal) || l.Contains("Failed to persist", StringComparison.Ordinal));
+        // The outage lasts until the status says the fourth retry waits: after the backoff's 1, 2 and 4 s (each up
+        // to a fifth shorter), some 6 s at least however slow the machine (a fixed length would be a sleep).
         var cut = DateTime.UtcNow;
-        await UntilLogAsync(node, log => Failures(log) >= 12, "the node to fail to reach its journal 12 times");
+        var paused = await UntilRunAsync(client, spec, s => Retry(s) >= 4);
         var outage = DateTime.UtcNow - cut;
         proxy.Restore();
+        Assert.Matches(PausedText($"PostgreSQL 127.0.0.1:{proxy.Port}/{server.Database}"), paused.Paused!);
+        Assert.Equal(RunStages.Generate, paused.Stage);
+        Assert.InRange(paused.Done, 6, spec.ItemCount - 1);
         var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed, TimeSpan.FromSeconds(180));
 
+        Assert.Null(status.Paused);
         Assert.Equal(spec.ItemCount, status.Done);
         AssertSameOutputAsTheDirectLoop(spec);
         // Every item done and exactly as many results journalled: none lost, none written twice.
         using var connection = database.Open();
         using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM journal WHERE persistence_id = @id AND manifest = 'ItemCompleted'", connection);
-        count.Parameters.AddWithValue("id", Melm.Actors.Coordinator.RunCoordinator.PersistenceIdOf(spec.RunId));
+        count.Parameters.AddWithValue("id", RunCoordinator.PersistenceIdOf(spec.RunId));
         Assert.Equal(spec.ItemCount, Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(outage > TimeSpan.FromSeconds(5), $"the outage lasted {outage.TotalSeconds:F0} s only");
+        await UntilLogAsync(node, log => log.Contains($"run {spec.RunId}: its journal works again after", StringComparison.Ordinal), "the node to log that its journal works again");
     }
+
+    [Fact(Timeout = 300_000)]
+    public async Task ASqliteJournalMadeReadOnlyMidRunPausesTheRunWithTheReasonAndEndsWithTheSameBytesAndEveryItemJournalledOnce()
+    {
+        var spec = Spec();
+        var node = Node("node", "coordinator,worker", _seedPort, delayMs: 300);
+        await UntilMembersAsync(1);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+        await UntilRunAsync(client, spec, s => s.Done >= 6);
+
+        var journal = _folder.Combine("journal.db");
+        RunStatus paused;
+        // The database and its write-ahead log, which every write appends to; the node holds both open.
+        using (ImmutableFiles.Make(journal, journal + "-wal"))
+        {
+            paused = await UntilRunAsync(client, spec, s => Retry(s) >= 3);
+            // melm status shows the pause in full under its table, and in its JSON.
+            var (tableCode, table, _) = ConsoleCapture.Run("status", "--url", StatusUrl);
+            Assert.Equal(0, tableCode);
+            Assert.True(table.Contains($"run {spec.RunId}: paused: journal ", StringComparison.Ordinal), table);
+            var (_, json, _) = ConsoleCapture.Run("status", "--url", StatusUrl, "--json");
+            var shown = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("runs")[0].GetProperty("status").GetProperty("paused").GetString();
+            Assert.Matches(PausedText($"SQLite {journal}"), shown!);
+        }
+        Assert.Matches(PausedText($"SQLite {journal}"), paused.Paused!);
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed, TimeSpan.FromSeconds(180));
+
+        Assert.Null(status.Paused);
+        Assert.Equal(spec.ItemCount, status.Done);
+        AssertSameOutputAsTheDirectLoop(spec);
+        var log = await UntilLogAsync(node, log => log.Contains($"run {spec.RunId}: its journal works again after", StringComparison.Ordinal), "the node to log that its journal works again");
+        Assert.Contains($"journal write failed (SQLite {journal})", log, StringComparison.Ordinal);
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={journal};Mode=ReadOnly");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM journal WHERE persistence_id = $id AND manifest = 'ItemCompleted'";
+        count.Parameters.AddWithValue("$id", RunCoordinator.PersistenceIdOf(spec.RunId));
+        Assert.Equal(spec.ItemCount, Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A paused run's reason: the failed write or (on a retry) replay, the journal named, the cause, and the retry waiting or under way.</summary>
+    private static string PausedText(string journal) =>
+        $@"^paused: journal (write|read) failed \({System.Text.RegularExpressions.Regex.Escape(journal)}\): .+: retry \d+ (in \d+ s|under way)$";
+
+    /// <summary>The retry a paused run's status names (waiting or under way); 0 when it is not paused.</summary>
+    private static int Retry(RunStatus status) =>
+        status.Paused is { } paused && System.Text.RegularExpressions.Regex.Match(paused, @": retry (\d+) (in|under)") is { Success: true } match
+            ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
 
     [Fact(Timeout = TestTimeout)]
     public async Task AnExperimentGridRunsAsOneJobPerCellOnTheWorkersAndScoresAsInOneProcess()
