@@ -106,6 +106,6 @@ public static class MelmActorsHosting
         return builder
             .AddHocon(persistence.ToConfig(), HoconAddMode.Prepend)
             .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
-            .WithCustomSerializer("melm", [typeof(IMelmMessage)], system => new MelmSerializer(system));
+            .WithCustomSerializer("melm", [typeof(IMelmMessage)], system => new MelmSerializer(system, persistence.ToString()));
     }
 }
