@@ -20,11 +20,14 @@ namespace Melm.Actors.Tests.Persistence;
 /// preparation stages and 8 sentences in 2 shards x 2 rounds (snapshots every 3 events), then a
 /// second run cancelled before any work. Paths in its specs are relative, so the journal names
 /// no machine's folders. Next to journal.db: the corpus, the run's aug.jsonl and summary.json, and
-/// status.json (`melm runs` of the journal as JSON).
+/// status.json (`melm runs` of the journal as JSON). Fixtures: v0, written before JournalContract
+/// (manifests were C# type names); v1, journal format version 1. Both from the same run, so their
+/// status and outputs are the same bytes.
 ///
 /// A fixture is never regenerated in place: an existing one records what an older build wrote.
-/// To add one for a new journal format, run the explicit test below with a new folder:
-/// <c>MELM_JOURNAL_FIXTURE_OUT=tests/Melm.Actors.Tests/Persistence/Fixtures/NAME dotnet test
+/// To add one for a new journal format, run the explicit test below with a new folder (an absolute
+/// path: the test runs in its output folder), then add NAME to JournalFixtureTests:
+/// <c>MELM_JOURNAL_FIXTURE_OUT=$PWD/tests/Melm.Actors.Tests/Persistence/Fixtures/NAME dotnet test
 /// tests/Melm.Actors.Tests --filter FullyQualifiedName~JournalFixture.Regenerate -- xUnit.Explicit=only</c>.
 /// </summary>
 public sealed class JournalFixture

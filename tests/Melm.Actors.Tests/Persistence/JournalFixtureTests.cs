@@ -36,6 +36,7 @@ public sealed class JournalFixtureTests : IDisposable
 
     [Theory]
     [InlineData("v0")]
+    [InlineData("v1")]
     public async Task TheJournalListsTheRunsAsTheBuildThatWroteIt(string fixture)
     {
         var statuses = await RunJournal.ReadAllAsync(Copy(fixture));
@@ -44,6 +45,7 @@ public sealed class JournalFixtureTests : IDisposable
 
     [Theory]
     [InlineData("v0")]
+    [InlineData("v1")]
     public async Task TheJournalsResultsWriteTheSameOutputBytes(string fixture)
     {
         var states = await RunJournal.ReadStatesAsync(Copy(fixture));
@@ -62,6 +64,7 @@ public sealed class JournalFixtureTests : IDisposable
 
     [Theory]
     [InlineData("v0")]
+    [InlineData("v1")]
     public async Task TheRunsManagerAndCoordinatorsRecoverTheRunsFromEventsAndSnapshot(string fixture)
     {
         var system = RunJournal.CreateLocalSystem("melm-fixture-test", Copy(fixture));
@@ -81,10 +84,12 @@ public sealed class JournalFixtureTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task TheVersion0SnapshotReadsWithTheResultsItHeld()
+    [Theory]
+    [InlineData("v0", "RunSnapshot")]
+    [InlineData("v1", "melm:run-snapshot:v1")]
+    public async Task TheSnapshotReadsWithTheResultsItHeld(string fixture, string expectedManifest)
     {
-        var persistence = Copy("v0");
+        var persistence = Copy(fixture);
         using var connection = new SqliteConnection(persistence.ConnectionString);
         connection.Open();
         using var command = connection.CreateCommand();
@@ -92,7 +97,7 @@ public sealed class JournalFixtureTests : IDisposable
         using var reader = command.ExecuteReader();
         Assert.True(reader.Read());
         var (manifest, bytes) = (reader.GetString(0), (byte[])reader.GetValue(1));
-        Assert.Equal("RunSnapshot", manifest);
+        Assert.Equal(expectedManifest, manifest);
         var system = ActorSystem.Create("fixture-snapshot-test");
         try
         {
