@@ -163,6 +163,13 @@ public static class JournalContract
         return type;
     }
 
+    /// <summary>Throws JournalFormatException naming the journal unless the manifest is one of a journal entry this build reads.</summary>
+    public static void Require(string manifest, string journal)
+    {
+        if (TypeOf(manifest, journal) is null)
+            throw new JournalFormatException(journal, manifest, $"is not one this build knows (it reads {Readable()}); was the journal written by another program?");
+    }
+
     /// <summary>JSON contract modifier: gives the stored records their shapes and refuses a record whose members the table does not cover.</summary>
     public static void Apply(JsonTypeInfo info)
     {

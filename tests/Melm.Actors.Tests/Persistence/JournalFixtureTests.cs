@@ -127,8 +127,34 @@ public sealed class JournalFixtureTests : IDisposable
             Assert.Equal(2, command.ExecuteNonQuery());
         }
         SqliteConnection.ClearAllPools();
-        var e = await Assert.ThrowsAsync<InputException>(() => RunJournal.ReadAllAsync(persistence));
-        Assert.Equal($"{persistence}: journal entry \"melm:run-started:v9\" was written by a newer Melm (journal format version 9; this build reads versions 0 to {JournalContract.Version}); use that Melm or a newer one with this journal", e.Message);
+        var expected = $"{persistence}: journal entry \"melm:run-started:v9\" was written by a newer Melm (journal format version 9; this build reads versions 0 to {JournalContract.Version}); use that Melm or a newer one with this journal";
+        // `melm runs`, and a coordinator node before it starts.
+        Assert.Equal(expected, (await Assert.ThrowsAsync<InputException>(() => RunJournal.ReadAllAsync(persistence))).Message);
+        Assert.Equal(expected, Assert.Throws<InputException>(persistence.CheckJournalFormat).Message);
+    }
+
+    [Theory]
+    [InlineData("v0")]
+    [InlineData("v1")]
+    public void TheCheckedInJournalsAndANewOnePassTheFormatCheck(string fixture)
+    {
+        Copy(fixture).CheckJournalFormat();
+        MelmPersistenceOptions.SqliteFile(_folder.Combine("new", JournalFixture.JournalFile)).CheckJournalFormat();
+    }
+
+    [Fact]
+    public void ASnapshotOfAnUnknownKindFailsTheFormatCheckNamingIt()
+    {
+        var persistence = Copy("v1");
+        using (var connection = new SqliteConnection(persistence.ConnectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE snapshot SET manifest = 'melm:run-checkpoint:v1'";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+        var e = Assert.Throws<InputException>(persistence.CheckJournalFormat);
+        Assert.StartsWith($"{persistence}: journal entry \"melm:run-checkpoint:v1\" is not one this build knows", e.Message, StringComparison.Ordinal);
     }
 
     public void Dispose()
