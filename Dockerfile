@@ -19,7 +19,8 @@ COPY src/ src/
 COPY samples/demo/ samples/demo/
 RUN dotnet publish src/Melm.Host/Melm.Host.csproj -c Release --no-restore -p:MelmTorch=${MELM_TORCH} -o /app
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0
+# The ASP.NET Core runtime: the node's endpoint is served by Kestrel.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
 COPY --from=build /app /app
 # The shipped settings, for running the image alone; docker-compose.yml mounts cluster-config/ over them.
 COPY cluster-config/ /config/

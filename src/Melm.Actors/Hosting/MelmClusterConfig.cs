@@ -74,6 +74,8 @@ public static partial class MelmClusterConfig
         }
         var persistence = Persistence(file.Persistence, runRoot, environment, problems);
         var tls = Tls(file.Tls, path, environment, problems);
+        if (file.EndpointTls == true && file.Tls is null)
+            problems.Add("endpointTls: HTTPS on the node's endpoint presents the certificate of the \"tls\" section, and there is none: add one (certificatePath or thumbprint)");
         if (problems.Count > 0)
             throw new InputException(problems.Select(p => new InputProblem(path, null, p)).ToArray());
         var defaults = new MelmClusterOptions { Persistence = persistence! };
@@ -89,6 +91,7 @@ public static partial class MelmClusterConfig
             WorkerPrefetch = file.WorkerPrefetch ?? defaults.WorkerPrefetch,
             DownUnreachableAfter = file.DownUnreachableAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.DownUnreachableAfter,
             Tls = tls,
+            EndpointTls = file.EndpointTls ?? false,
             ApiTokenFile = file.ApiTokenFile is null ? null : Path.GetFullPath(file.ApiTokenFile, Path.GetDirectoryName(Path.GetFullPath(path))!),
         };
     }
@@ -217,6 +220,7 @@ public static partial class MelmClusterConfig
         int? WorkerPrefetch,
         double? DownUnreachableAfterSeconds,
         TlsFile? Tls,
+        bool? EndpointTls,
         string? ApiTokenFile);
 
     private sealed record PersistenceFile(string? Provider, string? SqliteFile, string? ConnectionString);

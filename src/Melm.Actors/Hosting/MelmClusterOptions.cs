@@ -27,6 +27,12 @@ public sealed record MelmClusterOptions
     /// <summary>TLS for remoting; off (plain TCP) unless configured, which suits loopback and closed networks only.</summary>
     public MelmTlsOptions? Tls { get; init; }
 
+    /// <summary>
+    /// The node's HTTP endpoint (status, runs, health, metrics) speaks HTTPS with Tls's certificate;
+    /// the settings loader refuses it without a tls section.
+    /// </summary>
+    public bool EndpointTls { get; init; }
+
     /// <summary>One model worker per device on a worker node; the CPU counts as one device.</summary>
     public IReadOnlyList<string> Devices { get; init; } = ["cpu"];
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Akka.Configuration;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Actors.Hosting;
 
@@ -68,6 +69,35 @@ public sealed record MelmTlsOptions
                 return $"tls.certificatePath: the certificate in {CertificatePath} is valid from {certificate.NotBefore:u} to {certificate.NotAfter:u}, not now";
         }
         return null;
+    }
+
+    /// <summary>
+    /// The certificate with its private key, for a server that presents it itself (the node's HTTPS
+    /// endpoint; Akka loads remoting's from the same settings). A store that cannot be opened, or holds
+    /// no such certificate, is bad input that says which.
+    /// </summary>
+    public X509Certificate2 LoadCertificate()
+    {
+        if (CertificateProblem(DateTimeOffset.Now) is { } problem)
+            throw new InputException("tls", null, problem);
+        if (CertificatePath is not null)
+            return X509CertificateLoader.LoadPkcs12FromFile(CertificatePath, CertificatePassword);
+        var where = $"{StoreLocation}/{StoreName}";
+        try
+        {
+            using var store = new X509Store(StoreName, StoreLocation == LocalMachine ? System.Security.Cryptography.X509Certificates.StoreLocation.LocalMachine : System.Security.Cryptography.X509Certificates.StoreLocation.CurrentUser);
+            store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
+            var found = store.Certificates.Find(X509FindType.FindByThumbprint, Thumbprint!, validOnly: false);
+            var certificate = found.FirstOrDefault(c => c.HasPrivateKey)
+                ?? throw new InputException("tls.thumbprint", null, $"no certificate {Thumbprint} with its private key in the store {where}; import it there, or give certificatePath");
+            foreach (var other in found.Where(c => c != certificate))
+                other.Dispose();
+            return certificate;
+        }
+        catch (CryptographicException e)
+        {
+            throw new InputException("tls.thumbprint", null, $"cannot look up certificate {Thumbprint} in the store {where}: {e.Message}");
+        }
     }
 
     public Config ToConfig()

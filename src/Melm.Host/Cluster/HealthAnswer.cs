@@ -8,9 +8,6 @@ namespace Melm.Host.Cluster;
 /// </summary>
 internal sealed record HealthAnswer(string Status, IReadOnlyList<HealthCheckAnswer> Checks)
 {
-    [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsUp => Status != nameof(HealthStatus.Unhealthy);
-
     public static HealthAnswer From(HealthReport report) => new(
         report.Status.ToString(),
         [.. report.Entries.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new HealthCheckAnswer(

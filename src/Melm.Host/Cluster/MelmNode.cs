@@ -65,10 +65,8 @@ internal sealed class MelmNode : IAsyncDisposable
         return new MelmNode(host);
     }
 
-    /// <summary>Whether the node runs at all (liveness: NodeHealth.Live), or also can take work (readiness: NodeHealth.Ready too).</summary>
-    public Task<HealthReport> CheckHealthAsync(bool readiness, CancellationToken cancellationToken) =>
-        _host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(
-            check => check.Tags.Contains(NodeHealth.Live) || (readiness && check.Tags.Contains(NodeHealth.Ready)), cancellationToken);
+    /// <summary>The node's health checks (NodeHealth), which the endpoint's /healthz and /ready run.</summary>
+    public HealthCheckService HealthChecks => _host.Services.GetRequiredService<HealthCheckService>();
 
     /// <summary>Every member of the cluster as this node sees it.</summary>
     public IReadOnlyList<MemberInfo> Members()

@@ -37,6 +37,10 @@ internal static class NodeHealth
         return builder;
     }
 
+    /// <summary>Whether a check belongs to a probe: liveness runs the Live checks, readiness the Ready ones too.</summary>
+    public static bool InProbe(HealthCheckRegistration check, bool readiness) =>
+        check.Tags.Contains(Live) || (readiness && check.Tags.Contains(Ready));
+
     /// <summary>The user guardian answers an Identify: messages are being processed, not only queued.</summary>
     private static async Task<HealthCheckResult> DispatcherAnswersAsync(ActorSystem system, ActorRegistry registry, CancellationToken cancellationToken)
     {

@@ -27,11 +27,29 @@ internal sealed class NodeProcessor(IWorkItemProcessor inner, string device) : I
 
     private StageOutcome RunCell(ExperimentCellJob job, IProgress<ProgressUpdate> progress)
     {
-        var (settings, cell) = ExperimentSettings.FromJob(job);
-        var runner = new ExperimentRunner(settings, ComputeOptions.ParseDevice(device, "device"), ConsoleOutput.Create());
-        var results = runner.RunCell(cell, progress);
+        var compute = ComputeOptions.ParseDevice(device, "device");
+        if (job.TrainsOracle)
+        {
+            var (oracleSettings, _) = ExperimentSettings.FromJob(job);
+            var tagger = new ExperimentRunner(oracleSettings, compute, ConsoleOutput.Create()).OracleTagger(job.Language);
+            return new StageOutcome([tagger], $"{job.Language} oracle trained on the full train split");
+        }
+        string name, folder;
+        IReadOnlyList<CellResult> results;
+        if (job.MultilingualLanguages is null)
+        {
+            var (settings, cell) = ExperimentSettings.FromJob(job);
+            results = new ExperimentRunner(settings, compute, ConsoleOutput.Create()).RunCell(cell, progress);
+            (name, folder) = (cell.ToString(), Path.Combine(settings.Out, cell.Name));
+        }
+        else
+        {
+            var (settings, cell) = ExperimentSettings.FromMultilingualJob(job);
+            results = new ExperimentRunner(settings, compute, ConsoleOutput.Create()).RunMultilingualCell(cell, progress);
+            (name, folder) = (cell.ToString(), Path.Combine(settings.Out, cell.Name));
+        }
         var summary = string.Join(", ", results.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Method} F1 {r.F1:F2}")));
-        return new StageOutcome([Path.Combine(settings.Out, cell.Name)], $"{cell}: {summary}");
+        return new StageOutcome([folder], $"{name}: {summary}");
     }
 
     /// <summary>Writes the codemix folder the run reads its sentences from, and gives their ids.</summary>

@@ -24,7 +24,7 @@ public static class AugmentCommand
             // Checks the device and sets the thread count for the worker of this process.
             var compute = options.Melm.Compute.Read(parseResult);
             compute.Apply("--device");
-            var spec = options.Read(parseResult, LocalRun.DefaultShardSize, line => Console.WriteLine("note: " + line));
+            var spec = options.Read(parseResult, LocalRun.DefaultShardSize, line => Console.WriteLine("note: " + line), precision: compute.Precision);
             LocalRun.Run(spec.OutputFolder, compute.Device, new StartRun(spec));
             var summary = AugmentationOutput.ReadSummary(spec.OutputFolder)
                 ?? throw new InvalidOperationException($"run {spec.RunId} completed without writing {AugmentationOutput.SummaryFile}");

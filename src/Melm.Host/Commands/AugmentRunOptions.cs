@@ -4,6 +4,7 @@ using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
+using Melm.Models.Nn;
 using Melm.Models.Runs;
 
 namespace Melm.Host.Commands;
@@ -74,8 +75,9 @@ internal sealed class AugmentRunOptions
     /// for MLM-Entity), the filter's tagger, and the stages that make them. Named after its contents
     /// unless <paramref name="runId"/> is given, so the same command names the same run. Dev entity
     /// types the training data lacks go to <paramref name="note"/>, one line each (DevTagCoverage.Notes).
+    /// The stages that train (fine-tuning, the filter's tagger) train in <paramref name="precision"/>.
     /// </summary>
-    public RunSpec Read(ParseResult parseResult, int shardSize, Action<string> note, string? runId = null)
+    public RunSpec Read(ParseResult parseResult, int shardSize, Action<string> note, string? runId = null, Precision precision = Precision.Fp32)
     {
         var method = Melm.ReadMethod(parseResult);
         var ruleName = parseResult.GetValue(FilterRule)!;
@@ -103,7 +105,7 @@ internal sealed class AugmentRunOptions
             (taggerFolder, taggerJob) = parseResult.GetValue(Filter)!.ToLowerInvariant() switch
             {
                 "none" => (null, null),
-                "ner" => FilterTaggerOf(parseResult, modelFolder, devPath, outFolder),
+                "ner" => FilterTaggerOf(parseResult, modelFolder, devPath, outFolder, precision),
                 var other => throw new InputException("--filter", null, $"unknown filter '{other}' (expected none or ner)"),
             };
         }
@@ -120,7 +122,7 @@ internal sealed class AugmentRunOptions
         var rewriterFolder = modelFolder;
         if (AugmentationMethods.IsFineTuned(method))
         {
-            var fineTune = Melm.ReadFineTune(parseResult);
+            var fineTune = Melm.ReadFineTune(parseResult) with { Precision = precision };
             MelmFineTuner.CheckOptions(fineTune);
             fineTuneJob = new FineTuneJob(modelFolder, devPath, fineTune, Melm.ReadLanguages(parseResult) ?? []);
             rewriterFolder = Path.Combine(outFolder, AugmentPipeline.ModelSubfolder);
@@ -164,7 +166,7 @@ internal sealed class AugmentRunOptions
         new(string.Join(",", job.Train.Select(t => t.Path)), CodeMixCommand.ReadTraining(job.Train).Sentences);
 
     /// <summary>A given tagger folder (checked now, so a wrong one is bad input, not a failed run later), or a stage that trains one into the output folder.</summary>
-    private (string Folder, FilterTaggerJob? Job) FilterTaggerOf(ParseResult parseResult, string modelFolder, string? devPath, string outFolder)
+    private (string Folder, FilterTaggerJob? Job) FilterTaggerOf(ParseResult parseResult, string modelFolder, string? devPath, string outFolder, Precision precision)
     {
         if (parseResult.GetValue(Tagger)?.FullName is { } given)
         {
@@ -174,7 +176,7 @@ internal sealed class AugmentRunOptions
         }
         if (devPath is null)
             throw new InputException("--dev", null, AugmentPipeline.NeedsDev);
-        var options = new NerTrainingOptions { Seed = parseResult.GetValue(Melm.Seed), Epochs = parseResult.GetValue(TaggerEpochs), LearningRate = parseResult.GetValue(TaggerLearningRate) };
+        var options = new NerTrainingOptions { Seed = parseResult.GetValue(Melm.Seed), Epochs = parseResult.GetValue(TaggerEpochs), LearningRate = parseResult.GetValue(TaggerLearningRate), Precision = precision };
         var problems = options.Check("filter tagger (--tagger-epochs, --tagger-lr)");
         if (problems.Count > 0)
             throw new InputException(problems);

@@ -27,14 +27,14 @@ public static class ClusterCommand
     {
         var url = SubmitCommand.UrlOption();
         var json = new Option<bool>("--json") { Description = "Print the endpoint's JSON instead of tables." };
-        var token = new TokenArguments();
+        var endpoint = new EndpointArguments();
         var command = new Command("show", "Members with roles, status and reachability, the leader, the node holding the runs manager, and each worker's devices and current items.");
         command.Options.Add(url);
         command.Options.Add(json);
-        token.AddTo(command);
+        endpoint.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
-            using var client = new StatusClient(StatusClient.Check(parseResult.GetValue(url)!).ToString(), token.Read(parseResult));
+            using var client = endpoint.Connect(parseResult, parseResult.GetValue(url)!);
             var view = client.ClusterAsync().GetAwaiter().GetResult();
             if (parseResult.GetValue(json))
             {
@@ -74,15 +74,15 @@ public static class ClusterCommand
         var address = new Argument<string>("address") { Description = "The member: akka.tcp://melm@HOST:PORT, or HOST:PORT (melm cluster show lists them)." };
         var url = SubmitCommand.UrlOption();
         var json = new Option<bool>("--json") { Description = "Print the endpoint's JSON answer." };
-        var token = new TokenArguments();
+        var endpoint = new EndpointArguments();
         var command = new Command(name, description);
         command.Arguments.Add(address);
         command.Options.Add(url);
         command.Options.Add(json);
-        token.AddTo(command);
+        endpoint.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
-            using var client = new StatusClient(StatusClient.Check(parseResult.GetValue(url)!).ToString(), token.Read(parseResult));
+            using var client = endpoint.Connect(parseResult, parseResult.GetValue(url)!);
             MemberAction action;
             try
             {

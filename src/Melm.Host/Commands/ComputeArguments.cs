@@ -21,6 +21,9 @@ internal sealed class ComputeArguments
     /// <summary>The precision in words once <see cref="Read"/> has run: "fp32", "bf16", or what auto measured and chose.</summary>
     public string PrecisionNote { get; private set; } = "fp32";
 
+    /// <summary>Whether `--precision auto` was asked for (it is measured on this machine's device).</summary>
+    public bool IsAuto(ParseResult parseResult) => parseResult.GetValue(_precision)!.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The options; `--precision auto` is measured here, on the device, and its choice printed to standard error.</summary>
     public ComputeOptions Read(ParseResult parseResult)
     {

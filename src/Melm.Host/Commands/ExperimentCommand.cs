@@ -38,8 +38,8 @@ public static class ExperimentCommand
             grid, conll, model, output, languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs, url,
         };
         compute.AddTo(command);
-        var token = new TokenArguments();
-        token.AddTo(command);
+        var endpoint = new EndpointArguments();
+        endpoint.AddTo(command);
         Option[] gridFields = [languages, sizes, seeds, methods, rounds, taggerLr, taggerEpochs, taggerBatch, melmLr, melmEpochs];
         command.SetAction(parseResult => Cli.Run(() =>
         {
@@ -59,10 +59,24 @@ public static class ExperimentCommand
                 pathBase = Environment.CurrentDirectory;
             }
             var console = ConsoleOutput.Create();
-            var context = new ExperimentReport.Context(pathBase, "fp32 (taggers and MELM fine-tuning train in fp32; --precision applies to pretrain and mlm)");
-            var results = parseResult.GetValue(url) is { } address
-                ? ClusterExperiment.Run(settings, address, token.Read(parseResult))
-                : new ExperimentRunner(settings, compute.Read(parseResult).Apply("--device"), console).Run(context);
+            var address = parseResult.GetValue(url);
+            if (address is not null && compute.IsAuto(parseResult))
+                throw new InputException("--precision", null, "auto measures this machine's device, not the workers': with --url give fp32 or bf16");
+            var computeOptions = compute.Read(parseResult);
+            settings = settings with
+            {
+                Tagger = settings.Tagger with { Precision = computeOptions.Precision },
+                FineTune = settings.FineTune with { Precision = computeOptions.Precision },
+            };
+            var context = new ExperimentReport.Context(pathBase, $"{compute.PrecisionNote} (training of the taggers and MELM; scoring and generation in fp32)");
+            IReadOnlyList<CellResult> results;
+            if (address is not null)
+            {
+                using var client = endpoint.Connect(parseResult, address);
+                results = ClusterExperiment.Run(settings, client);
+            }
+            else
+                results = new ExperimentRunner(settings, computeOptions.Apply("--device"), console).Run(context);
             ExperimentReport.Print(console, settings, results);
             Console.WriteLine($"results: {ExperimentReport.Write(settings, results, context)} and {Path.Combine(settings.Out, ExperimentReport.JsonFile)}");
             return 0;

@@ -30,9 +30,10 @@ public static class FinetuneCommand
             foreach (var line in devCorpus is null || !AugmentationMethods.UsesMarkers(method) ? [] : DevTagCoverage.Notes(trainCorpus.Sentences, devCorpus.Sentences, devCorpus.Source))
                 Console.WriteLine("note: " + line);
             var outFolder = parseResult.GetValue(output)!.FullName;
+            var compute = options.Compute.Read(parseResult);
             var result = Run(
                 parseResult.GetValue(model)!.FullName, trainCorpus, devCorpus, outFolder, method,
-                options.ReadFineTune(parseResult), options.ReadLanguages(parseResult), options.ReadDevice(parseResult),
+                options.ReadFineTune(parseResult) with { Precision = compute.Precision }, options.ReadLanguages(parseResult), compute.Apply("--device"),
                 curves: tensorBoard.Read(parseResult, outFolder));
             Console.WriteLine(result.Describe());
             return 0;

@@ -20,9 +20,11 @@ public static class HealthCommand
         {
             url, live,
         };
+        var endpoint = new EndpointArguments(sendsToken: false);
+        endpoint.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
-            using var client = new StatusClient(StatusClient.Check(parseResult.GetValue(url)!).ToString());
+            using var client = endpoint.Connect(parseResult, parseResult.GetValue(url)!);
             var (up, answer) = client.HealthAsync(readiness: !parseResult.GetValue(live)).GetAwaiter().GetResult();
             Console.WriteLine(JsonSerializer.Serialize(answer, ClusterJson.Options));
             return up ? 0 : Cli.Failed;

@@ -54,6 +54,7 @@ public static class NerCommand
         tensorBoard.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
+            var computeOptions = compute.Read(parseResult);
             var options = new NerTrainingOptions
             {
                 Seed = unchecked((ulong)parseResult.GetValue(seed)),
@@ -66,11 +67,12 @@ public static class NerCommand
                 LinearDecay = parseResult.GetValue(linearDecay),
                 MaxGradNorm = parseResult.GetValue(clip),
                 FreezeEncoder = parseResult.GetValue(freeze),
+                Precision = computeOptions.Precision,
             };
             var problems = options.Check("options");
             if (problems.Count > 0)
                 throw new InputException(problems);
-            var device = compute.Read(parseResult).Apply("--device");
+            var device = computeOptions.Apply("--device");
             var trainPath = parseResult.GetValue(train)!.FullName;
             var devPath = parseResult.GetValue(dev)!.FullName;
             var modelPath = parseResult.GetValue(model)!.FullName;

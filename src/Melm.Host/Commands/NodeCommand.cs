@@ -25,7 +25,7 @@ public static class NodeCommand
         var statusHost = new Option<string>("--status-host") { Description = "Address of the node's endpoint.", DefaultValueFactory = _ => "127.0.0.1" };
         var statusPort = new Option<int?>("--status-port")
         {
-            Description = $"Port of the node's endpoint (JSON over HTTP): /healthz and /ready on every node, /status and the runs on a coordinator; 0 serves none (default: {DefaultStatusPort} on a coordinator, none on a worker-only node).",
+            Description = $"Port of the node's endpoint (JSON over HTTP, or HTTPS with \"endpointTls\" in the settings): /healthz and /ready on every node, /status and the runs on a coordinator; 0 serves none (default: {DefaultStatusPort} on a coordinator, none on a worker-only node).",
         };
         var metricsHost = new Option<string?>("--metrics-host")
         {
@@ -68,7 +68,7 @@ public static class NodeCommand
             if (problems.Count > 0)
                 throw new InputException([.. problems.Select(p => new InputProblem("--role/--capacity/--prefetch", null, p))]);
             var coordinator = options.HasRole(MelmRoles.Coordinator);
-            var endpoint = new Endpoint(parseResult.GetValue(statusHost)!, parseResult.GetValue(statusPort) ?? (coordinator ? DefaultStatusPort : 0), null);
+            var endpoint = new NodeEndpoint(parseResult.GetValue(statusHost)!, parseResult.GetValue(statusPort) ?? (coordinator ? DefaultStatusPort : 0));
             if (endpoint.Port is < 0 or > 65535)
                 throw new InputException("--status-port", null, $"{endpoint.Port} is not a port (0 to 65535)");
             var metrics = (Host: parseResult.GetValue(metricsHost) ?? endpoint.Host, Port: parseResult.GetValue(metricsPort) ?? endpoint.Port);
@@ -79,6 +79,9 @@ public static class NodeCommand
                 throw new InputException("--metrics-host", null, $"/metrics shares the endpoint's port {endpoint.Port}, so it listens on {endpoint.Host} too; give --metrics-port another port to serve it on {metrics.Host}");
             if (coordinator && endpoint.Port > 0)
                 endpoint = endpoint with { Token = EndpointToken(options, endpoint.Host, parseResult.GetValue(insecure)) };
+            // HTTPS with the certificate remoting presents; the settings loader has checked the file and its password.
+            if (options.EndpointTls && endpoint.Port > 0)
+                endpoint = endpoint with { Certificate = options.Tls!.LoadCertificate() };
             RunAsync(options, endpoint, metrics).GetAwaiter().GetResult();
             return 0;
         }));
@@ -107,19 +110,23 @@ public static class NodeCommand
         return null;
     }
 
-    private static async Task RunAsync(MelmClusterOptions options, Endpoint endpoint, (string Host, int Port) metricsAt)
+    private static async Task RunAsync(MelmClusterOptions options, NodeEndpoint endpoint, (string Host, int Port) metricsAt)
     {
         await using var node = await MelmNode.StartAsync(options, ProcessorChoice.FromEnvironment(), jsonLogs: true, CancellationToken.None).ConfigureAwait(false);
+        using var metrics = NodeMetrics.Start(scraped: metricsAt.Port > 0, Akka.Cluster.Cluster.Get(node.System).SelfAddress.ToString());
         StatusServer? server = null;
+        if (endpoint.Port > 0 || metricsAt.Port > 0)
+        {
+            server = await StatusServer.StartAsync(node, endpoint.Port > 0 ? endpoint : null, servesRuns: options.HasRole(MelmRoles.Coordinator),
+                metricsAt.Port > 0 ? new MetricsEndpoint(metrics!, metricsAt.Host, metricsAt.Port) : null).ConfigureAwait(false);
+        }
         if (endpoint.Port > 0)
         {
-            server = new StatusServer(node, endpoint.Host, endpoint.Port, endpoint.Token, servesRuns: options.HasRole(MelmRoles.Coordinator));
             Console.Error.WriteLine(options.HasRole(MelmRoles.Coordinator)
-                ? $"status endpoint: {server.Url}status (health: {server.Url}healthz, {server.Url}ready)"
-                : $"health endpoint: {server.Url}healthz, {server.Url}ready");
+                ? $"status endpoint: {endpoint.Url}status (health: {endpoint.Url}healthz, {endpoint.Url}ready)"
+                : $"health endpoint: {endpoint.Url}healthz, {endpoint.Url}ready");
         }
-        var metrics = NodeMetrics.Start(metricsAt.Port > 0 ? metricsAt.Host : null, metricsAt.Port, Akka.Cluster.Cluster.Get(node.System).SelfAddress.ToString());
-        if (metrics is not null && metricsAt.Port > 0 && metricsAt.Port != endpoint.Port)
+        if (metricsAt.Port > 0 && metricsAt.Port != endpoint.Port)
             Console.Error.WriteLine($"metrics: http://{metricsAt.Host}:{metricsAt.Port}/metrics");
         try
         {
@@ -127,13 +134,9 @@ public static class NodeCommand
         }
         finally
         {
-            // The exporter first: a scrape that arrives while the node stops gets a 503 from it, or no connection.
-            metrics?.Dispose();
+            // The server first: no scrape reaches the exporter once it is disposed (at the end of this method).
             if (server is not null)
                 await server.DisposeAsync().ConfigureAwait(false);
         }
     }
-
-    /// <summary>Where the status endpoint listens, and the token its mutating verbs require (none: open).</summary>
-    private sealed record Endpoint(string Host, int Port, ApiToken? Token);
 }

@@ -31,8 +31,8 @@ public static class RunControlCommands
         command.Arguments.Add(run);
         foreach (var option in resume ? new Option[] { url, root, device } : [url, root])
             command.Options.Add(option);
-        var token = new TokenArguments();
-        token.AddTo(command);
+        var endpoint = new EndpointArguments();
+        endpoint.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
             var runId = parseResult.GetValue(run)!;
@@ -43,7 +43,7 @@ public static class RunControlCommands
             RunStatus status;
             if (address is not null)
             {
-                using var client = new StatusClient(StatusClient.Check(address).ToString(), token.Read(parseResult));
+                using var client = endpoint.Connect(parseResult, address);
                 status = (resume ? client.ResumeAsync(runId) : client.CancelAsync(runId)).GetAwaiter().GetResult();
             }
             else if (!File.Exists(Path.Combine(folder!, MelmClusterConfig.DefaultSqliteFile)))

@@ -17,11 +17,11 @@ public static class StatusCommand
         var command = new Command("status", "Show a running cluster: members and roles, each run's stage, items done / in flight / left, throughput per worker and ETA.");
         command.Options.Add(url);
         command.Options.Add(json);
-        var token = new TokenArguments();
-        token.AddTo(command);
+        var endpoint = new EndpointArguments();
+        endpoint.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
-            using var client = new StatusClient(StatusClient.Check(parseResult.GetValue(url)!).ToString(), token.Read(parseResult));
+            using var client = endpoint.Connect(parseResult, parseResult.GetValue(url)!);
             var report = client.StatusAsync().GetAwaiter().GetResult();
             if (parseResult.GetValue(json))
             {

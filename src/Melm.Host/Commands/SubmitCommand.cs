@@ -22,15 +22,14 @@ public static class SubmitCommand
         var runId = new Option<string?>("--run-id") { Description = "Name of the run (default: augment- and a hash of its settings, so the same submission names the same run)." };
         var wait = new Option<bool>("--wait") { Description = "Wait until the run ends, showing its stage; exit code 1 when it stops without completing." };
         var command = new Command("submit", "Submit a whole augmentation run to a cluster (melm node): its stages (code-mixing, the filter's tagger, fine-tuning) on one worker, then R rounds of --method and the filter on all; print its status.");
-        var token = new TokenArguments();
+        var endpoint = new EndpointArguments();
         foreach (var option in new Option[] { url, shardSize, runId, wait }.Concat(options.All))
             command.Options.Add(option);
-        token.AddTo(command);
+        endpoint.AddTo(command);
         command.SetAction(parseResult => Cli.Run(() =>
         {
-            var address = StatusClient.Check(parseResult.GetValue(url)!).ToString();
+            using var client = endpoint.Connect(parseResult, parseResult.GetValue(url)!);
             var spec = options.Read(parseResult, parseResult.GetValue(shardSize), line => Console.WriteLine("note: " + line), parseResult.GetValue(runId));
-            using var client = new StatusClient(address, token.Read(parseResult));
             var status = client.SubmitAsync(spec).GetAwaiter().GetResult();
             Console.WriteLine($"run {status.RunId}: {status.Stage}, {status.Done}/{status.Total} items done");
             if (!parseResult.GetValue(wait))

@@ -22,14 +22,33 @@ internal static class ClusterExperiment
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    public static IReadOnlyList<CellResult> Run(ExperimentSettings settings, string url, ApiToken? token)
+    public static IReadOnlyList<CellResult> Run(ExperimentSettings settings, StatusClient client)
     {
-        if (settings.Multilingual is not null)
-            throw new Melm.Models.Diagnostics.InputException("--url", null, "the multilingual setting runs in one process for now: run it without --url, or remove it from the grid to spread the rest over the cluster");
-        using var client = new StatusClient(StatusClient.Check(url).ToString(), token);
         var cells = settings.Cells().ToArray();
+        var multiCells = settings.MultilingualCells().ToArray();
         var prefix = "exp-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(settings, ClusterJson.Options))))[..10];
-        var specs = cells.Select(cell => Spec(settings, cell, $"{prefix}-{cell.Name}")).ToArray();
+        // A multilingual cell's job reads its first language's train split as the run's corpus (for the record and the checks every run gets).
+        RunSpec[] specs =
+        [
+            .. cells.Select(cell => Spec(settings, cell.Language, cell.Name, cell.Name, settings.JobFor(cell), prefix)),
+            .. multiCells.Select(cell => Spec(settings, settings.Multilingual!.Languages[0], cell.Name, cell.Name, settings.JobFor(cell), prefix)),
+        ];
+        if (settings.Oracle is not null)
+        {
+            // Figure 4's oracles first, one job per language, so that no two cells train the same one.
+            Await(client, [.. settings.Languages.Select(language => Spec(settings, language, $"oracle-{language}", Path.Combine("oracle", language), settings.OracleJobFor(language), prefix))], "oracles");
+        }
+        Await(client, specs, "grid cells");
+        return
+        [
+            .. cells.SelectMany(cell => settings.Methods.Select(method => Load(settings, cell.Name, ExperimentMethods.Name(method)))),
+            .. multiCells.SelectMany(cell => settings.Multilingual!.Methods.Select(method => Load(settings, cell.Name, MultilingualMethods.Name(method)))),
+        ];
+    }
+
+    /// <summary>Submits the runs (or attaches to them when they exist) and waits until all have stopped; throws when one did not complete.</summary>
+    private static void Await(StatusClient client, RunSpec[] specs, string what)
+    {
         foreach (var spec in specs)
         {
             var started = client.SubmitAsync(spec).GetAwaiter().GetResult();
@@ -45,7 +64,7 @@ internal static class ClusterExperiment
                 statuses = [.. client.StatusAsync().GetAwaiter().GetResult().Runs.Select(r => r.Status).Where(s => ids.Contains(s.RunId))];
                 foreach (var note in statuses.SelectMany(s => s.Notes ?? []).Where(notesShown.Add))
                     Console.WriteLine(note);
-                progress.Report(new ProgressUpdate("grid cells", statuses.Count(s => s.HasStopped()), specs.Length, "cells"));
+                progress.Report(new ProgressUpdate(what, statuses.Count(s => s.HasStopped()), specs.Length, "jobs"));
                 if (statuses.Count == specs.Length && statuses.All(s => s.HasStopped()))
                     break;
                 Thread.Sleep(PollInterval);
@@ -53,22 +72,26 @@ internal static class ClusterExperiment
         }
         var stopped = statuses.Where(s => s.Stage != RunStages.Completed).ToArray();
         if (stopped.Length > 0)
-            throw new RunRequestException("cells that did not complete (fix the cause, then rerun this command or `melm resume RUN`): "
+            throw new RunRequestException($"{what} that did not complete (fix the cause, then rerun this command or `melm resume RUN`): "
                 + string.Join("; ", stopped.Select(s => $"{s.RunId} {s.Stage}: {s.Error ?? "cancelled"}")));
-        return [.. cells.SelectMany(cell => settings.Methods.Select(method =>
-        {
-            var folder = Path.Combine(settings.Out, cell.Name, ExperimentMethods.Name(method));
-            return CellResult.Load(folder) ?? throw new InvalidOperationException($"cell {cell} completed without {Path.Combine(folder, CellResult.FileName)}");
-        }))];
     }
 
-    /// <summary>A cell's job: no sentences, one stage; its corpus and model are the cell's, for the record and the checks every run gets.</summary>
-    private static RunSpec Spec(ExperimentSettings settings, ExperimentCell cell, string runId) =>
-        new(runId,
-            new RunInputs(settings.Split(cell.Language, "train"), settings.Model, StageNames.ExperimentCell, null,
-                new GenerationOptions(Rounds: settings.Rounds, Seed: unchecked((ulong)cell.Seed))),
+    private static CellResult Load(ExperimentSettings settings, string cell, string method)
+    {
+        var folder = Path.Combine(settings.Out, cell, method);
+        return CellResult.Load(folder) ?? throw new InvalidOperationException($"cell {cell} completed without {Path.Combine(folder, CellResult.FileName)}");
+    }
+
+    /// <summary>
+    /// A cell's (or an oracle's) job: no sentences, one stage; its corpus and model are the cell's, for
+    /// the record and the checks every run gets; <paramref name="folder"/> is relative to the grid's out.
+    /// </summary>
+    private static RunSpec Spec(ExperimentSettings settings, string language, string name, string folder, ExperimentCellJob job, string prefix) =>
+        new($"{prefix}-{name}",
+            new RunInputs(settings.Split(language, "train"), settings.Model, StageNames.ExperimentCell, null,
+                new GenerationOptions(Rounds: settings.Rounds, Seed: unchecked((ulong)job.Seed))),
             ShardSize: 1,
             SentenceIds: [],
-            Path.Combine(settings.Out, cell.Name),
-            new RunPreparation(Cell: settings.JobFor(cell)));
+            Path.Combine(settings.Out, folder),
+            new RunPreparation(Cell: job));
 }

@@ -19,6 +19,14 @@ public enum ExperimentMethod
 
     /// <summary>Gold plus rewrites of the pretrained MLM (no fine-tuning, no markers), filtered.</summary>
     MlmEntity,
+
+    /// <summary>
+    /// A diagnostic, not a method of the paper's: label-wise substitution that draws its mentions from
+    /// the gold mentions of the language's whole train split, unfiltered. It is what rewrites with real,
+    /// correctly typed new names (what MELM is meant to write) can buy this tagger at best; it reads
+    /// labels beyond the N-sentence budget, so it is a ceiling to read MELM against, never a competitor.
+    /// </summary>
+    NamesCeiling,
 }
 
 public static class ExperimentMethods
@@ -32,6 +40,7 @@ public static class ExperimentMethods
         ExperimentMethod.Melm => "melm",
         ExperimentMethod.MelmNoMarkers => "melm-no-markers",
         ExperimentMethod.MlmEntity => "mlm-entity",
+        ExperimentMethod.NamesCeiling => "names-ceiling",
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 
@@ -48,6 +57,9 @@ public static class ExperimentMethods
         method = default;
         return false;
     }
+
+    /// <summary>Whether the method substitutes whole mentions (label-wise, and the names ceiling): unfiltered, written as one file.</summary>
+    public static bool Substitutes(ExperimentMethod method) => method is ExperimentMethod.Labelwise or ExperimentMethod.NamesCeiling;
 
     /// <summary>The MELM generator behind a method, or null for the methods that do not generate.</summary>
     public static AugmentationMethod? Generator(ExperimentMethod method) => method switch

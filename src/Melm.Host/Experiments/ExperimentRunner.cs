@@ -72,6 +72,20 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         return results;
     }
 
+    /// <summary>A multilingual cell's methods, as <see cref="RunCell"/> runs a monolingual cell's.</summary>
+    public IReadOnlyList<CellResult> RunMultilingualCell(MultilingualCell cell, IProgress<ProgressUpdate> progress)
+    {
+        var methods = settings.Multilingual!.Methods;
+        var results = new List<CellResult>();
+        foreach (var (method, i) in methods.Select((method, i) => (method, i)))
+        {
+            progress.Report(new ProgressUpdate($"{cell.Name} {MultilingualMethods.Name(method)}", i, methods.Count, "methods"));
+            results.Add(RunOrLoadMultilingual(cell, method, () => $"{cell} method {i + 1}/{methods.Count}: {MultilingualMethods.Name(method)}").Result);
+        }
+        progress.Report(new ProgressUpdate(cell.Name, results.Count, methods.Count, "methods"));
+        return results;
+    }
+
     /// <summary>The method's saved result, or the method run now and its result saved; Ran says which.</summary>
     private (CellResult Result, bool Ran) RunOrLoad(ExperimentCell cell, ExperimentMethod method, Func<string> heading)
     {
@@ -119,7 +133,7 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         if (settings.Oracle is null || result.Diagnostics is not { } diagnostics || diagnostics.ValidNewEntities is not null)
             return result;
         var folder = MethodFolder(cell, method);
-        var kept = ReadAugmented(method == ExperimentMethod.Labelwise
+        var kept = ReadAugmented(ExperimentMethods.Substitutes(method)
             ? Path.Combine(folder, AugmentationOutput.AugmentedJsonLines)
             : Path.Combine(folder, "aug", AugmentationOutput.AugmentedJsonLines));
         IReadOnlyList<IReadOnlyList<string>> tags = [];
@@ -133,7 +147,7 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
     }
 
     /// <summary>The language's Figure 4 oracle: a tagger trained once on its full train split (best epoch by its full dev split).</summary>
-    private string OracleTagger(string language)
+    public string OracleTagger(string language)
     {
         var folder = Path.Combine(settings.Out, "oracle", language);
         var corpora = Corpora(language);
@@ -175,11 +189,12 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         {
             ExperimentMethod.GoldOnly => [],
             ExperimentMethod.Labelwise => parts.Time("augment", () => Labelwise(train, folder, seed)),
+            ExperimentMethod.NamesCeiling => parts.Time("augment", () => Labelwise(train, folder, seed, Corpora(cell.Language).Train.Sentences)),
             _ => Generate(cell, method, train, dev, folder, parts, out melmDevAccuracy, out made),
         };
         var diagnostics = method == ExperimentMethod.GoldOnly
             ? null
-            : CellDiagnostics.Of(method == ExperimentMethod.Labelwise ? augmented.Count : made, augmented, train.Sentences, TrainWords(cell.Language), melmDevAccuracy);
+            : CellDiagnostics.Of(ExperimentMethods.Substitutes(method) ? augmented.Count : made, augmented, train.Sentences, TrainWords(cell.Language), melmDevAccuracy);
         var taggerFolder = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(folder, "tagger");
         var training = parts.Time("train tagger", () =>
             TrainTagger(LabelsOf([cell.Language]), train with { Sentences = [.. train.Sentences, .. augmented] }, dev, taggerFolder, seed));
@@ -211,12 +226,15 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         return corpora;
     }
 
-    private IReadOnlyList<Sentence> Labelwise(Corpus train, string folder, ulong seed)
+    /// <summary>Label-wise substitution of the sample, R rounds, unfiltered; its mentions come from <paramref name="mentions"/> (default: the sample's own).</summary>
+    private IReadOnlyList<Sentence> Labelwise(Corpus train, string folder, ulong seed, IReadOnlyList<Sentence>? mentions = null)
     {
         var path = Path.Combine(folder, AugmentationOutput.AugmentedJsonLines);
         if (File.Exists(path))
             return ReadAugmented(path);
-        var rewriter = Rewriters.Open(AugmentationMethod.Labelwise, settings.Model, train.Sentences, settings.GenerationFor(seed));
+        var rewriter = mentions is null
+            ? Rewriters.Open(AugmentationMethod.Labelwise, settings.Model, train.Sentences, settings.GenerationFor(seed))
+            : new LabelwiseSubstitution(MentionInventory.From(mentions), TagSchemes.Detect(train.Sentences.Select(s => s.Tags)), seed);
         var sentences = AugmentationRun.Run(rewriter, train.Sentences, settings.Rounds, filter: null, source: train.Source).Kept.Select(r => r.Sentence).ToArray();
         CorpusFile.WriteSentences(sentences, path);
         return sentences;

@@ -72,9 +72,36 @@ public sealed record ExperimentSettings(
         {
             Generation = Generation,
             CrossLingualTargets = TargetsOf(cell.Language) is { Count: > 0 } targets ? targets : null,
+            Oracle = Oracle,
         };
 
-    /// <summary>A job's cell and the one-cell grid that runs it.</summary>
+    /// <summary>The cluster job that trains a language's Figure 4 oracle: a job with no methods, N and seed 0.</summary>
+    public ExperimentCellJob OracleJobFor(string language) =>
+        new(ConllRoot, Model, Out, language, 0, 0, [], Tagger, FineTune, Rounds) { Oracle = Oracle ?? throw new InvalidOperationException("the grid has no oracle") };
+
+    /// <summary>The cluster job that runs one multilingual cell, all its methods, on a worker.</summary>
+    public ExperimentCellJob JobFor(MultilingualCell cell) =>
+        new(ConllRoot, Model, Out, MultilingualCell.Language, cell.N, cell.Seed, [.. Multilingual!.Methods.Select(MultilingualMethods.Name)], Tagger, FineTune, Rounds)
+        {
+            Generation = Generation,
+            MultilingualLanguages = Multilingual.Languages,
+        };
+
+    /// <summary>A multilingual job's cell and the one-cell grid that runs it.</summary>
+    public static (ExperimentSettings Settings, MultilingualCell Cell) FromMultilingualJob(ExperimentCellJob job)
+    {
+        var languages = job.MultilingualLanguages ?? throw new ArgumentException("not a multilingual cell", nameof(job));
+        var methods = job.Methods.Select(name => MultilingualMethods.Parse(name)
+            ?? throw new InputException(job.Out, null, $"unknown multilingual method '{name}'")).ToArray();
+        var settings = new ExperimentSettings(job.ConllRoot, job.Model, [], [], [job.Seed], [], job.Tagger, job.FineTune, job.Rounds, job.Out)
+        {
+            Generation = job.Generation,
+            Multilingual = new MultilingualGrid(languages, [job.N], methods),
+        };
+        return (settings, new MultilingualCell(job.N, job.Seed));
+    }
+
+    /// <summary>A monolingual job's cell and the one-cell grid that runs it.</summary>
     public static (ExperimentSettings Settings, ExperimentCell Cell) FromJob(ExperimentCellJob job)
     {
         var methods = job.Methods.Select(name => ExperimentMethods.TryParse(name, out var method)
@@ -85,6 +112,7 @@ public sealed record ExperimentSettings(
             Generation = job.Generation,
             CrossLingualSource = job.CrossLingualTargets is null ? null : job.Language,
             CrossLingualTargets = job.CrossLingualTargets,
+            Oracle = job.Oracle,
         };
         return (settings, new ExperimentCell(job.Language, job.N, job.Seed));
     }
@@ -93,6 +121,3 @@ public sealed record ExperimentSettings(
     public IEnumerable<ExperimentCell> Cells() =>
         from language in Languages from n in Sizes from seed in Seeds select new ExperimentCell(language, n, seed);
 }
-
-/// <summary>How the Figure 4 oracle tagger trains: on a language's full train split, best epoch by its full dev split.</summary>
-public sealed record OracleOptions(int Epochs, double LearningRate);

@@ -4,6 +4,7 @@ using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Experiments;
 

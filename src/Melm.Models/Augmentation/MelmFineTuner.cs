@@ -64,6 +64,7 @@ public static class MelmFineTuner
     {
         curves ??= NoTrainingCurves.Instance;
         CheckOptions(options);
+        model.Mlm.Precision = options.Precision;
         CheckIds(train, trainSource);
         CheckIds(dev, devSource);
         model.CheckCovers(train, trainSource);

@@ -24,10 +24,15 @@ public static class LowResourceSample
         return (manifest, trainIndices.Select(i => train.Sentences[i]).ToList(), devIndices.Select(i => dev.Sentences[i]).ToList());
     }
 
-    /// <summary>Writes train.txt, dev.txt and manifest.json into <paramref name="folder"/> (created if missing).</summary>
+    /// <summary>
+    /// Writes train.txt, dev.txt and manifest.json into <paramref name="folder"/> (created if missing);
+    /// the manifest names each source file relative to the folder, so it holds no machine's path and
+    /// still finds the data when the folder and the data move together.
+    /// </summary>
     public static SampleManifest Write(Corpus train, Corpus dev, int n, int seed, string folder)
     {
-        var (manifest, trainSample, devSample) = Draw(train, dev, n, seed);
+        var (drawn, trainSample, devSample) = Draw(train, dev, n, seed);
+        var manifest = drawn with { Train = RelativeTo(folder, drawn.Train), Dev = RelativeTo(folder, drawn.Dev) };
         try
         {
             Directory.CreateDirectory(folder);
@@ -66,6 +71,9 @@ public static class LowResourceSample
         var read = CorpusFile.ReadAll([Path.Combine(folder, TrainFile), Path.Combine(folder, DevFile)]);
         return (read[0], read[1]);
     }
+
+    private static SplitSample RelativeTo(string folder, SplitSample split) =>
+        split with { Source = Path.GetRelativePath(Path.GetFullPath(folder), split.Source).Replace(Path.DirectorySeparatorChar, '/') };
 
     private static SplitSample Split(Corpus corpus, string output, int[] indices) =>
         new(Path.GetFullPath(corpus.Source),

@@ -1,7 +1,7 @@
 namespace Melm.Models.Data;
 
 /// <summary>What one sampled split was drawn from and which sentences it holds.</summary>
-/// <param name="Source">Full path of the file sampled.</param>
+/// <param name="Source">The file sampled: its full path when drawn, relative to the manifest's folder in a written manifest.</param>
 /// <param name="Sha256">sha256 of that file's bytes as read.</param>
 /// <param name="SourceSentences">How many sentences the file had.</param>
 /// <param name="Output">File name of the sample, beside the manifest.</param>

@@ -34,6 +34,7 @@ public static class NerTrainer
         labels ??= TaggerLabels.FromTraining(trainCorpus);
         var tokenizer = XlmrTokenizer.Load(modelPath);
         using var tagger = NerTagger.FromPretrained(modelPath, labels, options.Seed, compute);
+        tagger.Precision = options.Precision;
         if (maxLength is { } window)
         {
             if (window < 4 || window > tagger.Config.MaxSequenceLength)

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Melm.Models.Diagnostics;
+using Melm.Models.Nn;
 
 namespace Melm.Models.Ner;
 
@@ -33,6 +35,13 @@ public sealed record NerTrainingOptions
 
     /// <summary>Clip the gradients' global norm to this; null means no clipping.</summary>
     public double? MaxGradNorm { get; init; }
+
+    /// <summary>
+    /// fp32, or bf16 autocast over fp32 weights for training and its dev scoring. Left out of JSON when
+    /// fp32, so the specs and run ids of fp32 runs read as before the option existed.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public Precision Precision { get; init; } = Precision.Fp32;
 
     /// <summary>Train only the emission layer and the CRF.</summary>
     public bool FreezeEncoder { get; init; }

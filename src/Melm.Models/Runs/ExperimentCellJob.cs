@@ -25,12 +25,37 @@ public sealed record ExperimentCellJob(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<string>? CrossLingualTargets { get; init; }
 
+    /// <summary>
+    /// A multilingual cell (paper Table 2): N gold sentences of each of these languages trained on
+    /// together, <see cref="Methods"/> being multilingual methods; null: a monolingual cell of
+    /// <see cref="Language"/>. Left out of JSON when null, so monolingual jobs serialize as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? MultilingualLanguages { get; init; }
+
+    /// <summary>
+    /// The Figure 4 oracle of <see cref="Language"/>: with methods, the cell also counts the valid new
+    /// entities of each method's rewrites with it (trained before, by the oracle's own job); with no
+    /// methods, the job trains it. Null: not measured; left out of JSON then, so jobs serialize as before.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OracleOptions? Oracle { get; init; }
+
+    /// <summary>Whether the job trains the language's oracle rather than running a cell.</summary>
+    [JsonIgnore]
+    public bool TrainsOracle => Oracle is not null && Methods.Count == 0;
+
     /// <summary>Records compare lists by reference; jobs are the same when their contents are.</summary>
     public bool Equals(ExperimentCellJob? other) =>
-        other is not null && (ConllRoot, Model, Out, Language, N, Seed, Tagger, FineTune, Rounds, Generation)
-            == (other.ConllRoot, other.Model, other.Out, other.Language, other.N, other.Seed, other.Tagger, other.FineTune, other.Rounds, other.Generation)
+        other is not null && (ConllRoot, Model, Out, Language, N, Seed, Tagger, FineTune, Rounds, Generation, Oracle)
+            == (other.ConllRoot, other.Model, other.Out, other.Language, other.N, other.Seed, other.Tagger, other.FineTune, other.Rounds, other.Generation, other.Oracle)
         && Methods.SequenceEqual(other.Methods, StringComparer.Ordinal)
-        && (CrossLingualTargets ?? []).SequenceEqual(other.CrossLingualTargets ?? [], StringComparer.Ordinal);
+        && (CrossLingualTargets ?? []).SequenceEqual(other.CrossLingualTargets ?? [], StringComparer.Ordinal)
+        && (MultilingualLanguages is null) == (other.MultilingualLanguages is null)
+        && (MultilingualLanguages ?? []).SequenceEqual(other.MultilingualLanguages ?? [], StringComparer.Ordinal);
 
     public override int GetHashCode() => HashCode.Combine(Out, Language, N, Seed, Methods.Count);
 }
+
+/// <summary>How the Figure 4 oracle tagger trains: on a language's full train split, best epoch by its full dev split.</summary>
+public sealed record OracleOptions(int Epochs, double LearningRate);

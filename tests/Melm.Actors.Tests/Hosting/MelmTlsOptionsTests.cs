@@ -103,4 +103,33 @@ public class MelmTlsOptionsTests
         Assert.Contains("one of the two", Assert.Single(Problems(root, """{ "tls": { } }""")), StringComparison.Ordinal);
         Assert.Equal(3, Problems(root, """{ "tls": { "thumbprint": "xyz", "storeLocation": "attic", "certificatePassword": "${NOPE}" } }""").Length);
     }
+
+    [Fact]
+    public void TheEndpointsHttpsLoadsTheTlsCertificateWithItsKeyAndNeedsATlsSection()
+    {
+        using var root = new TempFolder();
+        TestCertificates.WritePfx(root.Combine("node.pfx"), "right");
+
+        var options = MelmClusterConfig.Load(Write(root, """{ "tls": { "certificatePath": "node.pfx", "certificatePassword": "right" }, "endpointTls": true }"""), root.Path);
+        using var certificate = options.Tls!.LoadCertificate();
+
+        Assert.True(options.EndpointTls);
+        Assert.True(certificate.HasPrivateKey);
+        Assert.Equal("CN=melm-test", certificate.Subject);
+        Assert.False(MelmClusterConfig.Load(Write(root, """{ "tls": { "certificatePath": "node.pfx", "certificatePassword": "right" } }"""), root.Path).EndpointTls);
+        Assert.StartsWith("endpointTls: HTTPS on the node's endpoint presents the certificate of the \"tls\" section, and there is none", Assert.Single(Problems(root, """{ "endpointTls": true }""")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACertificateNotInTheStoreIsNamedWhenTheEndpointLoadsIt()
+    {
+        var tls = new MelmTlsOptions { Thumbprint = "45df32e258c92a7abf6c112e54912ab15bbb9eb0" };
+
+        var problem = Assert.Single(Assert.Throws<InputException>(() => tls.LoadCertificate()).Problems);
+
+        Assert.Equal("tls.thumbprint", problem.Source);
+        // No such certificate, or (on a machine where the user has none) no such store: either way the message names both.
+        Assert.Contains("45df32e258c92a7abf6c112e54912ab15bbb9eb0", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("in the store current-user/My", problem.Message, StringComparison.Ordinal);
+    }
 }

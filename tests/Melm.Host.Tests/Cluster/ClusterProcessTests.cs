@@ -230,6 +230,41 @@ public sealed partial class ClusterProcessTests : IDisposable
         Assert.Equal(0, againCode);
         Assert.Contains("completed", again, StringComparison.Ordinal);
         Assert.Equal(2, Given(coordinator.Log()));
+
+        // A multilingual grid (paper Table 2) goes to the workers as one job per cell too, and scores as in one process;
+        // so does a grid with Figure 4's oracle, which one job per language trains before the cells use it.
+        string Grid(string output, string setting = """ "multilingual": { "languages": ["en", "es"], "n": [6], "methods": ["gold-only", "code-mix-random", "melm-gold"] }""")
+        {
+            var path = _folder.Combine(output + ".json");
+            File.WriteAllText(path, $$"""
+                {
+                  "conll": {{System.Text.Json.JsonSerializer.Serialize(SharedFiles.Repository("samples/demo"))}}, "model": {{System.Text.Json.JsonSerializer.Serialize(model)}},
+                  "out": "{{output}}", "seeds": [4],
+                  "tagger": { "lr": 1e-3, "epochs": 1 }, "melm": { "lr": 1e-3, "epochs": 1 }, "generation": { "rounds": 2 },
+                  {{setting}}
+                }
+                """);
+            return path;
+        }
+        var (multiCode, multi, multiError) = ConsoleCapture.Run("experiment", "--grid", Grid("multi-cluster"), "--url", StatusUrl);
+        Assert.True(multiCode == 0, multiError + string.Join("\n", _nodes.Select(n => Tail(n.Log()))));
+        Assert.Contains("experiment-cell: multilingual N=6 seed 4: gold-only F1", multi, StringComparison.Ordinal);
+        Assert.Equal(3, Given(await UntilLogAsync(coordinator, log => Given(log) >= 3, "the multilingual cell given to a worker")));
+        var (multiLocalCode, _, multiLocalError) = ConsoleCapture.Run("experiment", "--grid", Grid("multi-local"));
+        Assert.True(multiLocalCode == 0, multiLocalError);
+        foreach (var method in new[] { "gold-only", "code-mix-random", "melm-gold" })
+            Assert.Equal(ResultWithoutTimes(_folder.Combine("multi-local", "multi-n6-seed4", method)), ResultWithoutTimes(_folder.Combine("multi-cluster", "multi-n6-seed4", method)));
+
+        const string withOracle = """ "monolingual": { "languages": ["en"], "n": [6], "methods": ["gold-only", "label-wise"] }, "oracle": { "epochs": 1, "lr": 1e-3 }""";
+        var (oracleCode, oracle, oracleError) = ConsoleCapture.Run("experiment", "--grid", Grid("oracle-cluster", withOracle), "--url", StatusUrl);
+        Assert.True(oracleCode == 0, oracleError + string.Join("\n", _nodes.Select(n => Tail(n.Log()))));
+        Assert.Contains("experiment-cell: en oracle trained on the full train split", oracle, StringComparison.Ordinal);
+        var (oracleLocalCode, _, oracleLocalError) = ConsoleCapture.Run("experiment", "--grid", Grid("oracle-local", withOracle));
+        Assert.True(oracleLocalCode == 0, oracleLocalError);
+        var labelwise = ResultWithoutTimes(_folder.Combine("oracle-cluster", "en-n6-seed4", "label-wise"));
+        Assert.Contains("\"valid_new_entities\":", labelwise, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"valid_new_entities\":null", labelwise, StringComparison.Ordinal);
+        Assert.Equal(ResultWithoutTimes(_folder.Combine("oracle-local", "en-n6-seed4", "label-wise")), labelwise);
     }
 
     /// <summary>A method's result.json without its timings, which differ from run to run.</summary>

@@ -16,7 +16,8 @@ namespace Melm.Host.Tests.Cluster;
 /// <summary>
 /// The status endpoint of a coordinator node in this process fed random requests: methods, paths
 /// made of its own words and odd segments, bodies from mutated run specs. Every request gets an
-/// answer, 200 or 400 with a JSON body (an "error" for 400), never a 500 or a dropped connection.
+/// answer, 200 or 400 with a JSON body (an "error" for 400), never a 500 or a dropped connection;
+/// a path with an encoded NUL gets Kestrel's own 400, without a body.
 /// </summary>
 public sealed class StatusEndpointFuzzTests
 {
@@ -38,8 +39,9 @@ public sealed class StatusEndpointFuzzTests
             LogLevel = "ERROR",
         };
         await using var node = await MelmNode.StartAsync(options, ProcessorChoice.FromEnvironment(), jsonLogs: false, TestContext.Current.CancellationToken);
-        await using var server = new StatusServer(node, "127.0.0.1", FreePorts.Next(), token: null, servesRuns: true);
-        using var http = new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromSeconds(30) };
+        var endpoint = new NodeEndpoint("127.0.0.1", FreePorts.Next());
+        await using var server = await StatusServer.StartAsync(node, endpoint, servesRuns: true, metrics: null);
+        using var http = new HttpClient { BaseAddress = new Uri(endpoint.Url), Timeout = TimeSpan.FromSeconds(30) };
         await UntilUpAsync(http);
 
         var spec = JsonSerializer.SerializeToUtf8Bytes(Spec(folder), ClusterJson.Options);
@@ -58,6 +60,12 @@ public sealed class StatusEndpointFuzzTests
             using var response = http.Send(request, TestContext.Current.CancellationToken);
             var text = response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult();
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{method} {path}: {(int)response.StatusCode} {text}");
+            // Kestrel refuses a NUL in the decoded path itself, before the endpoint sees the request: its bare 400.
+            if (path.Contains("%00", StringComparison.Ordinal))
+            {
+                Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+                return;
+            }
             using var json = JsonDocument.Parse(text);
             if (response.StatusCode == HttpStatusCode.BadRequest)
                 Assert.False(string.IsNullOrWhiteSpace(json.RootElement.GetProperty("error").GetString()));

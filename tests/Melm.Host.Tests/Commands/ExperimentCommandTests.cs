@@ -50,6 +50,28 @@ public sealed class ExperimentCommandTests
     }
 
     [Fact]
+    public void TheNamesCeilingSubstitutesMentionsOfTheWholeTrainSplitThatTheSampleLacks()
+    {
+        using var folder = new TempFolder();
+        var model = TinyModels.PretrainedFolder(folder);
+        var output = Path.Combine(folder.Path, "exp");
+        var (code, _, error) = ConsoleCapture.Run("experiment", "--conll", SharedFiles.Repository("samples/demo"), "--model", model, "--out", output,
+            "--languages", "en", "--n", "6", "--seeds", "4", "--methods", "label-wise,names-ceiling", "--tagger-epochs", "1", "--rounds", "2");
+        Assert.True(code == 0, error);
+
+        static HashSet<string> Mentions(string file) =>
+            [.. Melm.Models.Data.CorpusFile.Read(file).Sentences.SelectMany(s => s.Entities().Select(m => m.Type + ":" + string.Join(" ", s.Tokens.Skip(m.Start).Take(m.Length))))];
+        var sample = Mentions(Path.Combine(output, "en-n6-seed4", "sample", "train.txt"));
+        var labelwise = Mentions(Path.Combine(output, "en-n6-seed4", "label-wise", "aug.jsonl"));
+        var ceiling = Mentions(Path.Combine(output, "en-n6-seed4", "names-ceiling", "aug.jsonl"));
+        var split = Mentions(SharedFiles.Repository("samples/demo/en/train.txt"));
+        // Label-wise only moves the sample's own mentions; the ceiling brings in the split's others.
+        Assert.Subset(sample, labelwise);
+        Assert.NotEmpty(ceiling.Except(sample));
+        Assert.Subset(split, ceiling);
+    }
+
+    [Fact]
     public void BadGridsAreRefusedWithEveryProblemNamed()
     {
         using var folder = new TempFolder();

@@ -114,13 +114,10 @@ public sealed class GridFileTests
         Assert.True(File.Exists(Path.Combine(folder.Path, "exp", "f1-vs-n-multi-es.png")));
         Assert.Contains("| method | en | es | average |", File.ReadAllText(Path.Combine(folder.Path, "exp", ExperimentReport.MarkdownFile)), StringComparison.Ordinal);
 
-        // A rerun finds every result; the multilingual setting does not go to a cluster yet, and says so.
+        // A rerun finds every result.
         var (againCode, again, _) = ConsoleCapture.Run("experiment", "--grid", grid);
         Assert.Equal(0, againCode);
         Assert.DoesNotContain("run 1/5", again, StringComparison.Ordinal);
-        var (urlCode, _, urlError) = ConsoleCapture.Run("experiment", "--grid", grid, "--url", "http://127.0.0.1:9");
-        Assert.Equal(2, urlCode);
-        Assert.Contains("the multilingual setting runs in one process for now", urlError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -76,7 +76,8 @@ public sealed class SamplerTests
             var root = json.RootElement;
             Assert.Equal(11, root.GetProperty("seed").GetInt32());
             Assert.Equal(4, root.GetProperty("n").GetInt32());
-            Assert.Equal(trainPath, root.GetProperty("train").GetProperty("source").GetString());
+            Assert.Equal("../full-train.txt", root.GetProperty("train").GetProperty("source").GetString());
+            Assert.Equal("../full-dev.txt", root.GetProperty("dev").GetProperty("source").GetString());
             Assert.Equal(train.Sha256, root.GetProperty("train").GetProperty("sha256").GetString());
             Assert.Equal(30, root.GetProperty("train").GetProperty("source_sentences").GetInt32());
             Assert.Equal(manifest.Dev.Indices, root.GetProperty("dev").GetProperty("indices").EnumerateArray().Select(e => e.GetInt32()));
