@@ -99,18 +99,22 @@ public static class JournalContract
             (nameof(NerTrainingOptions.Seed), "Seed"), (nameof(NerTrainingOptions.LearningRate), "LearningRate"), (nameof(NerTrainingOptions.CrfLearningRate), "CrfLearningRate"),
             (nameof(NerTrainingOptions.BatchSize), "BatchSize"), (nameof(NerTrainingOptions.Epochs), "Epochs"), (nameof(NerTrainingOptions.WeightDecay), "WeightDecay"),
             (nameof(NerTrainingOptions.WarmupFraction), "WarmupFraction"), (nameof(NerTrainingOptions.LinearDecay), "LinearDecay"), (nameof(NerTrainingOptions.MaxGradNorm), "MaxGradNorm"),
-            (nameof(NerTrainingOptions.FreezeEncoder), "FreezeEncoder"), (nameof(NerTrainingOptions.EvalBatchSize), "EvalBatchSize")]),
+            (nameof(NerTrainingOptions.FreezeEncoder), "FreezeEncoder"), (nameof(NerTrainingOptions.EvalBatchSize), "EvalBatchSize"),
+            (nameof(NerTrainingOptions.Precision), "Precision")]),
         [typeof(FineTuneJob)] = new([
             (nameof(FineTuneJob.PretrainedFolder), "PretrainedFolder"), (nameof(FineTuneJob.DevFile), "DevFile"), (nameof(FineTuneJob.Options), "Options"),
             (nameof(FineTuneJob.Languages), "Languages")]),
         [typeof(FineTuneOptions)] = new([
             (nameof(FineTuneOptions.Epochs), "Epochs"), (nameof(FineTuneOptions.BatchSize), "BatchSize"), (nameof(FineTuneOptions.LearningRate), "LearningRate"),
-            (nameof(FineTuneOptions.MaskRate), "MaskRate"), (nameof(FineTuneOptions.Seed), "Seed")]),
+            (nameof(FineTuneOptions.MaskRate), "MaskRate"), (nameof(FineTuneOptions.Seed), "Seed"), (nameof(FineTuneOptions.Precision), "Precision")]),
         [typeof(ExperimentCellJob)] = new([
             (nameof(ExperimentCellJob.ConllRoot), "ConllRoot"), (nameof(ExperimentCellJob.Model), "Model"), (nameof(ExperimentCellJob.Out), "Out"),
             (nameof(ExperimentCellJob.Language), "Language"), (nameof(ExperimentCellJob.N), "N"), (nameof(ExperimentCellJob.Seed), "Seed"),
             (nameof(ExperimentCellJob.Methods), "Methods"), (nameof(ExperimentCellJob.Tagger), "Tagger"), (nameof(ExperimentCellJob.FineTune), "FineTune"),
-            (nameof(ExperimentCellJob.Rounds), "Rounds"), (nameof(ExperimentCellJob.Generation), "Generation"), (nameof(ExperimentCellJob.CrossLingualTargets), "CrossLingualTargets")]),
+            (nameof(ExperimentCellJob.Rounds), "Rounds"), (nameof(ExperimentCellJob.Generation), "Generation"), (nameof(ExperimentCellJob.CrossLingualTargets), "CrossLingualTargets"),
+            (nameof(ExperimentCellJob.MultilingualLanguages), "MultilingualLanguages"), (nameof(ExperimentCellJob.Oracle), "Oracle")],
+            [nameof(ExperimentCellJob.TrainsOracle)]),
+        [typeof(OracleOptions)] = new([(nameof(OracleOptions.Epochs), "Epochs"), (nameof(OracleOptions.LearningRate), "LearningRate")]),
         [typeof(CodeMixJob)] = new([
             (nameof(CodeMixJob.Train), "Train"), (nameof(CodeMixJob.Vectors), "Vectors"), (nameof(CodeMixJob.EncoderFolder), "EncoderFolder"),
             (nameof(CodeMixJob.Random), "Random"), (nameof(CodeMixJob.Rounds), "Rounds"), (nameof(CodeMixJob.Seed), "Seed")]),

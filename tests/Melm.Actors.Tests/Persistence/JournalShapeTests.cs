@@ -7,6 +7,7 @@ using Melm.Models.Augmentation;
 using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Ner;
+using Melm.Models.Nn;
 using Melm.Models.Runs;
 
 namespace Melm.Actors.Tests.Persistence;
@@ -38,13 +39,15 @@ public sealed class JournalShapeTests : IDisposable
             new FilterTaggerJob("pretrained", "dev.conll", new NerTrainingOptions
             {
                 Seed = 3, LearningRate = 1e-4, CrfLearningRate = 1e-2, BatchSize = 4, Epochs = 2, WeightDecay = 0.5, WarmupFraction = 0.1,
-                LinearDecay = true, MaxGradNorm = 1, FreezeEncoder = true, EvalBatchSize = 5,
+                LinearDecay = true, MaxGradNorm = 1, FreezeEncoder = true, EvalBatchSize = 5, Precision = Precision.Bf16Autocast,
             }),
-            new FineTuneJob("pretrained", "dev.conll", new FineTuneOptions(Epochs: 2, BatchSize: 3, LearningRate: 1e-4, MaskRate: 0.5, Seed: 4), ["de", "en"]),
+            new FineTuneJob("pretrained", "dev.conll", new FineTuneOptions(Epochs: 2, BatchSize: 3, LearningRate: 1e-4, MaskRate: 0.5, Seed: 4, Precision: Precision.Bf16Autocast), ["de", "en"]),
             new ExperimentCellJob("conll", "model", "cells", "en", 100, 2, ["melm", "gold-only"], new NerTrainingOptions { Seed = 5 }, new FineTuneOptions(Seed: 6), 3)
             {
                 Generation = new GenerationOptions(Rounds: 2),
                 CrossLingualTargets = ["de"],
+                MultilingualLanguages = ["en", "de"],
+                Oracle = new OracleOptions(3, 5e-5),
             },
             new CodeMixJob([new LanguageFile("en", "en.conll"), new LanguageFile("de", "de.conll")], [new LanguageFile("en", "en.vec")], "encoder", Random: true, Rounds: 2, Seed: 7))
         {
