@@ -72,6 +72,8 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         });
         Command<CheckLeases>(_ => ExpireLeases());
         Command<WriteOutput>(_ => WriteOutputFiles());
+        Command<OutputWritten>(Written);
+        Command<OutputNotWritten>(NotWritten);
         Command<GetRunStatus>(_ => Sender.Tell(_state.Status()));
         Command<GetRunProgress>(_ => Sender.Tell(Progress(DateTimeOffset.UtcNow)));
         Command<CancelRun>(_ => Cancel());
@@ -349,12 +351,15 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>
-    /// Assembles and writes the output, then persists the write stage and the run's end. A crash
-    /// before RunCompleted is persisted writes the same bytes again on recovery.
+    /// Assembles and writes the output on a thread-pool thread, so the coordinator keeps answering
+    /// (its status shows the stage as "writing"); OutputWritten or OutputNotWritten comes back. Each
+    /// file is written under a temporary name and renamed (AtomicFile), so a crash mid-write leaves no
+    /// partial output file; RunCompleted is persisted only after every file is in place, and a run
+    /// recovered before that writes the same bytes again.
     /// </summary>
     private void WriteOutputFiles()
     {
-        if (!_state.ReadyToWrite || _state.Planned is not { } spec)
+        if (!_state.ReadyToWrite || _state.Writing || _state.Planned is not { } spec)
             return;
         if (spec.IsJob)
         {
@@ -367,23 +372,44 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         if (!_state.StagesDone.Contains(RunStages.Generate))
             PersistEvent(new StageCompleted(spec.RunId, RunStages.Generate, []), () => { });
-        IReadOnlyList<string> files;
-        try
+        _state.BeginWrite();
+        ReportActivity();
+        // A copy: the task reads it while this actor goes on.
+        var results = new Dictionary<ItemKey, ItemResult>(_state.Results);
+        Task.Run(() => RunOutput.Write(spec, results))
+            .PipeTo(Self, success: files => new OutputWritten(files), failure: e => new OutputNotWritten(e));
+    }
+
+    private void Written(OutputWritten written)
+    {
+        _state.EndWrite();
+        var runId = _state.RunId;
+        if (!_state.ReadyToWrite)
         {
-            files = RunOutput.Write(spec, _state.Results);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InputException)
-        {
-            _log.Error("run {RunId}: cannot write the output to {OutputFolder}; resume the run once fixed ({Resume}): {Error}", spec.RunId, spec.OutputFolder, $"melm resume {spec.RunId}", e.Message);
-            _state.ReportError($"cannot write the output: {e.Message}");
+            _log.Info("run {RunId}: output written to {OutputFolder} after the run was {Stage}; it stays so", runId, _state.Planned?.OutputFolder, _state.Stage);
             return;
         }
-        PersistEvent(new StageCompleted(spec.RunId, RunStages.Write, files), () => { });
-        PersistEvent(new RunCompleted(spec.RunId), () =>
+        PersistEvent(new StageCompleted(runId, RunStages.Write, written.Files), () => { });
+        PersistEvent(new RunCompleted(runId), () =>
         {
-            _log.Info("run {RunId}: completed; output in {OutputFolder}", spec.RunId, spec.OutputFolder);
+            _log.Info("run {RunId}: completed; output in {OutputFolder}", runId, _state.Planned?.OutputFolder);
             ReportActivity();
         });
+    }
+
+    /// <summary>A full disk, an unwritable folder, a corpus file that changed: the run waits with the error until it is resumed.</summary>
+    private void NotWritten(OutputNotWritten failed)
+    {
+        _state.EndWrite();
+        if (!_state.ReadyToWrite)
+            return;
+        var error = failed.Cause;
+        if (error is IOException or UnauthorizedAccessException or InputException)
+            _log.Error("run {RunId}: cannot write the output to {OutputFolder}; resume the run once fixed ({Resume}): {Error}", _state.RunId, _state.Planned?.OutputFolder, $"melm resume {_state.RunId}", error.Message);
+        else
+            _log.Error(error, "run {RunId}: writing the output failed; resume the run to try again ({Resume})", _state.RunId, $"melm resume {_state.RunId}");
+        _state.ReportError($"cannot write the output: {error.Message}");
+        ReportActivity();
     }
 
     private void PersistEvent<TEvent>(TEvent e, Action then) where TEvent : IRunEvent
@@ -443,4 +469,10 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         public static readonly WriteOutput Instance = new();
     }
+
+    /// <summary>The output files are in place.</summary>
+    private sealed record OutputWritten(IReadOnlyList<string> Files);
+
+    /// <summary>Writing the output threw.</summary>
+    private sealed record OutputNotWritten(Exception Cause);
 }

@@ -12,6 +12,9 @@ public static class RunStages
     public const string ExperimentCell = StageNames.ExperimentCell;
     public const string Generate = "generate";
     public const string Write = "write";
+
+    /// <summary>Status only, never in the journal: the write stage while its files are being written.</summary>
+    public const string Writing = "writing";
     public const string Completed = "completed";
     public const string Cancelled = "cancelled";
     public const string Failed = "failed";

@@ -55,6 +55,9 @@ public sealed class RunState
     /// <summary>Every item has an accepted result, and the output is not yet written.</summary>
     public bool ReadyToWrite => Stage == RunStages.Write;
 
+    /// <summary>The output files are being written now, off the coordinator's thread; not persisted (a recovered run writes them again).</summary>
+    public bool Writing { get; private set; }
+
     /// <summary>Items waiting, plus one for a preparation stage no worker holds yet.</summary>
     public int PendingCount => _pending.Count + (InPreparation && _stageLease is null ? 1 : 0);
 
@@ -233,7 +236,7 @@ public sealed class RunState
 
     public RunStatus Status() => new(
         RunId,
-        Stage,
+        Writing ? RunStages.Writing : Stage,
         [.. _stagesDone],
         Planned?.ItemCount ?? 0,
         _results.Count,
@@ -246,6 +249,16 @@ public sealed class RunState
 
     /// <summary>Records a problem that stops the run for now without ending it (the output could not be written).</summary>
     public void ReportError(string error) => Error = error;
+
+    /// <summary>The output is being written (again): the last attempt's error no longer stands.</summary>
+    public void BeginWrite()
+    {
+        Writing = true;
+        Error = null;
+    }
+
+    /// <summary>The write that BeginWrite announced has ended, written or not.</summary>
+    public void EndWrite() => Writing = false;
 
     public RunSnapshot ToSnapshot() => new(
         Spec,
@@ -311,6 +324,7 @@ public sealed class RunState
 
     private void ClearQueue()
     {
+        Writing = false;
         _pending.Clear();
         _leases.Clear();
         _stageLease = null;

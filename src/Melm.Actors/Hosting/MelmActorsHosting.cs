@@ -47,6 +47,8 @@ public static class MelmActorsHosting
         {
             // Only the coordinator writes the journal; a worker node leaves no journal file behind.
             options.Persistence.UseWriteAheadLog();
+            // A journal of a newer Melm stops the node here, with the entry named, not in the runs' recovery.
+            options.Persistence.CheckJournalFormat();
             // The proxy on the singleton's own node warns while the cluster forms (every augment printed it);
             // a worker-only node keeps the warning, where it means the coordinator cannot be reached.
             builder.AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend);
@@ -106,6 +108,6 @@ public static class MelmActorsHosting
         return builder
             .AddHocon(persistence.ToConfig(), HoconAddMode.Prepend)
             .AddHocon(SqlPersistence.DefaultConfiguration, HoconAddMode.Append)
-            .WithCustomSerializer("melm", [typeof(IMelmMessage)], system => new MelmSerializer(system));
+            .WithCustomSerializer("melm", [typeof(IMelmMessage)], system => new MelmSerializer(system, persistence.ToString()));
     }
 }

@@ -108,6 +108,50 @@ public sealed record MelmPersistenceOptions
         }
     }
 
+    /// <summary>
+    /// Refuses, before an actor system recovers anything from it, a journal with entries this build
+    /// cannot read (written by a newer Melm, or by something else): an InputException naming the
+    /// journal and the entry's manifest. Reads only the distinct manifests of the Melm serializer's
+    /// rows; a journal without tables yet (a new one) passes, and so does one that cannot be reached
+    /// now: a coordinator waits for its journal (not ready) rather than exit, and the runs' recovery
+    /// reports an entry it cannot read with the same message.
+    /// </summary>
+    public void CheckJournalFormat()
+    {
+        try
+        {
+            using var connection = Provider == PersistenceProvider.PostgreSql ? (DbConnection)new NpgsqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
+            connection.Open();
+            foreach (var (table, serializer) in new[] { ("journal", "identifier"), ("snapshot", "serializer_id") })
+            {
+                if (!HasTable(connection, table))
+                    continue;
+                using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT DISTINCT manifest FROM {table} WHERE {serializer} = {MelmSerializer.Id}";
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                    JournalContract.Require(reader.GetString(0), ToString());
+            }
+        }
+        catch (JournalFormatException e)
+        {
+            throw new InputException(e.Journal, null, $"journal entry \"{e.Manifest}\" {e.Problem}");
+        }
+        catch (Exception e) when (e is DbException or TimeoutException)
+        {
+            // Unreachable or unreadable now: the health check and the recovery say so.
+        }
+    }
+
+    private bool HasTable(DbConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = Provider == PersistenceProvider.PostgreSql
+            ? $"SELECT to_regclass('{table}') IS NOT NULL"
+            : $"SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = '{table}'";
+        return Convert.ToBoolean(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public Config ToConfig()
     {
         // JSON string literals are valid HOCON quoted strings, so any connection string survives.

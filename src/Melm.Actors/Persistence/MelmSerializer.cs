@@ -1,20 +1,24 @@
 using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
-using System.Runtime.Serialization;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
 using Akka.Serialization;
 using Melm.Actors.Protocol;
 using Melm.Models.Data;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Actors.Persistence;
 
 /// <summary>
-/// Serializes protocol messages, journal events and snapshots as UTF-8 JSON, with the type's short
-/// name as manifest. Sentences inside are written as their JSON Lines objects (JsonLines, the one
+/// Serializes protocol messages, journal events and snapshots as UTF-8 JSON. Journal events and
+/// snapshots follow JournalContract (fixed manifests and JSON names, versioned); the protocol's
+/// other messages, which only travel between nodes of one build, have the type's short name as
+/// manifest. Sentences inside are written as their JSON Lines objects (JsonLines, the one
 /// sentence format of the project), so the journal is readable and a result round-trips exactly.
 /// </summary>
+/// <param name="journal">The journal this system reads, for messages about entries it cannot read.</param>
 public sealed class MelmSerializer : SerializerWithStringManifest
 {
     /// <summary>Akka serializer id; ids up to 100 are reserved by Akka.</summary>
@@ -28,16 +32,17 @@ public sealed class MelmSerializer : SerializerWithStringManifest
     {
         Converters = { new SentenceConverter() },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { JournalContract.Apply } },
     };
 
-    public MelmSerializer(ExtendedActorSystem system)
-        : base(system)
-    {
-    }
+    private readonly string _journal;
+
+    public MelmSerializer(ExtendedActorSystem system, string journal = "the journal")
+        : base(system) => _journal = journal;
 
     public override int Identifier => Id;
 
-    public override string Manifest(object o) => o.GetType().Name;
+    public override string Manifest(object o) => JournalContract.ManifestOf(o.GetType()) ?? o.GetType().Name;
 
     public override byte[] ToBinary(object obj)
     {
@@ -48,10 +53,17 @@ public sealed class MelmSerializer : SerializerWithStringManifest
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (!TypesByManifest.TryGetValue(manifest, out var type))
-            throw new SerializationException($"unknown Melm manifest \"{manifest}\"");
-        return JsonSerializer.Deserialize(bytes, type, Options)
-            ?? throw new SerializationException($"null payload for \"{manifest}\"");
+        var type = JournalContract.TypeOf(manifest, _journal)
+            ?? (TypesByManifest.TryGetValue(manifest, out var message) ? message : throw new JournalFormatException(_journal, manifest, "is not a Melm message or journal entry this build knows"));
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, type, Options)
+                ?? throw new JournalFormatException(_journal, manifest, "is empty (null)");
+        }
+        catch (Exception e) when (e is JsonException or InputException)
+        {
+            throw new JournalFormatException(_journal, manifest, $"does not have the shape this build reads: {e.Message}", e);
+        }
     }
 
     /// <summary>A sentence as its JSON Lines object; read back through JsonLines so its checks apply.</summary>

@@ -10,6 +10,7 @@ using Melm.Actors.Coordinator;
 using Melm.Actors.Protocol;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Actors.Persistence;
 
@@ -20,19 +21,39 @@ namespace Melm.Actors.Persistence;
 /// </summary>
 public static class RunJournal
 {
-    /// <summary>Reads the runs of a journal from a short-lived local actor system (no remoting, no cluster).</summary>
-    public static async Task<IReadOnlyList<RunStatus>> ReadAllAsync(MelmPersistenceOptions persistence)
+    /// <summary>
+    /// Reads the runs of a journal from a short-lived local actor system (no remoting, no cluster).
+    /// An entry this build cannot read (a newer journal format) is an InputException naming the journal and the entry.
+    /// </summary>
+    public static async Task<IReadOnlyList<RunStatus>> ReadAllAsync(MelmPersistenceOptions persistence) =>
+        [.. (await ReadStatesAsync(persistence).ConfigureAwait(false)).Select(s => s.Status())];
+
+    /// <summary>The runs of a journal as their events fold into RunState (results included), in the order they were registered; errors as ReadAllAsync.</summary>
+    public static async Task<IReadOnlyList<RunState>> ReadStatesAsync(MelmPersistenceOptions persistence)
     {
         var system = CreateLocalSystem("melm-runs", persistence);
         try
         {
-            return await ReadAllAsync(system).ConfigureAwait(false);
+            return await ReadStatesAsync(system).ConfigureAwait(false);
+        }
+        catch (Exception e) when (FormatProblem(e) is { } problem)
+        {
+            throw new InputException(problem.Journal, null, $"journal entry \"{problem.Manifest}\" {problem.Problem}");
         }
         finally
         {
             await system.Terminate().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The JournalFormatException behind an exception that Akka's journal or stream wrapped, if any.</summary>
+    private static JournalFormatException? FormatProblem(Exception? e) => e switch
+    {
+        null => null,
+        JournalFormatException format => format,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(FormatProblem).FirstOrDefault(p => p is not null),
+        _ => FormatProblem(e.InnerException),
+    };
 
     /// <summary>
     /// A local actor system (no remoting, no cluster) on the given journal with the Melm serializer,
@@ -42,7 +63,7 @@ public static class RunJournal
     {
         ArgumentNullException.ThrowIfNull(persistence);
         var serialization = SerializationSetup.Create(system => ImmutableHashSet.Create(
-            SerializerDetails.Create("melm", new MelmSerializer(system), ImmutableHashSet.Create(typeof(IMelmMessage)))));
+            SerializerDetails.Create("melm", new MelmSerializer(system, persistence.ToString()), ImmutableHashSet.Create(typeof(IMelmMessage)))));
         var config = persistence.ToConfig()
             .WithFallback(Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING"))
             .WithFallback(SqlPersistence.DefaultConfiguration);
@@ -50,7 +71,10 @@ public static class RunJournal
     }
 
     /// <summary>Reads the runs of the journal that the given system is configured with.</summary>
-    public static async Task<IReadOnlyList<RunStatus>> ReadAllAsync(ActorSystem system)
+    public static async Task<IReadOnlyList<RunStatus>> ReadAllAsync(ActorSystem system) =>
+        [.. (await ReadStatesAsync(system).ConfigureAwait(false)).Select(s => s.Status())];
+
+    private static async Task<IReadOnlyList<RunState>> ReadStatesAsync(ActorSystem system)
     {
         ArgumentNullException.ThrowIfNull(system);
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
@@ -59,15 +83,15 @@ public static class RunJournal
         await journal.CurrentEventsByPersistenceId(RunsManager.PersistenceIdValue, 0, long.MaxValue)
             .RunForeach(envelope => runIds.Add(((RunRegistered)envelope.Event).RunId), materializer)
             .ConfigureAwait(false);
-        var statuses = new List<RunStatus>();
+        var states = new List<RunState>();
         foreach (var runId in runIds)
         {
             var state = new RunState(runId);
             await journal.CurrentEventsByPersistenceId(RunCoordinator.PersistenceIdOf(runId), 0, long.MaxValue)
                 .RunForeach(envelope => state.Apply((IRunEvent)envelope.Event), materializer)
                 .ConfigureAwait(false);
-            statuses.Add(state.Status());
+            states.Add(state);
         }
-        return statuses;
+        return states;
     }
 }

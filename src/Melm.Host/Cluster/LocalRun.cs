@@ -54,7 +54,7 @@ internal static class LocalRun
                 }
                 if (status.Step is { } step)
                     progress.Report(step);
-                else if (status.Stage is RunStages.Generate or RunStages.Write or RunStages.Completed)
+                else if (status.Stage is RunStages.Generate or RunStages.Write or RunStages.Writing or RunStages.Completed)
                     progress.Report(new ProgressUpdate("rewrite+filter", status.Done, status.Total, "items"));
                 if (status.HasStopped())
                     break;

@@ -417,6 +417,98 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         AssertOutputIsTheDirectLoops();
     }
 
+    /// <summary>
+    /// Runs the items and holds the output's write where it starts: it reads the run's corpus first,
+    /// and the worker's last item puts a named pipe in the corpus file's place (the processor read the
+    /// file at its first item), so the write waits until the test writes the pipe.
+    /// </summary>
+    private async Task<IActorRef> WriteHeldAsync()
+    {
+        var corpus = Spec.Inputs.CorpusFile;
+        var coordinator = Coordinator();
+        await StartAsync(coordinator);
+        Worker("w1", coordinator, new CountingProcessor((_, call, _) =>
+        {
+            if (call == Spec.ItemCount)
+            {
+                File.Delete(corpus);
+                using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [corpus]);
+                mkfifo.WaitForExit();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+            return Task.CompletedTask;
+        }), capacity: 1);
+        return coordinator;
+    }
+
+    /// <summary>Feeds the pipe that stands for the corpus (the held write reads it), then puts the file back.</summary>
+    private async Task ReleaseWriteAsync(byte[] corpus)
+    {
+        await File.WriteAllBytesAsync(Spec.Inputs.CorpusFile, corpus, TestContext.Current.CancellationToken);
+        File.Delete(Spec.Inputs.CorpusFile);
+        Melm.Models.Data.JsonLines.Write(TestRuns.Corpus, Spec.Inputs.CorpusFile);
+    }
+
+    [Fact]
+    public async Task TheCoordinatorAnswersWhileItWritesTheOutputAndWritesItOnce()
+    {
+        var coordinator = await WriteHeldAsync();
+        var writing = await UntilAsync(coordinator, s => s.Stage == RunStages.Writing);
+        Assert.Equal((18, 0, 0, null), (writing.Done, writing.Pending, writing.InFlight, writing.Error));
+        // Starting the run again (as `melm resume` does) answers at once and starts no second write.
+        var again = await coordinator.Ask<RunStatus>(new StartRun(Spec), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(RunStages.Writing, again.Stage);
+        var progress = await coordinator.Ask<RunProgress>(new GetRunProgress(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(RunStages.Writing, progress.Status.Stage);
+        Assert.False(Directory.Exists(Spec.OutputFolder));
+
+        await ReleaseWriteAsync(Melm.Models.Data.JsonLines.Serialize(TestRuns.Corpus));
+        var done = await UntilAsync(coordinator, s => s.Stage == RunStages.Completed);
+        Assert.Equal([RunStages.Generate, RunStages.Write], done.StagesDone);
+        AssertOutputIsTheDirectLoops();
+        Assert.Empty(Directory.GetFiles(Spec.OutputFolder, "*.tmp"));
+    }
+
+    [Fact]
+    public async Task ARunCancelledWhileItsOutputIsWrittenStaysCancelled()
+    {
+        var coordinator = await WriteHeldAsync();
+        await UntilAsync(coordinator, s => s.Stage == RunStages.Writing);
+        var cancelled = await coordinator.Ask<RunStatus>(new CancelRun(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(RunStages.Cancelled, cancelled.Stage);
+
+        await ReleaseWriteAsync(Melm.Models.Data.JsonLines.Serialize(TestRuns.Corpus));
+        var summary = Path.Combine(Spec.OutputFolder, AugmentationOutput.SummaryFile);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!File.Exists(summary))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the held write never finished");
+            await Task.Delay(Poll, TestContext.Current.CancellationToken);
+        }
+        // A few polls for the write's end to reach the coordinator, which must not complete the run.
+        await Task.Delay(Poll * 4, TestContext.Current.CancellationToken);
+        await StopAsync(coordinator);
+        var recovered = await Coordinator().Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);
+        Assert.Equal(RunStages.Cancelled, recovered.Stage);
+    }
+
+    [Fact]
+    public async Task ARunWhoseCoordinatorStoppedMidWriteWritesTheSameBytesOnRecovery()
+    {
+        var first = await WriteHeldAsync();
+        await UntilAsync(first, s => s.Stage == RunStages.Writing);
+        // Gone before the write ended and RunCompleted was persisted, as when its node dies.
+        await StopAsync(first);
+        // The abandoned write reads an empty corpus and fails, with nobody left to tell.
+        await ReleaseWriteAsync([]);
+
+        var second = Coordinator();
+        var done = await UntilAsync(second, s => s.Stage == RunStages.Completed);
+        Assert.Equal((18, (string?)null), (done.Done, done.Error));
+        AssertOutputIsTheDirectLoops();
+        Assert.Empty(Directory.GetFiles(Spec.OutputFolder, "*.tmp"));
+    }
+
     [Fact]
     public async Task ACancelledRunStopsHandingOutWorkAndStaysCancelledAfterRestart()
     {

@@ -94,7 +94,7 @@ public sealed class MelmSerializerTests : IDisposable
     {
         var serializer = new MelmSerializer((ExtendedActorSystem)_system);
         Assert.Throws<ArgumentException>(() => serializer.ToBinary("text"));
-        Assert.Throws<System.Runtime.Serialization.SerializationException>(() => serializer.FromBinary([], "String"));
+        Assert.Throws<JournalFormatException>(() => serializer.FromBinary([], "String"));
     }
 
     public void Dispose() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));

@@ -55,6 +55,33 @@ public sealed class RunsCommandTests
     }
 
     [Fact]
+    public async Task AJournalOfANewerMelmIsRefusedNamingTheJournalAndTheEntry()
+    {
+        using var root = new TempFolder();
+        await RecordRunsAsync(root.Path);
+        var journal = Path.Combine(root.Path, "journal.db");
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={journal}"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE journal SET manifest = 'melm:run-cancelled:v2' WHERE manifest = 'melm:run-cancelled:v1'";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        var expected = $"journal entry \"melm:run-cancelled:v2\" was written by a newer Melm (journal format version 2; this build reads versions 0 to {JournalContract.Version})";
+
+        var (code, _, errors) = ConsoleCapture.Run("runs", "--run-root", root.Path);
+        Assert.Equal(2, code);
+        Assert.Contains(journal, errors, StringComparison.Ordinal);
+        Assert.Contains(expected, errors, StringComparison.Ordinal);
+
+        // A node on the journal stops before it starts (here the one-node cluster of `melm resume`).
+        var (resumeCode, _, resumeErrors) = ConsoleCapture.Run("resume", "first", "--run-root", root.Path);
+        Assert.Equal(2, resumeCode);
+        Assert.Contains(expected, resumeErrors, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CancelStopsARunInTheJournalAndNamesAnUnknownOne()
     {
         using var root = new TempFolder();
