@@ -213,8 +213,9 @@ public static class ChaosSoak
         using var connection = new SqliteConnection($"Data Source={journal};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var count = connection.CreateCommand();
-        count.CommandText = "SELECT count(*) FROM journal WHERE persistence_id = $id AND manifest = 'ItemCompleted'";
+        count.CommandText = "SELECT count(*) FROM journal WHERE persistence_id = $id AND manifest = $manifest";
         count.Parameters.AddWithValue("$id", RunCoordinator.PersistenceIdOf(runId));
+        count.Parameters.AddWithValue("$manifest", Melm.Actors.Persistence.JournalContract.ManifestOf(typeof(Melm.Actors.Protocol.Events.ItemCompleted))!);
         return Convert.ToInt32(count.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 

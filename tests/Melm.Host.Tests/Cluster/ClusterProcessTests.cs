@@ -191,7 +191,8 @@ public sealed partial class ClusterProcessTests : IDisposable
         AssertSameOutputAsTheDirectLoop(spec);
         // Every item done and exactly as many results journalled: none lost, none written twice.
         using var connection = database.Open();
-        using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM journal WHERE persistence_id = @id AND manifest = 'ItemCompleted'", connection);
+        using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM journal WHERE persistence_id = @id AND manifest = @manifest", connection);
+        count.Parameters.AddWithValue("manifest", Melm.Actors.Persistence.JournalContract.ManifestOf(typeof(Melm.Actors.Protocol.Events.ItemCompleted))!);
         count.Parameters.AddWithValue("id", RunCoordinator.PersistenceIdOf(spec.RunId));
         Assert.Equal(spec.ItemCount, Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(outage > TimeSpan.FromSeconds(5), $"the outage lasted {outage.TotalSeconds:F0} s only");
@@ -233,8 +234,9 @@ public sealed partial class ClusterProcessTests : IDisposable
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={journal};Mode=ReadOnly");
         connection.Open();
         using var count = connection.CreateCommand();
-        count.CommandText = "SELECT count(*) FROM journal WHERE persistence_id = $id AND manifest = 'ItemCompleted'";
+        count.CommandText = "SELECT count(*) FROM journal WHERE persistence_id = $id AND manifest = $manifest";
         count.Parameters.AddWithValue("$id", RunCoordinator.PersistenceIdOf(spec.RunId));
+        count.Parameters.AddWithValue("$manifest", Melm.Actors.Persistence.JournalContract.ManifestOf(typeof(Melm.Actors.Protocol.Events.ItemCompleted))!);
         Assert.Equal(spec.ItemCount, Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
