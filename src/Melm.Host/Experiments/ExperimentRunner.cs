@@ -232,9 +232,7 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         var path = Path.Combine(folder, AugmentationOutput.AugmentedJsonLines);
         if (File.Exists(path))
             return ReadAugmented(path);
-        var rewriter = mentions is null
-            ? Rewriters.Open(AugmentationMethod.Labelwise, settings.Model, train.Sentences, settings.GenerationFor(seed))
-            : new LabelwiseSubstitution(MentionInventory.From(mentions), TagSchemes.Detect(train.Sentences.Select(s => s.Tags)), seed);
+        var rewriter = LabelwiseSubstitution.For(train.Sentences, settings.GenerationFor(seed).Seed, mentions);
         var sentences = AugmentationRun.Run(rewriter, train.Sentences, settings.Rounds, filter: null, source: train.Source).Kept.Select(r => r.Sentence).ToArray();
         CorpusFile.WriteSentences(sentences, path);
         return sentences;

@@ -18,8 +18,7 @@ public static class Rewriters
         method switch
         {
             AugmentationMethod.GoldOnly => new GoldOnly(),
-            AugmentationMethod.Labelwise => new LabelwiseSubstitution(
-                MentionInventory.From(training), TagSchemes.Detect(training.Select(s => s.Tags)), generation.Seed),
+            AugmentationMethod.Labelwise => LabelwiseSubstitution.For(training, generation.Seed),
             AugmentationMethod.MlmEntity => new MelmGenerator(MelmModel.Prepare(modelFolder, training, method, device: device), generation, ownsModel: true),
             _ => new MelmGenerator(Load(modelFolder, method, device), generation, ownsModel: true),
         };

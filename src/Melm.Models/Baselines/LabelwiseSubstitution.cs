@@ -20,6 +20,13 @@ public sealed class LabelwiseSubstitution(MentionInventory inventory, TagScheme 
 
     public string Description => "label-wise substitution: each mention replaced by a random same-type mention of the training set";
 
+    /// <summary>
+    /// The baseline for <paramref name="training"/> (its tag scheme), drawing from the mentions of
+    /// <paramref name="mentions"/>: the training set's own unless another set is given.
+    /// </summary>
+    public static LabelwiseSubstitution For(IReadOnlyList<Sentence> training, ulong seed, IEnumerable<Sentence>? mentions = null) =>
+        new(MentionInventory.From(mentions ?? training), TagSchemes.Detect(training.Select(s => s.Tags)), seed);
+
     /// <summary>Any tag set rewrites; only ids must be unique, since draws are keyed by them.</summary>
     public void Check(IReadOnlyList<Sentence> sentences, string source) => MelmFineTuner.CheckIds(sentences, source);
 
