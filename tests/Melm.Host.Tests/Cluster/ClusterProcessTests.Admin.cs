@@ -60,7 +60,7 @@ public sealed partial class ClusterProcessTests
         Assert.True(leaveCode == 0, leaveError);
         Assert.Contains($"akka.tcp://melm@127.0.0.1:{leaverPort}: leaving", left, StringComparison.Ordinal);
         Assert.True(leaver.WaitForExit(Wait), "the worker asked to leave did not stop");
-        Assert.True(leaver.ExitCode == 0, $"exit code {leaver.ExitCode}:\n{Tail(leaver.Log())}");
+        Assert.True(leaver.ExitCode == 0, $"exit code {leaver.ExitCode}:\n{NodeProcess.Tail(leaver.Log())}");
         var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
 
         Assert.Equal(spec.ItemCount, status.Done);

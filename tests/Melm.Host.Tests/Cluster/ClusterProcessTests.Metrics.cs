@@ -59,7 +59,7 @@ public sealed partial class ClusterProcessTests
         Assert.True(node.WaitForExit(Wait), "the node did not stop after SIGTERM");
         await stop.CancelAsync();
         await scraper;
-        Assert.True(node.ExitCode == 0, $"exit code {node.ExitCode}:\n{Tail(node.Log())}");
+        Assert.True(node.ExitCode == 0, $"exit code {node.ExitCode}:\n{NodeProcess.Tail(node.Log())}");
         Assert.DoesNotContain("Unhandled exception", node.Log(), StringComparison.Ordinal);
     }
 

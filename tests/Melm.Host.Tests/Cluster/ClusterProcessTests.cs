@@ -118,7 +118,7 @@ public sealed partial class ClusterProcessTests : IDisposable
         var stopped = DateTimeOffset.UtcNow;
         leaving.Terminate();
         Assert.True(leaving.WaitForExit(Wait), "the worker did not exit after SIGTERM");
-        Assert.True(leaving.ExitCode == 0, $"exit code {leaving.ExitCode}:\n{Tail(leaving.Log())}");
+        Assert.True(leaving.ExitCode == 0, $"exit code {leaving.ExitCode}:\n{NodeProcess.Tail(leaving.Log())}");
         var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
 
         Assert.Equal(spec.ItemCount, status.Done);
@@ -148,7 +148,7 @@ public sealed partial class ClusterProcessTests : IDisposable
 
         first.Terminate();
         Assert.True(first.WaitForExit(Wait), "the coordinator's node did not exit after SIGTERM");
-        Assert.True(first.ExitCode == 0, $"exit code {first.ExitCode}:\n{Tail(first.Log())}");
+        Assert.True(first.ExitCode == 0, $"exit code {first.ExitCode}:\n{NodeProcess.Tail(first.Log())}");
         File.Delete(spec.OutputFolder);
         var itemLog = _folder.Combine("items-2.log");
         Node("node-2", "coordinator,worker", _seedPort, itemLog);
@@ -264,7 +264,7 @@ public sealed partial class ClusterProcessTests : IDisposable
         await UntilMembersAsync(3);
 
         var (code, output, error) = ConsoleCapture.Run([.. Args(_folder.Combine("cluster")), "--url", StatusUrl]);
-        Assert.True(code == 0, error + string.Join("\n", _nodes.Select(n => Tail(n.Log()))));
+        Assert.True(code == 0, error + string.Join("\n", _nodes.Select(n => NodeProcess.Tail(n.Log()))));
         Assert.Contains("experiment-cell: en N=6 seed 4: gold-only F1", output, StringComparison.Ordinal);
         Assert.Contains("experiment-cell: en N=6 seed 5: gold-only F1", output, StringComparison.Ordinal);
         static int Given(string log) => log.Split('\n').Count(line => line.Contains("stage experiment-cell given to", StringComparison.Ordinal));
@@ -302,7 +302,7 @@ public sealed partial class ClusterProcessTests : IDisposable
             return path;
         }
         var (multiCode, multi, multiError) = ConsoleCapture.Run("experiment", "--grid", Grid("multi-cluster"), "--url", StatusUrl);
-        Assert.True(multiCode == 0, multiError + string.Join("\n", _nodes.Select(n => Tail(n.Log()))));
+        Assert.True(multiCode == 0, multiError + string.Join("\n", _nodes.Select(n => NodeProcess.Tail(n.Log()))));
         Assert.Contains("experiment-cell: multilingual N=6 seed 4: gold-only F1", multi, StringComparison.Ordinal);
         Assert.Equal(3, Given(await UntilLogAsync(coordinator, log => Given(log) >= 3, "the multilingual cell given to a worker")));
         var (multiLocalCode, _, multiLocalError) = ConsoleCapture.Run("experiment", "--grid", Grid("multi-local"));
@@ -312,7 +312,7 @@ public sealed partial class ClusterProcessTests : IDisposable
 
         const string withOracle = """ "monolingual": { "languages": ["en"], "n": [6], "methods": ["gold-only", "label-wise"] }, "oracle": { "epochs": 1, "lr": 1e-3 }""";
         var (oracleCode, oracle, oracleError) = ConsoleCapture.Run("experiment", "--grid", Grid("oracle-cluster", withOracle), "--url", StatusUrl);
-        Assert.True(oracleCode == 0, oracleError + string.Join("\n", _nodes.Select(n => Tail(n.Log()))));
+        Assert.True(oracleCode == 0, oracleError + string.Join("\n", _nodes.Select(n => NodeProcess.Tail(n.Log()))));
         Assert.Contains("experiment-cell: en oracle trained on the full train split", oracle, StringComparison.Ordinal);
         var (oracleLocalCode, _, oracleLocalError) = ConsoleCapture.Run("experiment", "--grid", Grid("oracle-local", withOracle));
         Assert.True(oracleLocalCode == 0, oracleLocalError);
@@ -581,16 +581,7 @@ public sealed partial class ClusterProcessTests : IDisposable
         return last!;
     }
 
-    private async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? wait = null)
-    {
-        var deadline = DateTime.UtcNow + (wait ?? Wait);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"waited {(wait ?? Wait).TotalSeconds} s for {what}; logs:\n" + string.Join("\n", _nodes.Select(n => $"== {n.LogFile}\n{Tail(n.Log())}")));
-            await Task.Delay(200);
-        }
-    }
+    private Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? wait = null) => NodeProcess.UntilAsync(condition, what, wait ?? Wait, _nodes);
 
     /// <summary>
     /// The node's log once <paramref name="condition"/> holds for it. A line reaches the file through
@@ -604,7 +595,6 @@ public sealed partial class ClusterProcessTests : IDisposable
         return log;
     }
 
-    private static string Tail(string log) => log.Length > 4000 ? log[^4000..] : log;
 
     private void AssertSameOutputAsTheDirectLoop(RunSpec spec)
     {

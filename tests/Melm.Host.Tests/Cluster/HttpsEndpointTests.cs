@@ -4,8 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using Melm.Actors.Tests.Support;
 using Melm.Host.Cluster;
 using Melm.Host.Tests.Commands;
-using Melm.Models.Augmentation;
-using Melm.Models.Data;
 using Melm.Models.Runs;
 
 namespace Melm.Host.Tests.Cluster;
@@ -142,23 +140,7 @@ public sealed class HttpsEndpointTests : IDisposable
         return path;
     }
 
-    private RunSpec Spec(string runId)
-    {
-        var corpus = _folder.Combine("corpus.jsonl");
-        JsonLines.Write([new Sentence("s0", "en", ["Anna", "lives"], ["B-PER", "O"])], corpus);
-        Directory.CreateDirectory(_folder.Combine("model"));
-        var inputs = new RunInputs(corpus, _folder.Combine("model"), "melm", null, new GenerationOptions(Rounds: 1, Seed: 1));
-        return RunSpecs.For(CorpusFile.Read(corpus), inputs, shardSize: 1, _folder.Combine("out-" + runId), runId: runId);
-    }
+    private RunSpec Spec(string runId) => NodeProcess.OneSentenceRun(_folder, runId);
 
-    private async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"waited {Wait.TotalSeconds} s for {what}; log:\n{_node?.Log()}");
-            await Task.Delay(200);
-        }
-    }
+    private Task UntilAsync(Func<Task<bool>> condition, string what) => NodeProcess.UntilAsync(condition, what, Wait, _node is null ? [] : [_node]);
 }

@@ -114,16 +114,6 @@ public sealed class NodeHealthTests : IDisposable
         ]));
     }
 
-    private async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"waited {Wait.TotalSeconds} s for {what}; logs:\n" + string.Join("\n", _nodes.Select(n => $"== {n.LogFile}\n{Tail(n.Log())}")));
-            await Task.Delay(200);
-        }
-    }
+    private Task UntilAsync(Func<Task<bool>> condition, string what) => NodeProcess.UntilAsync(condition, what, Wait, _nodes);
 
-    private static string Tail(string log) => log.Length > 4000 ? log[^4000..] : log;
 }

@@ -1,4 +1,9 @@
 using System.Diagnostics;
+using Melm.Host.Cluster;
+using Melm.Models.Augmentation;
+using Melm.Models.Data;
+using Melm.Models.Runs;
+using Melm.Models.Tests;
 
 namespace Melm.Host.Tests.Cluster;
 
@@ -76,6 +81,34 @@ internal sealed class NodeProcess : IDisposable
         using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         return new StreamReader(stream).ReadToEnd();
     }
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> every 200 ms until it holds; past <paramref name="wait"/>,
+    /// fails naming <paramref name="what"/> with the end of each node's log.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan wait, IEnumerable<NodeProcess> nodes)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"waited {wait.TotalSeconds} s for {what}; logs:\n" + string.Join("\n", nodes.Select(n => $"== {n.LogFile}\n{Tail(n.Log())}")));
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>A one-sentence MELM run under <paramref name="folder"/> (an empty model folder): enough for an endpoint to take, list and cancel.</summary>
+    public static RunSpec OneSentenceRun(TempFolder folder, string runId)
+    {
+        var corpus = folder.Combine("corpus.jsonl");
+        JsonLines.Write([new Sentence("s0", "en", ["Anna", "lives"], ["B-PER", "O"])], corpus);
+        Directory.CreateDirectory(folder.Combine("model"));
+        var inputs = new RunInputs(corpus, folder.Combine("model"), "melm", null, new GenerationOptions(Rounds: 1, Seed: 1));
+        return RunSpecs.For(CorpusFile.Read(corpus), inputs, shardSize: 1, folder.Combine("out-" + runId), runId: runId);
+    }
+
+    /// <summary>The end of a log, enough to read a failure without drowning in start-up lines.</summary>
+    public static string Tail(string log) => log.Length > 4000 ? log[^4000..] : log;
 
     public void Dispose()
     {

@@ -3,8 +3,6 @@ using System.Net;
 using Melm.Actors.Tests.Support;
 using Melm.Host.Cluster;
 using Melm.Host.Tests.Commands;
-using Melm.Models.Augmentation;
-using Melm.Models.Data;
 using Melm.Models.Runs;
 using Melm.Models.Tests;
 
@@ -154,23 +152,7 @@ public sealed class StatusEndpointAuthTests : IDisposable
         return node;
     }
 
-    private RunSpec Spec(string runId)
-    {
-        var corpus = _folder.Combine("corpus.jsonl");
-        JsonLines.Write([new Sentence("s0", "en", ["Anna", "lives"], ["B-PER", "O"])], corpus);
-        Directory.CreateDirectory(_folder.Combine("model"));
-        var inputs = new RunInputs(corpus, _folder.Combine("model"), "melm", null, new GenerationOptions(Rounds: 1, Seed: 1));
-        return RunSpecs.For(CorpusFile.Read(corpus), inputs, shardSize: 1, _folder.Combine("out-" + runId), runId: runId);
-    }
+    private RunSpec Spec(string runId) => NodeProcess.OneSentenceRun(_folder, runId);
 
-    private async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"waited {Wait.TotalSeconds} s for {what}; logs:\n" + string.Join("\n", _nodes.Select(n => $"== {n.LogFile}\n{n.Log()}")));
-            await Task.Delay(200);
-        }
-    }
+    private Task UntilAsync(Func<Task<bool>> condition, string what) => NodeProcess.UntilAsync(condition, what, Wait, _nodes);
 }
