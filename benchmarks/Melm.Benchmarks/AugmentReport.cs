@@ -10,6 +10,7 @@ using Melm.Models.Ner;
 using Melm.Models.Nn;
 using Melm.Models.Pretraining;
 using Spectre.Console;
+using Melm.Models.Mlm;
 
 namespace Melm.Benchmarks;
 

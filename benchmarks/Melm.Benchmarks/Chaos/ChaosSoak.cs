@@ -14,6 +14,7 @@ using Melm.Models.Nn;
 using Melm.Models.Runs;
 using Microsoft.Data.Sqlite;
 using Spectre.Console;
+using Melm.Models.Mlm;
 using static TorchSharp.torch;
 
 namespace Melm.Benchmarks.Chaos;

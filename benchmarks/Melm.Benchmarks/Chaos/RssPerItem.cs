@@ -1,4 +1,5 @@
 using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Benchmarks.Chaos;
 

@@ -4,6 +4,7 @@ using Melm.Models.Data;
 using Melm.Models.Nn;
 using Melm.Models.Runs;
 using Melm.Models.Text;
+using Melm.Models.Mlm;
 using static TorchSharp.torch;
 
 namespace Melm.Benchmarks.Pipeline;

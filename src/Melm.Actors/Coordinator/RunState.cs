@@ -1,6 +1,7 @@
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
 using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Actors.Coordinator;
 

@@ -4,10 +4,10 @@ using System.Text.Json.Serialization.Metadata;
 using Melm.Actors.Coordinator;
 using Melm.Actors.Protocol.Events;
 using Melm.Models.Augmentation;
-using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Ner;
 using Melm.Models.Runs;
+using Melm.Models.Tagging;
 
 namespace Melm.Actors.Persistence;
 

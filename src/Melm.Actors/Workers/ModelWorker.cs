@@ -7,6 +7,7 @@ using Melm.Actors.Protocol;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Queries;
 using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Actors.Workers;
 

@@ -3,7 +3,7 @@ using Melm.Actors.Hosting;
 using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Queries;
 using Melm.Host.Commands;
-using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Cluster;
 

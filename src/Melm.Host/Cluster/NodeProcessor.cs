@@ -1,9 +1,10 @@
 using System.Globalization;
 using Melm.Host.Commands;
 using Melm.Host.Experiments;
-using Melm.Models.Augmentation;
 using Melm.Models.Nn;
 using Melm.Models.Runs;
+using Melm.Models.CodeMix;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Cluster;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Cluster;
 

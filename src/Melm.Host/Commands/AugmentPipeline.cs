@@ -4,6 +4,7 @@ using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
 using Melm.Models.Runs;
+using Melm.Models.Tagging;
 using static TorchSharp.torch;
 
 namespace Melm.Host.Commands;

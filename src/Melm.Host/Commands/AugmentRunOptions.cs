@@ -6,6 +6,9 @@ using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
 using Melm.Models.Nn;
 using Melm.Models.Runs;
+using Melm.Models.CodeMix;
+using Melm.Models.Mlm;
+using Melm.Models.Tagging;
 
 namespace Melm.Host.Commands;
 

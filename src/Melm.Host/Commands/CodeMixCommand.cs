@@ -4,10 +4,10 @@ using Melm.Models.Checkpoints;
 using Melm.Models.CodeMix;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
-using Melm.Models.Nn;
 using Melm.Models.Runs;
 using Melm.Models.Text;
 using Spectre.Console;
+using Melm.Models.Mlm;
 
 namespace Melm.Host.Commands;
 

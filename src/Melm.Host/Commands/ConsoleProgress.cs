@@ -1,5 +1,5 @@
-using Melm.Models.Runs;
 using Spectre.Console;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Commands;
 

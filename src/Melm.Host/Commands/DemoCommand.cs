@@ -5,12 +5,13 @@ using Melm.Actors.Protocol.Commands;
 using Melm.Host.Cluster;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
-using Melm.Models.Evaluation;
 using Melm.Models.Ner;
 using Melm.Models.Nn;
 using Melm.Models.Pretraining;
 using Melm.Models.Runs;
 using Spectre.Console;
+using Melm.Models.Mlm;
+using Melm.Models.Tagging;
 
 namespace Melm.Host.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
-using Melm.Models.Runs;
+using Melm.Models.Mlm;
 
 namespace Melm.Host.Commands;
 

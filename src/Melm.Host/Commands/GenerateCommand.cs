@@ -2,6 +2,8 @@ using System.CommandLine;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
+using Melm.Models.Mlm;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Commands;
 

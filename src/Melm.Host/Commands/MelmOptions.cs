@@ -3,7 +3,6 @@ using System.Globalization;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
-using Melm.Models.Nn;
 using static TorchSharp.torch;
 
 namespace Melm.Host.Commands;

@@ -7,6 +7,7 @@ using Melm.Models.Checkpoints;
 using Melm.Models.Diagnostics;
 using Melm.Models.Pretraining;
 using Melm.Models.Text;
+using Melm.Models.Mlm;
 
 namespace Melm.Host.Commands;
 

@@ -4,12 +4,10 @@ using System.Globalization;
 using System.Text.Json;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
-using Melm.Models.Evaluation;
 using Melm.Models.Ner;
 using Melm.Models.Nn;
-using Melm.Models.Runs;
-using Melm.Models.Text;
 using Spectre.Console;
+using Melm.Models.Tagging;
 
 namespace Melm.Host.Commands;
 

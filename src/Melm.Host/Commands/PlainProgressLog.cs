@@ -1,4 +1,4 @@
-using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Melm.Models.Diagnostics;
 using Melm.Models.Pretraining;
-using Melm.Models.Runs;
+using Melm.Models.Mlm;
 
 namespace Melm.Host.Commands;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Melm.Models.Data;
-using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Commands;
 

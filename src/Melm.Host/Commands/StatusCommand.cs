@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Melm.Models.Runs;
 using Melm.Host.Cluster;
 using Spectre.Console;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Commands;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Melm.Models.Diagnostics;
-using Melm.Models.Runs;
 
 namespace Melm.Host.Commands;
 

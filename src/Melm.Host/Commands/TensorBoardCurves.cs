@@ -1,4 +1,4 @@
-using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 using static TorchSharp.torch.utils;
 
 namespace Melm.Host.Commands;

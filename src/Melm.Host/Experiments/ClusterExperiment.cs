@@ -7,6 +7,7 @@ using Melm.Host.Cluster;
 using Melm.Host.Commands;
 using Melm.Models.Augmentation;
 using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Experiments;
 

@@ -5,10 +5,11 @@ using Melm.Host.Commands;
 using Melm.Models.Augmentation;
 using Melm.Models.Baselines;
 using Melm.Models.Data;
-using Melm.Models.Evaluation;
 using Melm.Models.Ner;
 using Melm.Models.Runs;
 using Spectre.Console;
+using Melm.Models.Diagnostics;
+using Melm.Models.Tagging;
 using Device = TorchSharp.torch.Device;
 
 namespace Melm.Host.Experiments;

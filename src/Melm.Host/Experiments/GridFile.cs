@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Melm.Models.Augmentation;
-using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
 using Melm.Models.Runs;

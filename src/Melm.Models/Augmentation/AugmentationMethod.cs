@@ -1,5 +1,3 @@
-using Melm.Models.Baselines;
-
 namespace Melm.Models.Augmentation;
 
 /// <summary>What makes the rewrites (MELM.md, baselines of section 3.3).</summary>
@@ -24,6 +22,10 @@ public enum AugmentationMethod
 /// <summary>The command-line and provenance names of <see cref="AugmentationMethod"/>.</summary>
 public static class AugmentationMethods
 {
+    public const string GoldOnlyName = "gold-only";
+
+    public const string LabelwiseName = "label-wise";
+
     public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<AugmentationMethod>().Select(Name)];
 
     public static string Name(AugmentationMethod method) => method switch
@@ -31,8 +33,8 @@ public static class AugmentationMethods
         AugmentationMethod.Melm => "melm",
         AugmentationMethod.MelmNoMarkers => "melm-no-markers",
         AugmentationMethod.MlmEntity => "mlm-entity",
-        AugmentationMethod.Labelwise => LabelwiseSubstitution.MethodName,
-        AugmentationMethod.GoldOnly => GoldOnly.MethodName,
+        AugmentationMethod.Labelwise => LabelwiseName,
+        AugmentationMethod.GoldOnly => GoldOnlyName,
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 

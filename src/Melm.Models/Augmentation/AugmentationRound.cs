@@ -1,5 +1,5 @@
 using Melm.Models.Data;
-using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Models.Augmentation;
 

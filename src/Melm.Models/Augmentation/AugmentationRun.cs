@@ -1,5 +1,5 @@
 using Melm.Models.Data;
-using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Models.Augmentation;
 
@@ -21,7 +21,7 @@ public static class AugmentationRun
         FilterRule filterRule = FilterRule.Sentence)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rounds);
-        MelmFineTuner.CheckIds(sentences, source);
+        SentenceIds.CheckUnique(sentences, source);
         rewriter.Check(sentences, source);
         var results = new List<RoundResult>(rounds);
         for (var round = 1; round <= rounds; round++)

@@ -1,3 +1,4 @@
+using Melm.Models.Text;
 namespace Melm.Models.Augmentation;
 
 /// <summary>

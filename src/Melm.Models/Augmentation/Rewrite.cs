@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Melm.Models.Baselines;
 using Melm.Models.Data;
 
 namespace Melm.Models.Augmentation;

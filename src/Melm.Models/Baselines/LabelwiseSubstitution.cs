@@ -1,7 +1,7 @@
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Randomness;
-using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Models.Baselines;
 
@@ -14,7 +14,7 @@ namespace Melm.Models.Baselines;
 /// <param name="scheme">The data's tag scheme, used for the rewritten tags.</param>
 public sealed class LabelwiseSubstitution(MentionInventory inventory, TagScheme scheme, ulong seed) : IRewriter
 {
-    public const string MethodName = "label-wise";
+    public const string MethodName = AugmentationMethods.LabelwiseName;
 
     public string Method => MethodName;
 
@@ -28,7 +28,7 @@ public sealed class LabelwiseSubstitution(MentionInventory inventory, TagScheme 
         new(MentionInventory.From(mentions ?? training), TagSchemes.Detect(training.Select(s => s.Tags)), seed);
 
     /// <summary>Any tag set rewrites; only ids must be unique, since draws are keyed by them.</summary>
-    public void Check(IReadOnlyList<Sentence> sentences, string source) => MelmFineTuner.CheckIds(sentences, source);
+    public void Check(IReadOnlyList<Sentence> sentences, string source) => SentenceIds.CheckUnique(sentences, source);
 
     public IReadOnlyList<Rewrite> Rewrite(IReadOnlyList<Sentence> sentences, int round, IProgress<ProgressUpdate>? progress = null)
     {

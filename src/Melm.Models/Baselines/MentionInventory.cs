@@ -1,4 +1,5 @@
 using Melm.Models.Data;
+using Melm.Models.Augmentation;
 
 namespace Melm.Models.Baselines;
 

@@ -1,5 +1,4 @@
 using Melm.Models.Augmentation;
-using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 

@@ -3,7 +3,6 @@ using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Randomness;
-using Melm.Models.Runs;
 
 namespace Melm.Models.CodeMix;
 
@@ -63,7 +62,7 @@ public sealed class CodeMixer : IRewriter
 
     public void Check(IReadOnlyList<Sentence> sentences, string source)
     {
-        MelmFineTuner.CheckIds(sentences, source);
+        SentenceIds.CheckUnique(sentences, source);
         var problems = sentences.Where(s => s.Lang is null).Take(InputException.MaxListed + 1)
             .Select(s => new InputProblem(source, s.FirstLine, $"sentence {s.Id} has no language: code-mixing needs each sentence's language")).ToList();
         if (problems.Count > 0)

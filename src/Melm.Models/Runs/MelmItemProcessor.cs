@@ -1,7 +1,8 @@
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
-using Melm.Models.Ner;
+using Melm.Models.CodeMix;
+using Melm.Models.Tagging;
 using static TorchSharp.torch;
 
 namespace Melm.Models.Runs;
@@ -86,7 +87,7 @@ public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurve
             if (!TrainingSet.Exists(inputs.CorpusFile))
                 throw new InputException(inputs.CorpusFile, null, "the run's corpus file is gone");
             var sentences = TrainingSet.Read(inputs.CorpusFile).Training.Sentences;
-            MelmFineTuner.CheckIds(sentences, inputs.CorpusFile);
+            SentenceIds.CheckUnique(sentences, inputs.CorpusFile);
             _sentences = sentences.ToDictionary(s => s.Id, StringComparer.Ordinal);
             if (!AugmentationMethods.TryParse(inputs.Method, out var method))
                 throw new InputException(inputs.ModelFolder, null, $"unknown method '{inputs.Method}' (expected {string.Join(", ", AugmentationMethods.Names)})");

@@ -1,4 +1,5 @@
 using Melm.Models.Nn;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Models.Runs;
 

@@ -1,3 +1,4 @@
+using Melm.Models.Diagnostics;
 namespace Melm.Models.Runs;
 
 /// <summary>

@@ -2,6 +2,7 @@ using Melm.Actors.Coordinator;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Tests.Support;
 using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Actors.Tests.Coordinator;
 

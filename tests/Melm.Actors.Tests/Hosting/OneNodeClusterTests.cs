@@ -12,6 +12,7 @@ using Melm.Models.Ner;
 using Melm.Models.Runs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Melm.Models.Tagging;
 
 namespace Melm.Actors.Tests.Hosting;
 

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using Melm.Actors.Coordinator;
 using Melm.Actors.Metrics;
 using Melm.Actors.Protocol.Queries;
-using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Actors.Tests.Metrics;
 

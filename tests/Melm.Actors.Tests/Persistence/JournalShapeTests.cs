@@ -4,7 +4,6 @@ using Melm.Actors.Coordinator;
 using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Events;
 using Melm.Models.Augmentation;
-using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Ner;
 using Melm.Models.Nn;

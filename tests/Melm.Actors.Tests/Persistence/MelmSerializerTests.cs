@@ -5,9 +5,9 @@ using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Tests.Support;
 using Melm.Models.Augmentation;
-using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Actors.Tests.Persistence;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Actors.Tests.Support;
 

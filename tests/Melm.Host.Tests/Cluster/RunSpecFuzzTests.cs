@@ -8,6 +8,7 @@ using Melm.Models.Data;
 using Melm.Models.Ner;
 using Melm.Models.Runs;
 using Melm.Models.Tests.Fuzzing;
+using Melm.Models.Tagging;
 
 namespace Melm.Host.Tests.Cluster;
 

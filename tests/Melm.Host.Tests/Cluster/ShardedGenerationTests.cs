@@ -5,6 +5,7 @@ using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Ner;
 using Melm.Models.Runs;
+using Melm.Models.Mlm;
 using static TorchSharp.torch;
 
 namespace Melm.Host.Tests.Cluster;

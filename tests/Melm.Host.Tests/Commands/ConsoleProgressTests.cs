@@ -1,5 +1,5 @@
 using Melm.Host.Commands;
-using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Host.Tests.Commands;
 

@@ -2,6 +2,7 @@ using Melm.Models.Augmentation;
 using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Tests.Baselines;
+using Melm.Models.Mlm;
 
 namespace Melm.Models.Tests.Augmentation;
 

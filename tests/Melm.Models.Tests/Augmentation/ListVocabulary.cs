@@ -1,4 +1,4 @@
-using Melm.Models.Augmentation;
+using Melm.Models.Text;
 
 namespace Melm.Models.Tests.Augmentation;
 

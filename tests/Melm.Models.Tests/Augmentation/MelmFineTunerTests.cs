@@ -4,6 +4,7 @@ using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Tests.Nn;
 using Melm.Models.Text;
+using Melm.Models.Mlm;
 
 namespace Melm.Models.Tests.Augmentation;
 

@@ -2,6 +2,8 @@ using Melm.Models.Augmentation;
 using Melm.Models.Baselines;
 using Melm.Models.Diagnostics;
 using Melm.Models.Tests.Nn;
+using Melm.Models.Mlm;
+using Melm.Models.Runs;
 
 namespace Melm.Models.Tests.Augmentation;
 

@@ -1,5 +1,6 @@
 using Melm.Models.Baselines;
 using Melm.Models.Data;
+using Melm.Models.Augmentation;
 
 namespace Melm.Models.Tests.Baselines;
 

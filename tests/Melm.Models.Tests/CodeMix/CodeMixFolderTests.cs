@@ -4,6 +4,7 @@ using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Tests.Augmentation;
 using Melm.Models.Tests.Baselines;
+using Melm.Models.Mlm;
 
 namespace Melm.Models.Tests.CodeMix;
 

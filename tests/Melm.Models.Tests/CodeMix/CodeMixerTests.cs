@@ -1,8 +1,8 @@
-using Melm.Models.Baselines;
 using Melm.Models.CodeMix;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Tests.Baselines;
+using Melm.Models.Augmentation;
 
 namespace Melm.Models.Tests.CodeMix;
 

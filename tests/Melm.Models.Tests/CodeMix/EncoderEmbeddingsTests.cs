@@ -1,6 +1,6 @@
 using Melm.Models.Checkpoints;
-using Melm.Models.CodeMix;
 using Melm.Models.Text;
+using Melm.Models.Mlm;
 
 namespace Melm.Models.Tests.CodeMix;
 

@@ -1,6 +1,6 @@
-using Melm.Models.Ner;
 using Melm.Models.Randomness;
 using TorchSharp;
+using Melm.Models.Tagging;
 using static TorchSharp.torch;
 
 namespace Melm.Models.Tests.Ner;

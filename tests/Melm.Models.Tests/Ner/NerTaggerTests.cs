@@ -6,6 +6,7 @@ using Melm.Models.Evaluation;
 using Melm.Models.Ner;
 using Melm.Models.Tests.Nn;
 using TorchSharp.Modules;
+using Melm.Models.Tagging;
 
 namespace Melm.Models.Tests.Ner;
 

@@ -3,6 +3,7 @@ using Melm.Models.Ner;
 using Melm.Models.Nn;
 using Melm.Models.Randomness;
 using Melm.Models.Text;
+using Melm.Models.Tagging;
 
 namespace Melm.Models.Tests.Ner;
 

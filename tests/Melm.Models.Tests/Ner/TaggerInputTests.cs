@@ -1,5 +1,6 @@
 using Melm.Models.Ner;
 using Melm.Models.Text;
+using Melm.Models.Tagging;
 
 namespace Melm.Models.Tests.Ner;
 

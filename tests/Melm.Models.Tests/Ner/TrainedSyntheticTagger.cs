@@ -1,7 +1,8 @@
 using Melm.Models.Data;
 using Melm.Models.Ner;
-using Melm.Models.Runs;
 using Melm.Models.Text;
+using Melm.Models.Diagnostics;
+using Melm.Models.Tagging;
 
 namespace Melm.Models.Tests.Ner;
 

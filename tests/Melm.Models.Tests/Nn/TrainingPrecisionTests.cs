@@ -4,6 +4,8 @@ using Melm.Models.Data;
 using Melm.Models.Ner;
 using Melm.Models.Nn;
 using Melm.Models.Tests.Augmentation;
+using Melm.Models.Mlm;
+using Melm.Models.Tagging;
 using static TorchSharp.torch;
 
 namespace Melm.Models.Tests.Nn;

@@ -1,6 +1,7 @@
 using Melm.Models.Pretraining;
 using Melm.Models.Tests.Nn;
 using Melm.Models.Text;
+using Melm.Models.Mlm;
 
 namespace Melm.Models.Tests.Pretraining;
 

@@ -1,4 +1,5 @@
 using Melm.Models.Pretraining;
+using Melm.Models.Mlm;
 
 namespace Melm.Models.Tests.Pretraining;
 

@@ -2,6 +2,7 @@ using Melm.Models.Checkpoints;
 using Melm.Models.Diagnostics;
 using Melm.Models.Nn;
 using Melm.Models.Pretraining;
+using Melm.Models.Mlm;
 
 namespace Melm.Models.Tests.Pretraining;
 

@@ -4,6 +4,7 @@ using Melm.Models.Ner;
 using Melm.Models.Runs;
 using Melm.Models.Tests.Augmentation;
 using Melm.Models.Tests.Nn;
+using Melm.Models.Tagging;
 using static TorchSharp.torch;
 
 namespace Melm.Models.Tests.Runs;

@@ -1,6 +1,7 @@
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Models.Tests.Runs;
 

@@ -1,5 +1,5 @@
 using Melm.Actors.Coordinator;
-using Melm.Models.Runs;
+using Melm.Models.Diagnostics;
 
 namespace Melm.Actors.Protocol.Queries;
 

@@ -1,9 +1,10 @@
 using Melm.Models.Nn;
-using Melm.Models.Runs;
 using Melm.Models.Text;
+using Melm.Models.Diagnostics;
+using Melm.Models.CodeMix;
 using static TorchSharp.torch;
 
-namespace Melm.Models.CodeMix;
+namespace Melm.Models.Mlm;
 
 /// <summary>
 /// The fallback when no aligned vectors are given: a mention's vector is the mean of the MLM's last

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 
-namespace Melm.Models.Baselines;
+namespace Melm.Models.Augmentation;
 
 /// <summary>
 /// substitutions.jsonl, one line per rewrite: {"id", "lang", "substitutions": [{"type", "start",

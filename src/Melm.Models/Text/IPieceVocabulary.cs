@@ -1,4 +1,4 @@
-namespace Melm.Models.Augmentation;
+namespace Melm.Models.Text;
 
 /// <summary>
 /// What candidate filtering needs to know of a subword vocabulary: each id's piece text and whether

@@ -1,6 +1,6 @@
 using Melm.Models.Data;
 
-namespace Melm.Models.Baselines;
+namespace Melm.Models.Augmentation;
 
 /// <summary>A rewritten sentence (with its <see cref="Data.Provenance"/>) and the mentions that were replaced in it.</summary>
 public sealed record AugmentedSentence(Sentence Sentence, IReadOnlyList<Substitution> Substitutions)

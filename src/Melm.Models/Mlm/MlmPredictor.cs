@@ -1,8 +1,9 @@
 using Melm.Models.Nn;
 using Melm.Models.Text;
+using Melm.Models.Pretraining;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Pretraining;
+namespace Melm.Models.Mlm;
 
 /// <summary>Runs a masked LM over <see cref="MlmQuery"/> lines: top-k at every &lt;mask&gt;, optionally the last hidden state.</summary>
 public static class MlmPredictor

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Melm.Models.Runs;
+namespace Melm.Models.Diagnostics;
 
 /// <summary>
 /// Progress as people read it in a log: "pretrain 1,200/2,000 steps  5,721 tokens/s  ETA 0:02:10  loss

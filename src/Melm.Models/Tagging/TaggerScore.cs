@@ -3,7 +3,7 @@ using Melm.Models.Evaluation;
 using Melm.Models.Text;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Ner;
+namespace Melm.Models.Tagging;
 
 /// <summary>Tags a gold corpus and scores the tags against its own (conlleval semantics): `ner eval`, the demo and the experiment grid.</summary>
 public static class TaggerScore

@@ -1,10 +1,11 @@
 using Melm.Models.Data;
 using Melm.Models.Randomness;
-using Melm.Models.Runs;
 using Melm.Models.Text;
+using Melm.Models.Augmentation;
+using Melm.Models.Diagnostics;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Augmentation;
+namespace Melm.Models.Mlm;
 
 /// <summary>
 /// MELM generation (paper 2.3): per (sentence, round), mask some subwords of every entity word,
@@ -70,7 +71,7 @@ public sealed class MelmGenerator : IRewriter, IDisposable
     /// <summary>Refuses repeated ids, tags or languages the model has no marker for, and words too long for any window.</summary>
     public void Check(IReadOnlyList<Sentence> sentences, string source)
     {
-        MelmFineTuner.CheckIds(sentences, source);
+        SentenceIds.CheckUnique(sentences, source);
         _model.CheckCovers(sentences, source);
         var maxSubwords = _model.Mlm.Config.MaxSequenceLength - 2;
         foreach (var sentence in sentences.Where(s => s.Tags.Any(t => t != Tag.OutsideText)))

@@ -1,4 +1,4 @@
-namespace Melm.Models.Runs;
+namespace Melm.Models.Diagnostics;
 
 /// <summary>Curves that go nowhere: the default of every trainer.</summary>
 public sealed class NoTrainingCurves : ITrainingCurves

@@ -1,4 +1,4 @@
-namespace Melm.Models.Runs;
+namespace Melm.Models.Diagnostics;
 
 /// <summary>
 /// Where long work stands: a stage, how many units are done of how many, and the stage's running

@@ -5,12 +5,12 @@ using Melm.Models.Nn;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Randomness;
-using Melm.Models.Runs;
 using Melm.Models.Text;
 using TorchSharp;
+using Melm.Models.Augmentation;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Augmentation;
+namespace Melm.Models.Mlm;
 
 /// <summary>
 /// MELM fine-tuning (paper 2.2, eq. 1): every epoch masks entity subwords anew with rate eta and
@@ -65,8 +65,8 @@ public static class MelmFineTuner
         curves ??= NoTrainingCurves.Instance;
         CheckOptions(options);
         model.Mlm.Precision = options.Precision;
-        CheckIds(train, trainSource);
-        CheckIds(dev, devSource);
+        SentenceIds.CheckUnique(train, trainSource);
+        SentenceIds.CheckUnique(dev, devSource);
         model.CheckCovers(train, trainSource);
         model.CheckCovers(dev, devSource);
         var maxSubwords = model.Mlm.Config.MaxSequenceLength - 2;
@@ -284,14 +284,5 @@ public static class MelmFineTuner
             problems.Add($"mask rate must lie in (0, 1], got {options.MaskRate}");
         if (problems.Count > 0)
             throw new InputException([.. problems.Select(p => new InputProblem("fine-tune options", null, p))]);
-    }
-
-    internal static void CheckIds(IReadOnlyList<Sentence> sentences, string source)
-    {
-        var problems = sentences.GroupBy(s => s.Id, StringComparer.Ordinal).Where(g => g.Count() > 1)
-            .Select(g => new InputProblem(source, g.Skip(1).First().FirstLine, $"sentence id {g.Key} occurs {g.Count()} times: random draws and outputs are keyed by id"))
-            .ToList();
-        if (problems.Count > 0)
-            throw new InputException(problems);
     }
 }

@@ -7,12 +7,12 @@ using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Nn;
 using Melm.Models.Randomness;
-using Melm.Models.Runs;
 using Melm.Models.Text;
 using TorchSharp;
+using Melm.Models.Pretraining;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Pretraining;
+namespace Melm.Models.Mlm;
 
 /// <summary>
 /// Masked-LM pretraining from raw text: a small model from scratch or continued from a checkpoint.

@@ -7,9 +7,10 @@ using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Nn;
 using Melm.Models.Text;
+using Melm.Models.Ner;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Ner;
+namespace Melm.Models.Tagging;
 
 /// <summary>
 /// A saved tagger: the encoder and emission layer as transformers' XLMRobertaForTokenClassification

@@ -1,7 +1,8 @@
 using Melm.Models.Augmentation;
 using Melm.Models.Text;
+using Melm.Models.Ner;
 
-namespace Melm.Models.Ner;
+namespace Melm.Models.Tagging;
 
 /// <summary>
 /// Batch prediction with a tagger, as MELM's consistency filter and the filter actors call it:

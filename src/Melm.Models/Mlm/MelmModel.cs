@@ -3,9 +3,10 @@ using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Nn;
 using Melm.Models.Text;
+using Melm.Models.Augmentation;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Augmentation;
+namespace Melm.Models.Mlm;
 
 /// <summary>
 /// A masked LM ready for MELM: the model, its tokenizer with the run's markers added, the marker

@@ -1,4 +1,4 @@
-namespace Melm.Models.Runs;
+namespace Melm.Models.Diagnostics;
 
 /// <summary>
 /// Where a trainer sends its curves (loss per step, learning rate, dev figures per epoch, speed).

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Melm.Models.Augmentation;
+namespace Melm.Models.Mlm;
 
 /// <summary>One model input row: ids with begin and end tokens, the masked positions in it and what stood there.</summary>
 /// <param name="Ids">Input ids, masked positions already replaced by &lt;mask&gt;.</param>

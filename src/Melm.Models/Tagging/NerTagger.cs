@@ -4,9 +4,10 @@ using Melm.Models.Randomness;
 using Melm.Models.Text;
 using TorchSharp;
 using TorchSharp.Modules;
+using Melm.Models.Ner;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Ner;
+namespace Melm.Models.Tagging;
 
 /// <summary>
 /// A RoBERTa / XLM-R encoder, dropout, a linear emission layer and a linear-chain CRF over words;

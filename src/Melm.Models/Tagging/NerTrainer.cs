@@ -4,13 +4,13 @@ using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Evaluation;
 using Melm.Models.Randomness;
-using Melm.Models.Runs;
 using Melm.Models.Text;
 using TorchSharp;
 using TorchSharp.Modules;
+using Melm.Models.Ner;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Ner;
+namespace Melm.Models.Tagging;
 
 /// <summary>
 /// Trains a tagger on gold (plus kept augmented) sentences: AdamW, seeded shuffles and dropout,

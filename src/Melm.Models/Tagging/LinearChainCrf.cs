@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 using static Melm.Models.Nn.KeptScalars;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Ner;
+namespace Melm.Models.Tagging;
 
 /// <summary>
 /// A linear-chain CRF over word-level emission scores: log-space forward algorithm for the

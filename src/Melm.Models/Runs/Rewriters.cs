@@ -1,8 +1,10 @@
 using Melm.Models.Baselines;
 using Melm.Models.Data;
+using Melm.Models.Augmentation;
+using Melm.Models.Mlm;
 using static TorchSharp.torch;
 
-namespace Melm.Models.Augmentation;
+namespace Melm.Models.Runs;
 
 /// <summary>Opens the <see cref="IRewriter"/> of a method once its model is ready: what a worker holds to run rounds.</summary>
 public static class Rewriters

@@ -1,8 +1,8 @@
-using Melm.Models.CodeMix;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
+using Melm.Models.Augmentation;
 
-namespace Melm.Models.Augmentation;
+namespace Melm.Models.CodeMix;
 
 /// <summary>
 /// What an augmentation rewrites, read from the path that augment and a run name: a corpus file

@@ -1,4 +1,4 @@
-namespace Melm.Models.Baselines;
+namespace Melm.Models.Augmentation;
 
 /// <summary>An entity mention of a training set: the words of one entity, as a candidate substitute.</summary>
 /// <param name="Lang">Language of the sentence it came from, or null when unknown.</param>

@@ -1,6 +1,6 @@
 using Melm.Models.Data;
 
-namespace Melm.Models.Baselines;
+namespace Melm.Models.Augmentation;
 
 /// <summary>One mention of a source sentence replaced in a rewrite.</summary>
 /// <param name="Original">The entity in the source sentence.</param>
