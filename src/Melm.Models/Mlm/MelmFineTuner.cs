@@ -108,7 +108,7 @@ public static class MelmFineTuner
                 {
                     using var scope = NewDisposeScope();
                     TorchRandom.Reseed(options.Seed, "dropout", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), b);
-                    var (ids, attention, flat, labels) = MaskedRow.Batch(batch, XlmrTokenizer.Pad, device);
+                    var (ids, attention, flat, labels) = MaskedBatch.Of(batch, XlmrTokenizer.Pad, device);
                     optimizer.zero_grad();
                     var hidden = model.Mlm.Encode(ids, attention);
                     var logits = model.Mlm.PredictAt(hidden, flat);
@@ -180,24 +180,7 @@ public static class MelmFineTuner
         {
             var masked = MaskSampler.ForFineTuning(item.Encoding.IsEntity, maskRate, random(item.Sentence));
             foreach (var window in item.Windows)
-            {
-                var ids = new int[window.End - window.Start + 2];
-                ids[0] = XlmrTokenizer.Bos;
-                ids[^1] = XlmrTokenizer.Eos;
-                var positions = new List<int>();
-                var labels = new List<int>();
-                for (var p = window.Start; p < window.End; p++)
-                {
-                    var slot = p - window.Start + 1;
-                    ids[slot] = masked[p] ? model.Tokenizer.Mask : item.Encoding.Ids[p];
-                    if (masked[p] && p >= window.CoreStart && p < window.CoreEnd)
-                    {
-                        positions.Add(slot);
-                        labels.Add(item.Encoding.Ids[p]);
-                    }
-                }
-                rows.Add(new MaskedRow(ids, [.. positions], [.. labels]));
-            }
+                rows.Add(MaskedRow.ForWindow(item.Encoding.Ids, masked, window, model.Tokenizer.Mask).Row);
         }
         return rows;
     }
@@ -219,7 +202,7 @@ public static class MelmFineTuner
         foreach (var chunk in rows.Chunk(options.BatchSize))
         {
             using var scope = NewDisposeScope();
-            var (ids, attention, flat, labels) = MaskedRow.Batch(chunk, XlmrTokenizer.Pad, model.Mlm.Device);
+            var (ids, attention, flat, labels) = MaskedBatch.Of(chunk, XlmrTokenizer.Pad, model.Mlm.Device);
             var logits = model.Mlm.PredictAt(model.Mlm.Encode(ids, attention), flat);
             sum += nn.functional.cross_entropy(logits.to(ScalarType.Float32), labels, reduction: nn.Reduction.Sum).item<float>();
             correct += logits.argmax(1).eq(labels).sum().item<long>();

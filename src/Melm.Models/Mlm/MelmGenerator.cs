@@ -165,19 +165,9 @@ public sealed class MelmGenerator : IRewriter, IDisposable
         {
             foreach (var window in SubwordWindows.Plan(encoding, maxSubwords))
             {
-                var ids = new int[window.End - window.Start + 2];
-                ids[0] = XlmrTokenizer.Bos;
-                ids[^1] = XlmrTokenizer.Eos;
-                var positions = new List<int>();
-                for (var i = window.Start; i < window.End; i++)
-                {
-                    ids[i - window.Start + 1] = masked[i] ? _model.Tokenizer.Mask : encoding.Ids[i];
-                    if (masked[i] && i >= window.CoreStart && i < window.CoreEnd)
-                        positions.Add(i);
-                }
-                if (positions.Count == 0)
+                var (row, positions) = MaskedRow.ForWindow(encoding.Ids, masked, window, _model.Tokenizer.Mask);
+                if (positions.Length == 0)
                     continue;
-                var row = new MaskedRow(ids, [.. positions.Select(i => i - window.Start + 1)], [.. positions.Select(i => encoding.Ids[i])]);
                 var kinds = positions.Select(i => !encoding.IsWordStart[i] ? 0L : encoding.IsOnlySubword[i] ? 2L : 1L).ToArray();
                 rows.Add(new GenerationRow(row, [.. positions], kinds));
             }
@@ -190,7 +180,7 @@ public sealed class MelmGenerator : IRewriter, IDisposable
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var (ids, attention, flat, _) = MaskedRow.Batch([.. batch.Select(b => b.Row)], XlmrTokenizer.Pad, _model.Mlm.Device);
+        var (ids, attention, flat, _) = MaskedBatch.Of([.. batch.Select(b => b.Row)], XlmrTokenizer.Pad, _model.Mlm.Device);
         var kinds = tensor(batch.SelectMany(b => b.Kinds).ToArray(), device: _model.Mlm.Device);
         var logits = _model.Mlm.PredictAt(_model.Mlm.Encode(ids, attention), flat).to(ScalarType.Float32);
         var filtered = logits.masked_fill(_validByKind.index_select(0, kinds).logical_not(), float.NegativeInfinity);

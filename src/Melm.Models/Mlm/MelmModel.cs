@@ -159,46 +159,8 @@ public sealed class MelmModel : IDisposable
             throw new InputException(problems);
     }
 
-    /// <summary>
-    /// The sentence linearized and split into subwords. A word the tokenizer cannot split, or one whose
-    /// text equals a special or marker token, goes in as &lt;unk&gt; so it can never pass for a marker;
-    /// its text is kept by whoever decodes.
-    /// </summary>
-    public MelmEncoding Encode(Sentence sentence)
-    {
-        var linear = Linearizer.Linearize(sentence.Tokens, sentence.Tags, [.. Enumerable.Range(0, sentence.Tokens.Count).Select(sentence.LanguageOf)]);
-        var ids = new List<int>();
-        var wordIndex = new List<int>();
-        var isEntity = new List<bool>();
-        var wordStart = new List<bool>();
-        var onlySubword = new List<bool>();
-        var perToken = new int[linear.Count];
-        for (var t = 0; t < linear.Count; t++)
-        {
-            var token = linear[t];
-            IReadOnlyList<int> pieces;
-            if (token.Kind == LinearTokenKind.Word)
-            {
-                pieces = Tokenizer.CanEncode(token.Text) ? Tokenizer.EncodeWord(token.Text).Ids : [XlmrTokenizer.Unk];
-                if (pieces.Any(id => Tokenizer.IsSpecial(id) || Tokenizer.IsAdded(id)))
-                    pieces = [XlmrTokenizer.Unk];
-            }
-            else
-            {
-                pieces = [Tokenizer.PieceToId(token.Text) ?? throw new InvalidOperationException($"marker {token.Text} was not added to the tokenizer")];
-            }
-            perToken[t] = pieces.Count;
-            for (var p = 0; p < pieces.Count; p++)
-            {
-                ids.Add(pieces[p]);
-                wordIndex.Add(token.WordIndex);
-                isEntity.Add(token.IsEntity);
-                wordStart.Add(token.Kind == LinearTokenKind.Word && p == 0);
-                onlySubword.Add(token.Kind == LinearTokenKind.Word && pieces.Count == 1);
-            }
-        }
-        return new MelmEncoding(ids, wordIndex, isEntity, wordStart, onlySubword, perToken);
-    }
+    /// <summary>The sentence linearized with this model's markers and split into its subwords (<see cref="MelmEncoder"/>).</summary>
+    public MelmEncoding Encode(Sentence sentence) => MelmEncoder.Encode(sentence, Linearizer, Tokenizer);
 
     /// <summary>Replaces the model's weights with those of a safetensors file of the same shapes (a checkpoint).</summary>
     public void LoadWeights(string safetensorsPath) =>

@@ -1,18 +1,16 @@
+using Melm.Models.Augmentation;
 using static TorchSharp.torch;
 
 namespace Melm.Models.Mlm;
 
-/// <summary>One model input row: ids with begin and end tokens, the masked positions in it and what stood there.</summary>
-/// <param name="Ids">Input ids, masked positions already replaced by &lt;mask&gt;.</param>
-/// <param name="Positions">Masked positions within the row.</param>
-/// <param name="Labels">The original id at each masked position.</param>
-public sealed record MaskedRow(int[] Ids, int[] Positions, int[] Labels)
+/// <summary>Rows of masked ids as the tensors a masked-LM step takes.</summary>
+public static class MaskedBatch
 {
     /// <summary>
     /// Padded ids, attention mask, flat masked positions (b * T + t) and labels of a batch, on
     /// <paramref name="device"/>; positions follow row order, then position order.
     /// </summary>
-    public static (Tensor Ids, Tensor Attention, Tensor Flat, Tensor Labels) Batch(IReadOnlyList<MaskedRow> rows, int padId, Device device)
+    public static (Tensor Ids, Tensor Attention, Tensor Flat, Tensor Labels) Of(IReadOnlyList<MaskedRow> rows, int padId, Device device)
     {
         var width = rows.Max(r => r.Ids.Length);
         var ids = new long[rows.Count * width];
