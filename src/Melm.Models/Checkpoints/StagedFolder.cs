@@ -15,7 +15,12 @@ public static class StagedFolder
     /// <param name="marker">The file <paramref name="write"/> must write, moved in last.</param>
     /// <param name="write">Writes the files (no subfolders) into the staging folder it is given.</param>
     /// <param name="owned">Other names the checkpoint may hold: one <paramref name="write"/> did not write is deleted from the folder, so no stale one stays.</param>
-    public static void Write(string folder, string marker, Action<string> write, IReadOnlyList<string>? owned = null)
+    /// <param name="destination">
+    /// The folder a staged file (by name) moves to when it is not <paramref name="folder"/>: a checkpoint
+    /// whose weights sit beside its state folder. It must be on the same file system; the marker always
+    /// goes to <paramref name="folder"/>.
+    /// </param>
+    public static void Write(string folder, string marker, Action<string> write, IReadOnlyList<string>? owned = null, Func<string, string>? destination = null)
     {
         ArgumentNullException.ThrowIfNull(write);
         var staging = Path.Combine(folder, StagingName);
@@ -41,7 +46,7 @@ public static class StagedFolder
             foreach (var name in (owned ?? []).Where(n => !File.Exists(Path.Combine(staging, n))))
                 File.Delete(Path.Combine(folder, name));
             foreach (var file in Directory.GetFiles(staging).Where(f => Path.GetFileName(f) != marker))
-                File.Move(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
+                File.Move(file, Path.Combine(destination?.Invoke(Path.GetFileName(file)) ?? folder, Path.GetFileName(file)), overwrite: true);
             File.Move(Path.Combine(staging, marker), Path.Combine(folder, marker), overwrite: true);
             Directory.Delete(staging);
         }

@@ -22,8 +22,6 @@ namespace Melm.Models.Mlm;
 public static class MelmFineTuner
 {
     public const string CheckpointFolder = "checkpoint";
-    private const string StateFile = "state.json";
-    private const string OptimizerFile = "optimizer.bin";
 
     /// <summary>
     /// Prepares <paramref name="pretrainedFolder"/> with the markers of the training data's tags (or of
@@ -86,7 +84,7 @@ public static class MelmFineTuner
         if (resumedAfter > 0)
         {
             model.LoadWeights(Path.Combine(checkpoint, ModelFileName));
-            optimizer.load_state_dict(Path.Combine(checkpoint, OptimizerFile));
+            TrainingCheckpoint.LoadOptimizer(optimizer, checkpoint);
         }
 
         var batches = (trainSet.Sum(s => s.Windows.Count) + options.BatchSize - 1) / options.BatchSize;
@@ -211,21 +209,14 @@ public static class MelmFineTuner
         return (sum / count, (double)correct / count);
     }
 
-    private static void SaveCheckpoint(MelmModel model, TorchSharp.Modules.Adam optimizer, string folder, TrainingState state)
-    {
-        // state.json goes in last: a checkpoint without it is never resumed from.
-        Checkpoints.StagedFolder.Write(folder, StateFile, staging =>
-        {
-            Checkpoints.SafetensorsFile.Write(Path.Combine(staging, ModelFileName), model.Mlm.NamedParameters().Select(p => (p.Name, (Tensor)p.Parameter)));
-            optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
-            File.WriteAllBytes(Path.Combine(staging, StateFile), Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state, MelmFolderInfo.JsonOptions) + "\n"));
-        });
-    }
+    private static void SaveCheckpoint(MelmModel model, TorchSharp.Modules.Adam optimizer, string folder, TrainingState state) =>
+        TrainingCheckpoint.Save(folder,
+            staging => Checkpoints.SafetensorsFile.Write(Path.Combine(staging, ModelFileName), model.Mlm.NamedParameters().Select(p => (p.Name, (Tensor)p.Parameter))),
+            optimizer, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(state, MelmFolderInfo.JsonOptions) + "\n"));
 
     private static TrainingState? ReadState(string folder, string fingerprint)
     {
-        var path = Path.Combine(folder, StateFile);
-        if (!File.Exists(path))
+        if (TrainingCheckpoint.StatePath(folder) is not { } path)
             return null;
         TrainingState? state;
         try

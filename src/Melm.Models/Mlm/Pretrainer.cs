@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Melm.Models.Checkpoints;
@@ -24,8 +25,6 @@ namespace Melm.Models.Mlm;
 public sealed class Pretrainer
 {
     public const string StateFolder = "pretrain-state";
-    public const string StateFile = "state.json";
-    public const string OptimizerFile = "optimizer.bin";
     public const string ReportFile = "pretrain-report.json";
     private const string Stage = "pretrain";
 
@@ -112,7 +111,7 @@ public sealed class Pretrainer
         var parameters = model.parameters().ToList();
         using var optimizer = optim.AdamW(parameters, _options.LearningRate, weight_decay: _options.WeightDecay);
         if (state is not null)
-            optimizer.load_state_dict(Path.Combine(_out, StateFolder, OptimizerFile));
+            TrainingCheckpoint.LoadOptimizer(optimizer, Path.Combine(_out, StateFolder));
         else
             _tokenizer.Save(_out);
 
@@ -281,39 +280,15 @@ public sealed class Pretrainer
             Model = model.Config.ToString(),
         };
 
-        // Everything goes to a scratch folder first and the state file moves last, so an
-        // interruption mid-checkpoint leaves the previous checkpoint's state in charge.
-        var stateFolder = Path.Combine(_out, StateFolder);
-        var partial = Path.Combine(stateFolder, "partial");
-        try
+        var state = new JsonObject
         {
-            if (Directory.Exists(partial))
-                Directory.Delete(partial, true);
-            Directory.CreateDirectory(partial);
-            ModelFolder.Save(model, partial);
-            optimizer.save_state_dict(Path.Combine(partial, OptimizerFile));
-            // Written before anything moves: a full disk here must not leave new weights beside the old step.
-            var state = new JsonObject
-            {
-                ["step"] = step,
-                ["tokens_seen"] = tokensSeen,
-                ["seconds"] = seconds,
-                ["options"] = _options.ToJson(),
-            };
-            File.WriteAllText(Path.Combine(partial, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A full disk: nothing was moved yet, so the previous checkpoint is whole. Free what the attempt took.
-            if (Directory.Exists(partial))
-                Directory.Delete(partial, true);
-            throw new CheckpointWriteException(_out, e);
-        }
-        File.Move(Path.Combine(partial, ModelFolder.SafetensorsFileName), Path.Combine(_out, ModelFolder.SafetensorsFileName), true);
-        File.Move(Path.Combine(partial, ModelFolder.ConfigFile), Path.Combine(_out, ModelFolder.ConfigFile), true);
-        File.Move(Path.Combine(partial, OptimizerFile), Path.Combine(stateFolder, OptimizerFile), true);
-        File.Move(Path.Combine(partial, StateFile), Path.Combine(stateFolder, StateFile), true);
-        Directory.Delete(partial, true);
+            ["step"] = step,
+            ["tokens_seen"] = tokensSeen,
+            ["seconds"] = seconds,
+            ["options"] = _options.ToJson(),
+        };
+        TrainingCheckpoint.Save(Path.Combine(_out, StateFolder), staging => ModelFolder.Save(model, staging), optimizer,
+            Encoding.UTF8.GetBytes(state.ToJsonString(new JsonSerializerOptions { WriteIndented = true })), weightsFolder: _out);
         WriteReport(report);
         _curves.Scalar("heldout/loss", heldOutLoss, step);
         _curves.Scalar("heldout/accuracy", accuracy, step);
@@ -484,11 +459,10 @@ public sealed class Pretrainer
 
     private SavedState? ReadState()
     {
-        var path = Path.Combine(_out, StateFolder, StateFile);
-        if (!File.Exists(path))
+        if (TrainingCheckpoint.StatePath(Path.Combine(_out, StateFolder)) is not { } path)
         {
             if (File.Exists(Path.Combine(_out, ModelFolder.ConfigFile)) || File.Exists(Path.Combine(_out, ModelFolder.SafetensorsFileName)))
-                throw new InputException(_out, null, $"holds a model but no {StateFolder}/{StateFile}: not a pretraining run to resume; choose another --out");
+                throw new InputException(_out, null, $"holds a model but no {StateFolder}/{TrainingCheckpoint.StateFile}: not a pretraining run to resume; choose another --out");
             return null;
         }
         JsonObject json;
