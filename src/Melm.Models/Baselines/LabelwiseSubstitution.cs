@@ -1,6 +1,5 @@
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
-using Melm.Models.Randomness;
 using Melm.Models.Diagnostics;
 
 namespace Melm.Models.Baselines;
@@ -30,27 +29,10 @@ public sealed class LabelwiseSubstitution(MentionInventory inventory, TagScheme 
     /// <summary>Any tag set rewrites; only ids must be unique, since draws are keyed by them.</summary>
     public void Check(IReadOnlyList<Sentence> sentences, string source) => SentenceIds.CheckUnique(sentences, source);
 
-    public IReadOnlyList<Rewrite> Rewrite(IReadOnlyList<Sentence> sentences, int round, IProgress<ProgressUpdate>? progress = null)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
-        var rewrites = new List<Rewrite>();
-        foreach (var sentence in sentences)
+    public IReadOnlyList<Rewrite> Rewrite(IReadOnlyList<Sentence> sentences, int round, IProgress<ProgressUpdate>? progress = null) =>
+        SentenceRewriter.RewriteEach(sentences, round, seed, MethodName, scheme, (sentence, entity, rng) =>
         {
-            var entities = sentence.Entities();
-            if (entities.Count == 0)
-                continue;
-            var rng = SeedDerivation.For(seed, MethodName, sentence.Id, round);
-            var choices = new List<MentionChoice>();
-            foreach (var entity in entities)
-            {
-                var candidates = inventory.Of(sentence.Lang, entity.Type);
-                if (candidates.Count > 0)
-                    choices.Add(new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], Choices.Random));
-            }
-            var rewritten = SentenceRewriter.Rewrite(sentence, choices, scheme, MethodName, round);
-            rewrites.Add(new Rewrite(rewritten.Sentence, 0, 0, 0) { Substitutions = rewritten.Substitutions });
-        }
-        progress?.Report(new ProgressUpdate($"{MethodName} round {round}", rewrites.Count, rewrites.Count, "rewrites"));
-        return rewrites;
-    }
+            var candidates = inventory.Of(sentence.Lang, entity.Type);
+            return candidates.Count > 0 ? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], Choices.Random) : null;
+        }, progress);
 }

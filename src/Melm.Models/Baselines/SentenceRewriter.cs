@@ -1,5 +1,7 @@
 using Melm.Models.Data;
 using Melm.Models.Augmentation;
+using Melm.Models.Diagnostics;
+using Melm.Models.Randomness;
 
 namespace Melm.Models.Baselines;
 
@@ -13,6 +15,35 @@ public static class SentenceRewriter
 {
     /// <summary>Ids of rewrites: "&lt;source id&gt;/&lt;method&gt;/r&lt;round&gt;".</summary>
     public static string RewriteId(string sourceId, string method, int round) => $"{sourceId}/{method}/r{round}";
+
+    /// <summary>
+    /// The substitution loop of label-wise substitution and code-mixing: every sentence with entities
+    /// draws from (seed, method, sentence id, round), gets a choice per entity from
+    /// <paramref name="choose"/> (null keeps the mention) and becomes one rewrite.
+    /// </summary>
+    public static IReadOnlyList<Rewrite> RewriteEach(IReadOnlyList<Sentence> sentences, int round, ulong seed, string method, TagScheme scheme,
+        Func<Sentence, EntitySpan, StableRandom, MentionChoice?> choose, IProgress<ProgressUpdate>? progress)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
+        var rewrites = new List<Rewrite>();
+        foreach (var sentence in sentences)
+        {
+            var entities = sentence.Entities();
+            if (entities.Count == 0)
+                continue;
+            var rng = SeedDerivation.For(seed, method, sentence.Id, round);
+            var choices = new List<MentionChoice>();
+            foreach (var entity in entities)
+            {
+                if (choose(sentence, entity, rng) is { } choice)
+                    choices.Add(choice);
+            }
+            var rewritten = Rewrite(sentence, choices, scheme, method, round);
+            rewrites.Add(new Rewrite(rewritten.Sentence, 0, 0, 0) { Substitutions = rewritten.Substitutions });
+        }
+        progress?.Report(new ProgressUpdate($"{method} round {round}", rewrites.Count, rewrites.Count, "rewrites"));
+        return rewrites;
+    }
 
     /// <param name="choices">Non-overlapping entities of <paramref name="source"/> with their substitutes; other entities stay.</param>
     public static AugmentedSentence Rewrite(Sentence source, IReadOnlyList<MentionChoice> choices, TagScheme scheme, string method, int round)

@@ -69,36 +69,22 @@ public sealed class CodeMixer : IRewriter
             throw new InputException(problems);
     }
 
-    public IReadOnlyList<Rewrite> Rewrite(IReadOnlyList<Sentence> sentences, int round, IProgress<ProgressUpdate>? progress = null)
+    public IReadOnlyList<Rewrite> Rewrite(IReadOnlyList<Sentence> sentences, int round, IProgress<ProgressUpdate>? progress = null) =>
+        SentenceRewriter.RewriteEach(sentences, round, _seed, Method, _scheme, Choose, progress);
+
+    private MentionChoice? Choose(Sentence sentence, EntitySpan entity, StableRandom rng)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(round);
-        var rewrites = new List<Rewrite>();
-        foreach (var sentence in sentences)
-        {
-            var entities = sentence.Entities();
-            if (entities.Count == 0)
-                continue;
-            var lang = sentence.Lang ?? throw new ArgumentException($"sentence {sentence.Id} has no language", nameof(sentences));
-            var rng = SeedDerivation.For(_seed, Method, sentence.Id, round);
-            var choices = new List<MentionChoice>();
-            foreach (var entity in entities)
-            {
-                // A type no other language has keeps its mention; Counts reports it.
-                var targets = TargetsOf(lang, entity.Type);
-                if (targets.Length == 0)
-                    continue;
-                var target = targets[rng.NextInt(targets.Length)];
-                var candidates = _inventory.Of(target, entity.Type);
-                choices.Add(_index is null
-                    ? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], Choices.Random)
-                    : _index.Choose(sentence, entity, target, candidates)
-                        ?? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], _index.WhyNoVector(sentence, entity)));
-            }
-            var mixed = SentenceRewriter.Rewrite(sentence, choices, _scheme, Method, round);
-            rewrites.Add(new Rewrite(mixed.Sentence, 0, 0, 0) { Substitutions = mixed.Substitutions });
-        }
-        progress?.Report(new ProgressUpdate($"{Method} round {round}", rewrites.Count, rewrites.Count, "rewrites"));
-        return rewrites;
+        var lang = sentence.Lang ?? throw new ArgumentException($"sentence {sentence.Id} has no language", nameof(sentence));
+        // A type no other language has keeps its mention; Counts reports it.
+        var targets = TargetsOf(lang, entity.Type);
+        if (targets.Length == 0)
+            return null;
+        var target = targets[rng.NextInt(targets.Length)];
+        var candidates = _inventory.Of(target, entity.Type);
+        return _index is null
+            ? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], Choices.Random)
+            : _index.Choose(sentence, entity, target, candidates)
+                ?? new MentionChoice(entity, candidates[rng.NextInt(candidates.Count)], _index.WhyNoVector(sentence, entity));
     }
 
     /// <summary>
