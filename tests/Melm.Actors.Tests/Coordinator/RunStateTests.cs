@@ -1,3 +1,4 @@
+using Melm.Testing;
 using Melm.Actors.Coordinator;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Tests.Support;

@@ -1,3 +1,4 @@
+using Melm.Testing;
 using Akka.Actor;
 using Akka.Hosting;
 using Melm.Actors.Coordinator;

@@ -1,3 +1,4 @@
+using Melm.Testing;
 using System.Text.Json;
 using Akka.Actor;
 using Melm.Actors.Coordinator;

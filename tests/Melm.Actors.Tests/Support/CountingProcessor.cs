@@ -1,3 +1,4 @@
+using Melm.Testing;
 using System.Collections.Concurrent;
 using Melm.Models.Runs;
 using Melm.Models.Diagnostics;

@@ -1,3 +1,4 @@
+using Melm.Testing;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Runs;

@@ -1,3 +1,4 @@
+using Melm.Testing;
 using Melm.Actors.Coordinator;
 using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Queries;
@@ -419,7 +420,7 @@ public sealed partial class ClusterProcessTests : IDisposable
         File.Delete(spec.OutputFolder);
         var itemLog = _folder.Combine("items-resume.log");
         using var resume = new NodeProcess(_folder.Combine("resume.log"),
-            new Dictionary<string, string> { [ProcessorChoice.Variable] = "upper-case:100", [ProcessorChoice.LogVariable] = itemLog },
+            UpperCaseProcessorFactory.ProcessEnvironment(100, itemLog),
             "resume", spec.RunId, "--run-root", _folder.Path);
         Assert.True(resume.WaitForExit(Wait), "melm resume did not end");
 
@@ -531,11 +532,8 @@ public sealed partial class ClusterProcessTests : IDisposable
             settings["persistence"] = new System.Text.Json.Nodes.JsonObject { ["provider"] = "postgresql", ["connectionString"] = postgres };
         File.WriteAllText(config, settings.ToJsonString());
         // No API token, whatever the test runner's environment holds: these tests use the endpoint without one.
-        var environment = new Dictionary<string, string> { [ApiToken.Variable] = "" };
-        if (delayMs is { } delay)
-            environment[ProcessorChoice.Variable] = $"upper-case:{delay}";
-        if (itemLog is not null)
-            environment[ProcessorChoice.LogVariable] = itemLog;
+        var environment = delayMs is { } delay ? UpperCaseProcessorFactory.ProcessEnvironment(delay, itemLog) : [];
+        environment[ApiToken.Variable] = "";
         // The coordinator serves the status endpoint; a worker-only node serves none unless given a port of its own.
         string[] endpoint = roles.Contains("coordinator", StringComparison.Ordinal) ? ["--status-port", _statusPort.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         var node = new NodeProcess(_folder.Combine($"{name}.log"), environment,

@@ -1,3 +1,4 @@
+using Melm.Testing;
 using System.Globalization;
 using Melm.Actors.Tests.Support;
 using Melm.Host.Cluster;
@@ -106,7 +107,8 @@ public sealed class NodeHealthTests : IDisposable
 
     private void Node(string name, string roles, int port, int statusPort, string[]? options = null)
     {
-        var environment = new Dictionary<string, string> { [ProcessorChoice.Variable] = "upper-case", [ApiToken.Variable] = "" };
+        var environment = UpperCaseProcessorFactory.ProcessEnvironment();
+        environment[ApiToken.Variable] = "";
         _nodes.Add(new NodeProcess(_folder.Combine($"{name}.log"), environment,
         [
             "node", "--role", roles, "--port", port.ToString(CultureInfo.InvariantCulture), "--seed-nodes", $"akka.tcp://melm@127.0.0.1:{_seedPort}",

@@ -3,8 +3,9 @@ using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Randomness;
+using Melm.Models.Runs;
 
-namespace Melm.Models.Runs;
+namespace Melm.Testing;
 
 /// <summary>
 /// A model-free stand-in for MelmItemProcessor, for testing the pipeline itself (actors, processes,
