@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
 using Melm.Actors.Metrics;
+using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Commands;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
@@ -38,9 +39,15 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
 
         Recover<SnapshotOffer>(offer =>
         {
-            if (offer.Snapshot is RunSnapshot snapshot)
+            var recovered = offer.Snapshot switch
             {
-                _state = RunState.FromSnapshot(runId, snapshot);
+                RunKeysSnapshot snapshot => RunState.FromSnapshot(runId, snapshot),
+                RunSnapshot older => RunState.FromSnapshot(runId, older),
+                _ => null,
+            };
+            if (recovered is not null)
+            {
+                _state = recovered;
                 _snapshotAt = offer.Metadata.SequenceNr;
             }
         });
@@ -98,7 +105,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     {
         Timers.StartPeriodicTimer("leases", CheckLeases.Instance, _settings.LeaseCheckInterval);
         if (_state.Spec is not null)
-            _log.Info("run {RunId}: recovered at stage {Stage}, {Done}/{Items} items done", _state.RunId, _state.Stage, _state.Results.Count, _state.Planned!.ItemCount);
+            _log.Info("run {RunId}: recovered at stage {Stage}, {Done}/{Items} items done", _state.RunId, _state.Stage, _state.Completed.Count, _state.Planned!.ItemCount);
         ReportActivity();
         // A finished run writes nothing more: reading it back is all a retry after a journal failure can show.
         if (_state.IsFinished)
@@ -266,7 +273,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
         }
         PersistEvent(new ItemCompleted(completed.RunId, completed.Key, completed.Result), () =>
         {
-            _log.Info("run {RunId}: shard {Shard} round {Round} completed by {WorkerId} ({Done}/{Items} done)", _state.RunId, completed.Key.Shard, completed.Key.Round, completed.WorkerId, _state.Results.Count, _state.Planned?.ItemCount);
+            _log.Info("run {RunId}: shard {Shard} round {Round} completed by {WorkerId} ({Done}/{Items} done)", _state.RunId, completed.Key.Shard, completed.Key.Round, completed.WorkerId, _state.Completed.Count, _state.Planned?.ItemCount);
             if (_throughput.TryGetValue(completed.WorkerId, out var stats))
                 _throughput[completed.WorkerId] = stats with { Done = stats.Done + 1 };
             MelmMetrics.ItemCompleted(_state.RunId, completed.WorkerId);
@@ -374,9 +381,9 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
             PersistEvent(new StageCompleted(spec.RunId, RunStages.Generate, []), () => { });
         _state.BeginWrite();
         ReportActivity();
-        // A copy: the task reads it while this actor goes on.
-        var results = new Dictionary<ItemKey, ItemResult>(_state.Results);
-        Task.Run(() => RunOutput.Write(spec, results))
+        // The results are read back from the journal's events, which hold every one (the state keeps only their keys).
+        var system = Context.System;
+        Task.Run(async () => RunOutput.Write(spec, await RunJournal.ReadResultsAsync(system, spec.RunId).ConfigureAwait(false)))
             .PipeTo(Self, success: files => new OutputWritten(files), failure: e => new OutputNotWritten(e));
     }
 
@@ -421,7 +428,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
             JournalWorked();
             _state.Apply(persisted);
             then();
-            // A snapshot holds every result so far: one every SnapshotEvery events would write O(n²) bytes over a
+            // A snapshot holds every completed key so far: one every SnapshotEvery events would write O(n²) bytes over a
             // long run. Waiting at least as many events as the newest one covers keeps the total under twice the
             // final state, and recovery still replays no more events than its snapshot holds.
             if (LastSequenceNr - _snapshotAt >= Math.Max(_settings.SnapshotEvery, _snapshotAt))

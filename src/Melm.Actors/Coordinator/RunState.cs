@@ -13,7 +13,7 @@ namespace Melm.Actors.Coordinator;
 /// </summary>
 public sealed class RunState
 {
-    private readonly SortedDictionary<ItemKey, ItemResult> _results = [];
+    private readonly HashSet<ItemKey> _completed = [];
     private readonly SortedSet<ItemKey> _pending = [];
     private readonly Dictionary<ItemKey, Lease> _leases = [];
     private readonly Dictionary<ItemKey, int> _failures = [];
@@ -35,7 +35,11 @@ public sealed class RunState
     /// <summary>One of RunStages.</summary>
     public string Stage { get; private set; } = RunStages.NotStarted;
 
-    public IReadOnlyDictionary<ItemKey, ItemResult> Results => _results;
+    /// <summary>
+    /// The items with an accepted result. Only their keys: the results stay in the journal's
+    /// ItemCompleted events (RunJournal.ReadResultsAsync), so the state does not grow with them.
+    /// </summary>
+    public IReadOnlySet<ItemKey> Completed => _completed;
 
     public IReadOnlyList<string> Files { get; private set; } = [];
 
@@ -77,10 +81,10 @@ public sealed class RunState
                 EnterNextStage();
                 break;
             case ItemCompleted completed:
-                _results.TryAdd(completed.Key, completed.Result);
+                _completed.Add(completed.Key);
                 _pending.Remove(completed.Key);
                 _leases.Remove(completed.Key);
-                if (Stage == RunStages.Generate && Planned is { } spec && _results.Count == spec.ItemCount)
+                if (Stage == RunStages.Generate && Planned is { } spec && _completed.Count == spec.ItemCount)
                     Stage = RunStages.Write;
                 break;
             case StageCompleted { Stage: RunStages.Write } written:
@@ -199,7 +203,7 @@ public sealed class RunState
     public bool Accepts(ItemKey key) =>
         Stage == RunStages.Generate && Planned is { } spec
         && key.Shard >= 0 && key.Shard < spec.ShardCount && key.Round >= 1 && key.Round <= spec.Rounds
-        && !_results.ContainsKey(key);
+        && !_completed.Contains(key);
 
     public IReadOnlyList<ItemKey> LeasesOf(string workerId) =>
         _leases.Values.Where(l => l.WorkerId == workerId).Select(l => l.Key).Order().ToArray();
@@ -240,7 +244,7 @@ public sealed class RunState
         Writing ? RunStages.Writing : Stage,
         [.. _stagesDone],
         Planned?.ItemCount ?? 0,
-        _results.Count,
+        _completed.Count,
         _leases.Count,
         _pending.Count,
         Files,
@@ -261,29 +265,35 @@ public sealed class RunState
     /// <summary>The write that BeginWrite announced has ended, written or not.</summary>
     public void EndWrite() => Writing = false;
 
-    public RunSnapshot ToSnapshot() => new(
+    public RunKeysSnapshot ToSnapshot() => new(
         Spec,
         Stage,
         [.. _stagesDone],
-        _results.Select(r => new ItemCompleted(RunId, r.Key, r.Value)).ToArray(),
+        [.. _completed.Order()],
         Files,
         Error,
         [.. _notes],
         ReferenceEquals(Planned, Spec) ? null : Planned?.SentenceIds);
 
-    public static RunState FromSnapshot(string runId, RunSnapshot snapshot)
+    public static RunState FromSnapshot(string runId, RunKeysSnapshot snapshot) =>
+        FromSnapshot(runId, snapshot.Spec, snapshot.Stage, snapshot.StagesDone, snapshot.Completed, snapshot.Files, snapshot.Error, snapshot.Notes, snapshot.PlannedSentenceIds);
+
+    /// <summary>A snapshot of the older shape: its results are in the journal's events too, so only their keys are kept.</summary>
+    public static RunState FromSnapshot(string runId, RunSnapshot snapshot) =>
+        FromSnapshot(runId, snapshot.Spec, snapshot.Stage, snapshot.StagesDone, [.. snapshot.Completed.Select(c => c.Key)], snapshot.Files, snapshot.Error, snapshot.Notes ?? [], snapshot.PlannedSentenceIds);
+
+    private static RunState FromSnapshot(string runId, RunSpec? spec, string stage, IReadOnlyList<string> stagesDone, IReadOnlyList<ItemKey> completed, IReadOnlyList<string> files, string? error, IReadOnlyList<string> notes, IReadOnlyList<string>? plannedSentenceIds)
     {
-        var state = new RunState(runId) { Spec = snapshot.Spec, Stage = snapshot.Stage, Files = snapshot.Files, Error = snapshot.Error };
-        state.Planned = snapshot.PlannedSentenceIds is { } ids ? snapshot.Spec! with { SentenceIds = ids } : snapshot.Spec;
-        state._stagesDone.AddRange(snapshot.StagesDone);
-        state._notes.AddRange(snapshot.Notes ?? []);
-        foreach (var completed in snapshot.Completed)
-            state._results[completed.Key] = completed.Result;
-        if (state.Planned is { } spec && state.Stage == RunStages.Generate)
+        var state = new RunState(runId) { Spec = spec, Stage = stage, Files = files, Error = error };
+        state.Planned = plannedSentenceIds is { } ids ? spec! with { SentenceIds = ids } : spec;
+        state._stagesDone.AddRange(stagesDone);
+        state._notes.AddRange(notes);
+        state._completed.UnionWith(completed);
+        if (state.Planned is { } planned && state.Stage == RunStages.Generate)
         {
-            foreach (var item in WorkPlan.Items(spec))
+            foreach (var item in WorkPlan.Items(planned))
             {
-                if (!state._results.ContainsKey(item.Key))
+                if (!state._completed.Contains(item.Key))
                     state._pending.Add(item.Key);
             }
         }
@@ -303,7 +313,7 @@ public sealed class RunState
             Stage = next;
             return;
         }
-        if (_results.Count == spec.ItemCount)
+        if (_completed.Count == spec.ItemCount)
         {
             Stage = RunStages.Write;
             return;
@@ -311,7 +321,7 @@ public sealed class RunState
         Stage = RunStages.Generate;
         foreach (var item in WorkPlan.Items(spec))
         {
-            if (!_results.ContainsKey(item.Key))
+            if (!_completed.Contains(item.Key))
                 _pending.Add(item.Key);
         }
     }
@@ -319,7 +329,7 @@ public sealed class RunState
     private void Requeue(ItemKey key)
     {
         _leases.Remove(key);
-        if (!_results.ContainsKey(key) && Stage == RunStages.Generate)
+        if (!_completed.Contains(key) && Stage == RunStages.Generate)
             _pending.Add(key);
     }
 

@@ -43,6 +43,7 @@ public static class JournalContract
         [typeof(RunFailed)] = "run-failed",
         [typeof(RunResumed)] = "run-resumed",
         [typeof(RunSnapshot)] = "run-snapshot",
+        [typeof(RunKeysSnapshot)] = "run-keys-snapshot",
     }.ToFrozenDictionary();
 
     private static readonly FrozenDictionary<string, Type> TypesByName = NamesByType.ToFrozenDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
@@ -78,6 +79,10 @@ public static class JournalContract
             (nameof(RunSnapshot.Spec), "Spec"), (nameof(RunSnapshot.Stage), "Stage"), (nameof(RunSnapshot.StagesDone), "StagesDone"),
             (nameof(RunSnapshot.Completed), "Completed"), (nameof(RunSnapshot.Files), "Files"), (nameof(RunSnapshot.Error), "Error"),
             (nameof(RunSnapshot.Notes), "Notes"), (nameof(RunSnapshot.PlannedSentenceIds), "PlannedSentenceIds")]),
+        [typeof(RunKeysSnapshot)] = new([
+            (nameof(RunKeysSnapshot.Spec), "Spec"), (nameof(RunKeysSnapshot.Stage), "Stage"), (nameof(RunKeysSnapshot.StagesDone), "StagesDone"),
+            (nameof(RunKeysSnapshot.Completed), "Completed"), (nameof(RunKeysSnapshot.Files), "Files"), (nameof(RunKeysSnapshot.Error), "Error"),
+            (nameof(RunKeysSnapshot.Notes), "Notes"), (nameof(RunKeysSnapshot.PlannedSentenceIds), "PlannedSentenceIds")]),
         [typeof(RunSpec)] = new([
             (nameof(RunSpec.RunId), "RunId"), (nameof(RunSpec.Inputs), "Inputs"), (nameof(RunSpec.ShardSize), "ShardSize"),
             (nameof(RunSpec.SentenceIds), "SentenceIds"), (nameof(RunSpec.OutputFolder), "OutputFolder"), (nameof(RunSpec.Preparation), "Preparation")],

@@ -11,6 +11,7 @@ using Melm.Actors.Protocol;
 using Melm.Actors.Protocol.Events;
 using Melm.Actors.Protocol.Queries;
 using Melm.Models.Diagnostics;
+using Melm.Models.Runs;
 
 namespace Melm.Actors.Persistence;
 
@@ -28,7 +29,7 @@ public static class RunJournal
     public static async Task<IReadOnlyList<RunStatus>> ReadAllAsync(MelmPersistenceOptions persistence) =>
         [.. (await ReadStatesAsync(persistence).ConfigureAwait(false)).Select(s => s.Status())];
 
-    /// <summary>The runs of a journal as their events fold into RunState (results included), in the order they were registered; errors as ReadAllAsync.</summary>
+    /// <summary>The runs of a journal as their events fold into RunState (completed keys, not results: ReadResultsAsync), in the order they were registered; errors as ReadAllAsync.</summary>
     public static async Task<IReadOnlyList<RunState>> ReadStatesAsync(MelmPersistenceOptions persistence)
     {
         var system = CreateLocalSystem("melm-runs", persistence);
@@ -73,6 +74,26 @@ public static class RunJournal
     /// <summary>Reads the runs of the journal that the given system is configured with.</summary>
     public static async Task<IReadOnlyList<RunStatus>> ReadAllAsync(ActorSystem system) =>
         [.. (await ReadStatesAsync(system).ConfigureAwait(false)).Select(s => s.Status())];
+
+    /// <summary>
+    /// A run's item results, read from its ItemCompleted events in the journal the given system is
+    /// configured with (the coordinator's state keeps only their keys); the first result of an item
+    /// counts, as in RunState.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<ItemKey, ItemResult>> ReadResultsAsync(ActorSystem system, string runId)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var results = new Dictionary<ItemKey, ItemResult>();
+        await journal.CurrentEventsByPersistenceId(RunCoordinator.PersistenceIdOf(runId), 0, long.MaxValue)
+            .RunForeach(envelope =>
+            {
+                if (envelope.Event is ItemCompleted completed)
+                    results.TryAdd(completed.Key, completed.Result);
+            }, system.Materializer())
+            .ConfigureAwait(false);
+        return results;
+    }
 
     private static async Task<IReadOnlyList<RunState>> ReadStatesAsync(ActorSystem system)
     {

@@ -119,6 +119,14 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         return numbers;
     }
 
+    private string SnapshotManifest()
+    {
+        using var connection = OpenStore();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT manifest FROM snapshot";
+        return (string)command.ExecuteScalar()!;
+    }
+
     private long Rows(string table)
     {
         using var connection = OpenStore();
@@ -267,6 +275,8 @@ public class RunCoordinatorTests : Akka.Hosting.TestKit.TestKit
         while (Snapshots().Count == 0 && DateTime.UtcNow < deadline)
             await Task.Delay(Poll, TestContext.Current.CancellationToken);
         Assert.Single(Snapshots());
+        // The snapshot holds the completed items' keys only; the second coordinator writes the output from the journal's events.
+        Assert.Equal(JournalContract.ManifestOf(typeof(RunKeysSnapshot)), SnapshotManifest());
 
         var second = Coordinator();
         var resumed = await second.Ask<RunStatus>(new GetRunStatus(Spec.RunId), Timeout, TestContext.Current.CancellationToken);

@@ -56,7 +56,7 @@ public class RunStateTests
         state.Apply(new ItemCompleted(spec.RunId, key, Empty));
         Assert.False(state.Accepts(key));
         Assert.Equal(0, state.InFlightCount);
-        Assert.Single(state.Results);
+        Assert.Equal([key], state.Completed);
         Assert.Single(state.Assign("a", 1, T0, Lease));
     }
 
@@ -157,7 +157,7 @@ public class RunStateTests
         foreach (var state in new[] { replayed, restored })
         {
             Assert.Equal(15, state.PendingCount);
-            Assert.Equal(done, state.Results.Keys.Order().ToArray());
+            Assert.Equal(done, state.Completed.Order().ToArray());
             var handedOut = state.Assign("a", 100, T0, Lease).Select(i => i.Key).ToHashSet();
             Assert.Equal(15, handedOut.Count);
             Assert.DoesNotContain(handedOut, done.Contains);
@@ -182,7 +182,7 @@ public class RunStateTests
         Assert.Equal(state.Status() with { Files = [], StagesDone = [], Notes = [] }, restored.Status() with { Files = [], StagesDone = [], Notes = [] });
         Assert.Equal([RunStages.FilterTagger, RunStages.FineTune], restored.StagesDone);
         Assert.Equal(["filter-tagger: tagger trained", "fine-tune: fine-tuned"], restored.Status().Notes);
-        Assert.Equal(state.Results.Keys, restored.Results.Keys);
+        Assert.Equal(state.Completed.Order(), restored.Completed.Order());
     }
 
     [Fact]

@@ -48,16 +48,25 @@ public sealed class JournalFixtureTests : IDisposable
     [InlineData("v1")]
     public async Task TheJournalsResultsWriteTheSameOutputBytes(string fixture)
     {
-        var states = await RunJournal.ReadStatesAsync(Copy(fixture));
+        var persistence = Copy(fixture);
+        var states = await RunJournal.ReadStatesAsync(persistence);
         var state = states.Single(s => s.RunId == JournalFixture.RunId);
-        Assert.Equal(4, state.Results.Count);
+        Assert.Equal(4, state.Completed.Count);
         // The spec's paths are relative to where the run ran: point them at the fixture's corpus and a fresh output folder.
         var spec = state.Planned! with
         {
             Inputs = state.Planned.Inputs with { CorpusFile = Path.Combine(JournalFixture.Folder(fixture), JournalFixture.CorpusFile) },
             OutputFolder = _folder.Combine("out"),
         };
-        RunOutput.Write(spec, state.Results);
+        var system = RunJournal.CreateLocalSystem("melm-fixture-results", persistence);
+        try
+        {
+            RunOutput.Write(spec, await RunJournal.ReadResultsAsync(system, JournalFixture.RunId));
+        }
+        finally
+        {
+            await system.Terminate();
+        }
         foreach (var name in new[] { AugmentationOutput.AugmentedJsonLines, AugmentationOutput.SummaryFile })
             Assert.Equal(File.ReadAllBytes(Path.Combine(JournalFixture.Folder(fixture), name)), File.ReadAllBytes(Path.Combine(spec.OutputFolder, name)));
     }

@@ -75,6 +75,7 @@ public sealed class JournalShapeTests : IDisposable
         new RunFailed("run-1", "shard 0 round 1 failed 3 times"),
         new RunResumed("run-1"),
         new RunSnapshot(Spec, RunStages.Generate, [RunStages.CodeMix], [Item], ["out/aug.jsonl"], "disk full", ["code-mix: 12 sentences"], ["cm:0", "cm:1"]),
+        new RunKeysSnapshot(Spec, RunStages.Generate, [RunStages.CodeMix], [Item.Key, new ItemKey(3, 1)], ["out/aug.jsonl"], "disk full", ["code-mix: 12 sentences"], ["cm:0", "cm:1"]),
     ];
 
     private static string ShapesFile => Path.Combine(AppContext.BaseDirectory, "Persistence", "Shapes", "journal-v1.txt");
@@ -137,6 +138,13 @@ public sealed class JournalShapeTests : IDisposable
                     Assert.Equal(snapshot.PlannedSentenceIds, read.PlannedSentenceIds);
                     Assert.Equal(snapshot.Notes, read.Notes);
                     Assert.Equal(Item.Key, Assert.Single(read.Completed).Key);
+                    break;
+                case (RunKeysSnapshot snapshot, RunKeysSnapshot read):
+                    Assert.True(snapshot.Spec!.SameAs(read.Spec!));
+                    Assert.Equal((snapshot.Stage, snapshot.Error), (read.Stage, read.Error));
+                    Assert.Equal(snapshot.PlannedSentenceIds, read.PlannedSentenceIds);
+                    Assert.Equal(snapshot.Notes, read.Notes);
+                    Assert.Equal(snapshot.Completed, read.Completed);
                     break;
                 default:
                     // The rest are records of text only, which compare by value.
