@@ -240,6 +240,50 @@ public sealed partial class ClusterProcessTests : IDisposable
         Assert.Equal(spec.ItemCount, Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task ASubmitWhileTheSqliteJournalIsReadOnlyIsRefusedAsJournalUnavailableAndGoesThroughOnceItIsWritable()
+    {
+        var first = Spec();
+        Node("node", "coordinator,worker", _seedPort);
+        await UntilMembersAsync(1);
+        using var client = new StatusClient(StatusUrl);
+        // A first run, so the journal and its write-ahead log exist to be made read-only.
+        await client.SubmitAsync(first);
+        await UntilRunAsync(client, first, s => s.Stage == RunStages.Completed);
+
+        var journal = _folder.Combine("journal.db");
+        var second = first with { RunId = "second", OutputFolder = _folder.Combine("second") };
+        using (ImmutableFiles.Make(journal, journal + "-wal"))
+        {
+            // The runs manager cannot register the run: an answer that says so, not a timeout.
+            var refused = await Assert.ThrowsAsync<RunRequestException>(() => client.SubmitAsync(second));
+            Assert.Matches($@"^journal unavailable: journal write failed \(SQLite {System.Text.RegularExpressions.Regex.Escape(journal)}\): .+: retry \d+ (in \d+ s|under way)$", refused.Message);
+            // melm submit says so too, with a non-zero exit code (the manager answers from its pause, or fails again).
+            var (code, _, error) = ConsoleCapture.Run("submit", "--url", StatusUrl, "--model", first.Inputs.ModelFolder, "--train", first.Inputs.CorpusFile,
+                "--out", _folder.Combine("cli"), "--shard-size", "2", "--rounds", "2", "--seed", "11", "--filter", "none", "--run-id", "cli");
+            Assert.NotEqual(0, code);
+            Assert.Contains("journal unavailable: journal write failed", error, StringComparison.Ordinal);
+        }
+        // Writable again: the manager's next retry takes the submission.
+        await UntilAsync(async () =>
+        {
+            try
+            {
+                await client.SubmitAsync(second);
+                return true;
+            }
+            catch (RunRequestException e) when (e.Message.StartsWith("journal unavailable: ", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }, "a submission to go through once the journal is writable");
+        var status = await UntilRunAsync(client, second, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(second.ItemCount, status.Done);
+        AssertSameOutputAsTheDirectLoop(second);
+        Assert.Equal(RunStages.Completed, (await UntilRunAsync(client, first, _ => true)).Stage);
+    }
+
     /// <summary>A paused run's reason: the failed write or (on a retry) replay, the journal named, the cause, and the retry waiting or under way.</summary>
     private static string PausedText(string journal) =>
         $@"^paused: journal (write|read) failed \({System.Text.RegularExpressions.Regex.Escape(journal)}\): .+: retry \d+ (in \d+ s|under way)$";
