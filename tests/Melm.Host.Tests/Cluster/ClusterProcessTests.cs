@@ -294,6 +294,9 @@ public sealed partial class ClusterProcessTests : IDisposable
                 "--out", _folder.Combine("cli"), "--shard-size", "2", "--rounds", "2", "--seed", "11", "--filter", "none", "--run-id", "cli");
             Assert.NotEqual(0, code);
             Assert.Contains("journal unavailable: journal write failed", error, StringComparison.Ordinal);
+            // melm status while the manager is down or about to fail again: the same answer, or the runs once a retry has read them back.
+            var (statusCode, _, statusError) = ConsoleCapture.Run("status", "--url", StatusUrl);
+            Assert.True(statusCode == 0 || statusError.Contains("journal unavailable: ", StringComparison.Ordinal), statusError);
         }
         // Writable again: the manager's next retry takes the submission.
         await UntilAsync(async () =>
