@@ -137,7 +137,7 @@ public sealed class RunCoordinator : ReceivePersistentActor, IWithTimers
     }
 
     /// <summary>An exception's message and its inner ones' (a driver wraps "Connection refused" in "Failed to connect to ..."), each once, without a closing full stop.</summary>
-    private static string Causes(Exception e)
+    internal static string Causes(Exception e)
     {
         var messages = new List<string>();
         for (Exception? x = e; x is not null && messages.Count < 3; x = x.InnerException)

@@ -17,7 +17,9 @@ namespace Melm.Actors.Coordinator;
 /// messages by run id and work requests to runs with work waiting, in turn (RunScheduler).
 /// A coordinator whose journal fails stops; the run is then paused (JournalPause): the manager answers
 /// its status queries, keeps the results and commands sent to it, and starts the coordinator again
-/// with backoff (JournalBackoff) until one writes again.
+/// with backoff (JournalBackoff) until one writes again. Its own journal failing stops it the same way,
+/// and its parent (RunsManagerSupervisor) starts it again: it tells the parent why, and hands back the
+/// submissions it was registering, so their senders get the parent's answer instead of none.
 /// </summary>
 public sealed class RunsManager : ReceivePersistentActor, IWithTimers
 {
@@ -36,6 +38,9 @@ public sealed class RunsManager : ReceivePersistentActor, IWithTimers
     /// <summary>Messages for a paused run waiting for its retry, with their senders, delivered to the coordinator that retry starts.</summary>
     private readonly Dictionary<string, List<(object Message, IActorRef Sender)>> _held = new(StringComparer.Ordinal);
 
+    /// <summary>Submissions whose RunRegistered is being written, with their senders.</summary>
+    private readonly Dictionary<string, (StartRun Start, IActorRef Sender)> _registering = new(StringComparer.Ordinal);
+
     public RunsManager(CoordinatorSettings settings)
     {
         _settings = settings;
@@ -43,6 +48,7 @@ public sealed class RunsManager : ReceivePersistentActor, IWithTimers
         Recover<RunRegistered>(registered => Register(registered.RunId));
         Recover<RecoveryCompleted>(_ =>
         {
+            Context.Parent.Tell(new JournalWorks(PersistenceIdValue));
             foreach (var runId in _runs)
                 CoordinatorOf(runId);
         });
@@ -65,8 +71,10 @@ public sealed class RunsManager : ReceivePersistentActor, IWithTimers
                 return;
             }
             var replyTo = Sender;
+            _registering[start.RunId] = (start, replyTo);
             Persist(new RunRegistered(start.RunId), registered =>
             {
+                _registering.Remove(registered.RunId);
                 Register(registered.RunId);
                 CoordinatorOf(registered.RunId).Tell(start, replyTo);
             });
@@ -121,6 +129,21 @@ public sealed class RunsManager : ReceivePersistentActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(CoordinatorSettings settings) => Akka.Actor.Props.Create(() => new RunsManager(settings));
+
+    /// <summary>Akka stops the manager after this; the submissions it was registering go back to its parent, which answers them.</summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        Context.Parent.Tell(new JournalFailed(PersistenceIdValue, $"journal write failed ({_settings.Journal}): {RunCoordinator.Causes(cause)}", null));
+        foreach (var (start, sender) in _registering.Values)
+            Context.Parent.Tell(start, sender);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnRecoveryFailure(Exception reason, object? message = null)
+    {
+        Context.Parent.Tell(new JournalFailed(PersistenceIdValue, $"journal read failed ({_settings.Journal}): {RunCoordinator.Causes(reason)}", null));
+        base.OnRecoveryFailure(reason, message);
+    }
 
     /// <summary>In a cluster (not on a bare journal, as `melm cancel --run-root` runs it), follows members that leave.</summary>
     protected override void PreStart()

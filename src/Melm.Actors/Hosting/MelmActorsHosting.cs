@@ -52,7 +52,7 @@ public static class MelmActorsHosting
             // The proxy on the singleton's own node warns while the cluster forms (every augment printed it);
             // a worker-only node keeps the warning, where it means the coordinator cannot be reached.
             builder.AddHocon("akka.cluster.singleton-proxy.log-singleton-identification-failure = off", HoconAddMode.Prepend);
-            builder.WithSingleton<RunsManagerKey>(RunsManagerName, RunsManager.Props(options.Coordinator with { Journal = options.Persistence.Name }), singleton, createProxyToo: true);
+            builder.WithSingleton<RunsManagerKey>(RunsManagerName, RunsManagerSupervisor.Props(options.Coordinator with { Journal = options.Persistence.Name }), singleton, createProxyToo: true);
         }
         else
             builder.WithSingletonProxy<RunsManagerKey>(RunsManagerName, singleton);

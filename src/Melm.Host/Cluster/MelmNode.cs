@@ -151,7 +151,7 @@ internal sealed class MelmNode : IAsyncDisposable
         }
     }
 
-    /// <summary>The cluster and every run's progress, from the runs manager.</summary>
+    /// <summary>The cluster and every run's progress, from the runs manager; its refusal (journal unavailable) becomes a RunRequestException.</summary>
     public async Task<ClusterReport> ReportAsync(CancellationToken cancellationToken)
     {
         try
@@ -165,6 +165,11 @@ internal sealed class MelmNode : IAsyncDisposable
         catch (AskTimeoutException)
         {
             throw new RunRequestException(NoAnswer);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The runs manager's refusal while its journal is unavailable.
+            throw new RunRequestException(e.Message);
         }
     }
 

@@ -62,7 +62,7 @@ public static class RunControlCommands
         var system = RunJournal.CreateLocalSystem("melm-cancel", MelmPersistenceOptions.SqliteFile(Path.Combine(folder, MelmClusterConfig.DefaultSqliteFile)));
         try
         {
-            var runs = system.ActorOf(RunsManager.Props(CoordinatorSettings.Default), MelmActorsHosting.RunsManagerName);
+            var runs = system.ActorOf(RunsManagerSupervisor.Props(CoordinatorSettings.Default), MelmActorsHosting.RunsManagerName);
             return runs.Ask<object>(new CancelRun(runId), TimeSpan.FromSeconds(30)).GetAwaiter().GetResult() switch
             {
                 RunStatus status => status,

@@ -55,6 +55,37 @@ public sealed partial class ClusterProcessTests : IDisposable
         await UntilAsync(async () => (await client.StatusAsync()).Members.Count == 2, "the killed node to leave the member list");
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task AWorkerRestartedJustBeforeTheCoordinatorIsKilledStaysInTheClusterAndWorksForTheNextCoordinator()
+    {
+        var spec = Spec();
+        // As in the chaos soak (issue 14): every node is a seed, and a killed node starts again on its own port.
+        var ports = new[] { _seedPort, FreePorts.Next(), FreePorts.Next() };
+        var seeds = string.Join(",", ports.Select(p => $"akka.tcp://melm@127.0.0.1:{p}"));
+        var coordinator = Node("coordinator", "coordinator", ports[0], delayMs: 300, seeds: seeds);
+        await UntilMembersAsync(1);
+        var worker = Node("worker-1", "worker", ports[1], delayMs: 300, seeds: seeds);
+        Node("worker-2", "worker", ports[2], delayMs: 300, seeds: seeds);
+        await UntilMembersAsync(3);
+        using var client = new StatusClient(StatusUrl);
+        await client.SubmitAsync(spec);
+        await UntilRunAsync(client, spec, s => s.Done >= 4);
+
+        worker.Kill();
+        var restarted = Node("worker-1-again", "worker", ports[1], delayMs: 300, seeds: seeds);
+        await UntilLogAsync(restarted, log => log.Contains("Welcome from", StringComparison.Ordinal), "the restarted worker to join");
+        coordinator.Kill();
+        Node("coordinator-again", "coordinator", ports[0], delayMs: 300, seeds: seeds);
+        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(spec.ItemCount, status.Done);
+        AssertSameOutputAsTheDirectLoop(spec);
+        var member = $"akka.tcp://melm@127.0.0.1:{ports[1]}";
+        await UntilAsync(async () => (await client.StatusAsync()).Members.Count(m => m.Status == "Up") == 3, "the restarted worker and coordinator to be up");
+        Assert.False(restarted.HasExited, $"the restarted worker exited ({(restarted.HasExited ? restarted.ExitCode : 0)}):\n{NodeProcess.Tail(restarted.Log())}");
+        Assert.Contains((await client.StatusAsync()).Members, m => m.Address == member && m.Status == "Up");
+    }
+
     [Fact(Timeout = TestTimeout)]
     public async Task AWorkerKilledMidStageLeavesTheStageToTheOtherAndTheRunCompletes()
     {
@@ -239,6 +270,53 @@ public sealed partial class ClusterProcessTests : IDisposable
         count.Parameters.AddWithValue("$id", RunCoordinator.PersistenceIdOf(spec.RunId));
         count.Parameters.AddWithValue("$manifest", Melm.Actors.Persistence.JournalContract.ManifestOf(typeof(Melm.Actors.Protocol.Events.ItemCompleted))!);
         Assert.Equal(spec.ItemCount, Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task ASubmitWhileTheSqliteJournalIsReadOnlyIsRefusedAsJournalUnavailableAndGoesThroughOnceItIsWritable()
+    {
+        var first = Spec();
+        Node("node", "coordinator,worker", _seedPort);
+        await UntilMembersAsync(1);
+        using var client = new StatusClient(StatusUrl);
+        // A first run, so the journal and its write-ahead log exist to be made read-only.
+        await client.SubmitAsync(first);
+        await UntilRunAsync(client, first, s => s.Stage == RunStages.Completed);
+
+        var journal = _folder.Combine("journal.db");
+        var second = first with { RunId = "second", OutputFolder = _folder.Combine("second") };
+        using (ImmutableFiles.Make(journal, journal + "-wal"))
+        {
+            // The runs manager cannot register the run: an answer that says so, not a timeout.
+            var refused = await Assert.ThrowsAsync<RunRequestException>(() => client.SubmitAsync(second));
+            Assert.Matches($@"^journal unavailable: journal write failed \(SQLite {System.Text.RegularExpressions.Regex.Escape(journal)}\): .+: retry \d+ (in \d+ s|under way)$", refused.Message);
+            // melm submit says so too, with a non-zero exit code (the manager answers from its pause, or fails again).
+            var (code, _, error) = ConsoleCapture.Run("submit", "--url", StatusUrl, "--model", first.Inputs.ModelFolder, "--train", first.Inputs.CorpusFile,
+                "--out", _folder.Combine("cli"), "--shard-size", "2", "--rounds", "2", "--seed", "11", "--filter", "none", "--run-id", "cli");
+            Assert.NotEqual(0, code);
+            Assert.Contains("journal unavailable: journal write failed", error, StringComparison.Ordinal);
+            // melm status while the manager is down or about to fail again: the same answer, or the runs once a retry has read them back.
+            var (statusCode, _, statusError) = ConsoleCapture.Run("status", "--url", StatusUrl);
+            Assert.True(statusCode == 0 || statusError.Contains("journal unavailable: ", StringComparison.Ordinal), statusError);
+        }
+        // Writable again: the manager's next retry takes the submission.
+        await UntilAsync(async () =>
+        {
+            try
+            {
+                await client.SubmitAsync(second);
+                return true;
+            }
+            catch (RunRequestException e) when (e.Message.StartsWith("journal unavailable: ", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }, "a submission to go through once the journal is writable");
+        var status = await UntilRunAsync(client, second, s => s.Stage == RunStages.Completed);
+
+        Assert.Equal(second.ItemCount, status.Done);
+        AssertSameOutputAsTheDirectLoop(second);
+        Assert.Equal(RunStages.Completed, (await UntilRunAsync(client, first, _ => true)).Stage);
     }
 
     /// <summary>A paused run's reason: the failed write or (on a retry) replay, the journal named, the cause, and the retry waiting or under way.</summary>
@@ -522,8 +600,8 @@ public sealed partial class ClusterProcessTests : IDisposable
         return RunSpecs.For(CorpusFile.Read(corpus), inputs, shardSize: 2, _folder.Combine("out"));
     }
 
-    /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null; extra: more options.</summary>
-    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100, string[]? extra = null, int downAfterSeconds = 2, string? postgres = null)
+    /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null; extra: more options; seeds: the seed nodes, the first node's alone if null.</summary>
+    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100, string[]? extra = null, int downAfterSeconds = 2, string? postgres = null, string? seeds = null)
     {
         var config = _folder.Combine($"{name}.json");
         // Down an unreachable node after 2 s by default, not the default 20 s, so the tests take seconds.
@@ -539,7 +617,7 @@ public sealed partial class ClusterProcessTests : IDisposable
         var node = new NodeProcess(_folder.Combine($"{name}.log"), environment,
         [
             "node", "--config", config, "--role", roles, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--seed-nodes", Seed, "--run-root", _folder.Path, .. endpoint, .. extra ?? [],
+            "--seed-nodes", seeds ?? Seed, "--run-root", _folder.Path, .. endpoint, .. extra ?? [],
         ]);
         _nodes.Add(node);
         return node;
