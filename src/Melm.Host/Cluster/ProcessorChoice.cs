@@ -5,8 +5,8 @@ using Melm.Models.Diagnostics;
 namespace Melm.Host.Cluster;
 
 /// <summary>
-/// The processor a node's workers run: MELM generation, filtering and preparation stages, and experiment
-/// cells and code-mixing (NodeProcessor), or, for the pipeline's own
+/// The processor a node's workers run: MELM generation and filtering, and every stage (StageRunner:
+/// preparation, experiment cells, code-mixing) with what they say printed, or, for the pipeline's own
 /// process tests, the model-free UpperCaseProcessor when MELM_TEST_PROCESSOR says so
 /// ("upper-case" or "upper-case:DELAY_MS"); MELM_TEST_PROCESSOR_LOG then names a file that gets a
 /// line per finished item, so tests can count recomputed items.
@@ -20,7 +20,7 @@ internal static class ProcessorChoice
     {
         var choice = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrEmpty(choice))
-            return new NodeProcessor.Factory(new MelmItemProcessorFactory(folder => new Commands.TensorBoardCurves(folder)));
+            return new MelmItemProcessorFactory(folder => new Commands.TensorBoardCurves(folder), Console.WriteLine);
         var parts = choice.Split(':', 2);
         if (parts[0] != UpperCaseProcessor.MethodName || (parts.Length == 2 && !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _)))
             throw new Models.Diagnostics.InputException(Variable, null, $"'{choice}' is not upper-case or upper-case:DELAY_MS");

@@ -4,6 +4,8 @@ using Melm.Host.Experiments;
 using Melm.Models.Augmentation;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
+using Melm.Models.Runs;
+using Spectre.Console;
 
 namespace Melm.Host.Commands;
 
@@ -76,7 +78,12 @@ public static class ExperimentCommand
                 results = ClusterExperiment.Run(settings, client);
             }
             else
-                results = new ExperimentRunner(settings, computeOptions.Apply("--device"), console).Run(context);
+            {
+                using var progress = new ConsoleProgress();
+                var output = new ExperimentOutput(
+                    heading => console.Write(new Rule(Markup.Escape(heading)).LeftJustified()), line => console.MarkupLine(Markup.Escape(line)), progress);
+                results = new ExperimentRunner(settings, computeOptions.Apply("--device"), output).Run(soFar => ExperimentReport.Write(settings, soFar, context));
+            }
             ExperimentReport.Print(console, settings, results);
             Console.WriteLine($"results: {ExperimentReport.Write(settings, results, context)} and {Path.Combine(settings.Out, ExperimentReport.JsonFile)}");
             return 0;

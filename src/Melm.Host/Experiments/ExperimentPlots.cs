@@ -1,5 +1,6 @@
 using System.Globalization;
 using ScottPlot;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Experiments;
 

@@ -6,6 +6,7 @@ using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Evaluation;
 using Spectre.Console;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Experiments;
 

@@ -15,7 +15,8 @@ namespace Melm.Models.Runs;
 /// device computes one batch at once, so a worker's extra capacity only queues work.
 /// </summary>
 /// <param name="curvesAt">Makes the training curves of a stage written to a folder; null: stages write none.</param>
-public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurves>? curvesAt = null) : IWorkItemProcessor, IDisposable
+/// <param name="say">Hears what a stage says it did (a node prints it); null: nobody.</param>
+public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurves>? curvesAt = null, Action<string>? say = null) : IWorkItemProcessor, IDisposable
 {
     /// <summary>Runs kept loaded, so scheduling across a few runs does not reload models for every item.</summary>
     private const int LoadedRunLimit = 3;
@@ -42,7 +43,7 @@ public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurve
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return StageRunner.Run(job, device, progress, curvesAt: curvesAt);
+            return StageRunner.Run(job, device, progress, say, curvesAt);
         }
         finally
         {

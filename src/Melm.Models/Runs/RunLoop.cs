@@ -17,13 +17,4 @@ public static class RunLoop
             results[item.Key] = await processor.ProcessAsync(item, cancellationToken).ConfigureAwait(false);
         return results;
     }
-
-    private sealed class NoProgress : IProgress<ProgressUpdate>
-    {
-        public static readonly NoProgress Instance = new();
-
-        public void Report(ProgressUpdate value)
-        {
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using Melm.Host.Experiments;
 using Melm.Models.Augmentation;
 using Melm.Models.Ner;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Tests.Commands;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Melm.Host.Experiments;
 using Melm.Host.Tests.Commands;
 using Melm.Models.Tests;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Tests.Experiments;
 

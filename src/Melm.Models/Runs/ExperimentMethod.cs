@@ -1,6 +1,6 @@
 using Melm.Models.Augmentation;
 
-namespace Melm.Host.Experiments;
+namespace Melm.Models.Runs;
 
 /// <summary>What the final tagger of a grid cell is trained on (paper 3.3).</summary>
 public enum ExperimentMethod

@@ -2,9 +2,8 @@ using System.Text.Json.Serialization;
 using Melm.Models.Augmentation;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
-using Melm.Models.Runs;
 
-namespace Melm.Host.Experiments;
+namespace Melm.Models.Runs;
 
 /// <summary>
 /// A grid of low-resource runs (paper 3.1): for every language, sample size N and seed, each method's

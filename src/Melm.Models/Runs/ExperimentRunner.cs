@@ -1,30 +1,30 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Melm.Host.Commands;
 using Melm.Models.Augmentation;
 using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Ner;
-using Melm.Models.Runs;
-using Spectre.Console;
 using Melm.Models.Diagnostics;
+using Melm.Models.Mlm;
 using Melm.Models.Tagging;
 using Device = TorchSharp.torch.Device;
 
-namespace Melm.Host.Experiments;
+namespace Melm.Models.Runs;
 
 /// <summary>
 /// Runs a grid cell by cell and method by method. Every finished part leaves its files in the
 /// experiment folder (sample, taggers, fine-tuned models, augmented data, result.json), so a rerun
 /// after a crash or a stop continues where the last one ended and recomputes nothing finished.
+/// `melm experiment` runs whole grids through here, a node's worker one cell (StageRunner); what
+/// it says goes to <paramref name="output"/>, which the caller draws.
 /// </summary>
-internal sealed partial class ExperimentRunner(ExperimentSettings settings, Device device, IAnsiConsole console)
+public sealed partial class ExperimentRunner(ExperimentSettings settings, Device device, ExperimentOutput output)
 {
     private readonly Dictionary<string, (Corpus Train, Corpus Dev, Corpus Test)> _corpora = new(StringComparer.Ordinal);
 
-    /// <param name="context">What the report written after each run says of how it was made.</param>
-    public IReadOnlyList<CellResult> Run(ExperimentReport.Context context)
+    /// <param name="saved">Told the results so far after each method run here (the command writes its report then).</param>
+    public IReadOnlyList<CellResult> Run(Action<IReadOnlyList<CellResult>> saved)
     {
         var runs = settings.Cells().SelectMany(cell => settings.Methods.Select(method => (Cell: cell, Method: method))).ToArray();
         var results = new List<CellResult>();
@@ -38,7 +38,7 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
             if (!ran)
                 continue;
             ranHere++;
-            ExperimentReport.Write(settings, results, context);
+            saved(results);
         }
         var multiRuns = settings.MultilingualCells().SelectMany(cell => settings.Multilingual!.Methods.Select(method => (Cell: cell, Method: method))).ToArray();
         for (var i = 0; i < multiRuns.Length; i++)
@@ -51,7 +51,7 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
             if (!ran)
                 continue;
             ranHere++;
-            ExperimentReport.Write(settings, results, context);
+            saved(results);
         }
         return results;
     }
@@ -99,12 +99,12 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
             completed.Save(folder);
             return (completed, true);
         }
-        console.Write(new Rule(Markup.Escape(heading())).LeftJustified());
+        output.Heading(heading());
         var result = WithOracle(cell, method, WithTargets(cell, method, RunMethod(cell, method, folder)));
         result.Save(folder);
-        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+        output.Say(string.Create(CultureInfo.InvariantCulture,
             $"{cell} {ExperimentMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")
-            + string.Concat((result.TestScores ?? []).Select(t => string.Create(CultureInfo.InvariantCulture, $"; {t.Language} test F1 {t.F1:F2}")))));
+            + string.Concat((result.TestScores ?? []).Select(t => string.Create(CultureInfo.InvariantCulture, $"; {t.Language} test F1 {t.F1:F2}"))));
         return (result, true);
     }
 
@@ -252,7 +252,7 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         if (AugmentationMethods.IsFineTuned(generator))
         {
             var tuned = Path.Combine(folder, "model");
-            var fineTuned = parts.Time("fine-tune", () => FinetuneCommand.Run(model, train, dev, tuned, generator, settings.FineTune with { Seed = seed }, null, device, _corpora[cell.Language].Train.Sentences));
+            var fineTuned = parts.Time("fine-tune", () => MelmFineTuner.FromPretrained(model, train, dev, tuned, generator, settings.FineTune with { Seed = seed }, null, device, output.Progress, _corpora[cell.Language].Train.Sentences));
             melmDevAccuracy = fineTuned.BestDevAccuracy;
             model = tuned;
         }
@@ -265,22 +265,22 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
     /// filtered by the tagger in <paramref name="filterTagger"/>, written to <paramref name="output"/> (or read
     /// from it when an earlier run finished it); returns the kept rewrites.
     /// </summary>
-    private IReadOnlyList<Sentence> GenerateAndFilter(AugmentationMethod generator, string model, Corpus training, string filterTagger, string output,
+    private IReadOnlyList<Sentence> GenerateAndFilter(AugmentationMethod generator, string model, Corpus training, string filterTagger, string folder,
         ulong seed, StepClock parts, out int made)
     {
         var kept = parts.Time("generate and filter", () =>
         {
-            if (AugmentationOutput.ReadSummary(output) is null)
+            if (AugmentationOutput.ReadSummary(folder) is null)
             {
                 var generation = settings.GenerationFor(seed);
                 var rewriter = Rewriters.Open(generator, model, training.Sentences, generation, device);
                 using (rewriter as IDisposable)
                 using (var filter = AugmentPipeline.LoadFilter(filterTagger, device))
-                    AugmentPipeline.RunAndWrite(rewriter, training, settings.Rounds, filter.Predictor, generation.BatchSize, output, generation.Filter);
+                    AugmentPipeline.RunAndWrite(rewriter, training, settings.Rounds, filter.Predictor, generation.BatchSize, folder, generation.Filter, output.Progress, output.Say);
             }
-            return ReadAugmented(Path.Combine(output, AugmentationOutput.AugmentedJsonLines));
+            return ReadAugmented(Path.Combine(folder, AugmentationOutput.AugmentedJsonLines));
         });
-        made = AugmentationOutput.ReadSummary(output)!.RewritesMade;
+        made = AugmentationOutput.ReadSummary(folder)!.RewritesMade;
         return kept;
     }
 
@@ -312,7 +312,8 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         var summary = Path.Combine(folder, TaggerTraining.FileName);
         if (File.Exists(summary))
             return JsonSerializer.Deserialize<TaggerTraining>(File.ReadAllBytes(summary))!;
-        var (result, _) = NerCommand.TrainAndSave(settings.Model, train, dev, (options ?? settings.Tagger) with { Seed = seed }, device, null, folder, labels);
+        var (result, _) = NerTrainer.TrainAndSave(settings.Model, train, dev, (options ?? settings.Tagger) with { Seed = seed }, device, folder, labels,
+            progress: output.Progress, say: output.Say);
         var training = new TaggerTraining(result.BestEpoch, result.BestDevF1);
         File.WriteAllBytes(summary, JsonSerializer.SerializeToUtf8Bytes(training));
         return training;
