@@ -29,7 +29,7 @@ public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurve
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Loaded(item.Inputs).Process(item);
+            return Loaded(item).Process(item);
         }
         finally
         {
@@ -59,10 +59,10 @@ public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurve
         _gate.Dispose();
     }
 
-    private LoadedRun Loaded(RunInputs inputs)
+    private LoadedRun Loaded(WorkItem item)
     {
-        var index = _loaded.FindIndex(r => r.Inputs == inputs);
-        var run = index >= 0 ? _loaded[index] : new LoadedRun(inputs, device);
+        var index = _loaded.FindIndex(r => r.Inputs == item.Inputs);
+        var run = index >= 0 ? _loaded[index] : new LoadedRun(item.RunId, item.Inputs, device);
         if (index >= 0)
             _loaded.RemoveAt(index);
         _loaded.Insert(0, run);
@@ -82,13 +82,10 @@ public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurve
         private readonly NerTagger? _tagger;
         private readonly NerPredictor? _predictor;
 
-        public LoadedRun(RunInputs inputs, Device device)
+        public LoadedRun(string runId, RunInputs inputs, Device device)
         {
             Inputs = inputs;
-            if (!TrainingSet.Exists(inputs.CorpusFile))
-                throw new InputException(inputs.CorpusFile, null, "the run's corpus file is gone");
-            var sentences = TrainingSet.Read(inputs.CorpusFile).Training.Sentences;
-            SentenceIds.CheckUnique(sentences, inputs.CorpusFile);
+            var sentences = RunCorpus.Read(inputs.CorpusFile, runId).Training.Sentences;
             _sentences = sentences.ToDictionary(s => s.Id, StringComparer.Ordinal);
             if (!AugmentationMethods.TryParse(inputs.Method, out var method))
                 throw new InputException(inputs.ModelFolder, null, $"unknown method '{inputs.Method}' (expected {string.Join(", ", AugmentationMethods.Names)})");

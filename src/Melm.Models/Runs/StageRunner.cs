@@ -33,30 +33,27 @@ public static class StageRunner
             case StageNames.ExperimentCell when preparation?.Cell is { } cell:
                 return RunCell(cell, device, progress ?? NoProgress.Instance, say ?? (_ => { }));
             case StageNames.CodeMix when preparation?.CodeMix is { } codeMix:
-                return RunCodeMix(codeMix, inputs.CorpusFile, device, say ?? (_ => { }));
+                return RunCodeMix(codeMix, inputs.CorpusFile, spec.RunId, device, say ?? (_ => { }));
         }
         ITrainingCurves Curves(string stage) => curvesAt is null || preparation?.NoTensorBoard == true
             ? NoTrainingCurves.Instance
             : curvesAt(Path.Combine(preparation?.TensorBoardFolder ?? Path.Combine(spec.OutputFolder, DefaultCurvesFolder), stage));
-        if (!TrainingSet.Exists(inputs.CorpusFile))
-            throw new InputException(inputs.CorpusFile, null, $"run {spec.RunId}: the corpus file is gone");
+        var corpus = RunCorpus.Read(inputs.CorpusFile, spec.RunId);
         switch (job.Stage)
         {
             case StageNames.FineTune when preparation?.FineTune is { } fineTune:
             {
                 if (!AugmentationMethods.TryParse(inputs.Method, out var method))
                     throw new InputException(inputs.CorpusFile, null, $"run {spec.RunId}: unknown method '{inputs.Method}'");
-                var training = TrainingSet.Read(inputs.CorpusFile).Training;
                 var dev = fineTune.DevFile is null ? null : CorpusFile.Read(fineTune.DevFile);
                 var result = MelmFineTuner.FromPretrained(
-                    fineTune.PretrainedFolder, training, dev, inputs.ModelFolder, method, fineTune.Options, fineTune.Languages, device, progress,
+                    fineTune.PretrainedFolder, corpus.Training, dev, inputs.ModelFolder, method, fineTune.Options, fineTune.Languages, device, progress,
                     curves: Curves(StageNames.FineTune));
                 return new StageOutcome([inputs.ModelFolder], result.Describe());
             }
             case StageNames.FilterTagger when preparation?.FilterTagger is { } tagger && inputs.TaggerFolder is { } folder:
             {
-                var gold = TrainingSet.Read(inputs.CorpusFile).Gold;
-                var description = TrainFilterTagger(tagger.EncoderFolder, gold, CorpusFile.Read(tagger.DevFile), tagger.Options, device, folder, progress, say,
+                var description = TrainFilterTagger(tagger.EncoderFolder, corpus.Gold, CorpusFile.Read(tagger.DevFile), tagger.Options, device, folder, progress, say,
                     Curves(StageNames.FilterTagger));
                 return new StageOutcome([folder], description);
             }
@@ -98,10 +95,10 @@ public static class StageRunner
     }
 
     /// <summary>Writes the codemix folder the run reads its sentences from, and gives their ids.</summary>
-    private static StageOutcome RunCodeMix(CodeMixJob job, string folder, Device device, Action<string> say)
+    private static StageOutcome RunCodeMix(CodeMixJob job, string folder, string runId, Device device, Action<string> say)
     {
         var (_, summary) = CodeMixRun.Run(job, folder, () => device, say);
-        var ids = TrainingSet.Read(folder).Training.Sentences.Select(s => s.Id).ToArray();
+        var ids = RunCorpus.Read(folder, runId).Training.Sentences.Select(s => s.Id).ToArray();
         return new StageOutcome([folder], $"{summary.Kept} code-mixed sentences from {summary.SentencesRead} training sentences", ids);
     }
 
