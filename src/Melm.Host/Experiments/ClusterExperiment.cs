@@ -42,7 +42,7 @@ internal static class ClusterExperiment
         Await(client, specs, "grid cells");
         return
         [
-            .. cells.SelectMany(cell => settings.Methods.Select(method => Load(settings, cell.Name, ExperimentMethods.Name(method)))),
+            .. cells.SelectMany(cell => settings.Methods.Select(method => Load(settings, cell.Name, AugmentationMethods.Name(method)))),
             .. multiCells.SelectMany(cell => settings.Multilingual!.Methods.Select(method => Load(settings, cell.Name, MultilingualMethods.Name(method)))),
         ];
     }

@@ -33,7 +33,7 @@ public sealed partial class ExperimentRunner(ExperimentSettings settings, Device
         for (var i = 0; i < runs.Length; i++)
         {
             var (cell, method) = runs[i];
-            var (result, ran) = RunOrLoad(cell, method, () => Heading(i, settings.TotalRuns, cell.ToString(), ExperimentMethods.Name(method), clock.Elapsed, ranHere));
+            var (result, ran) = RunOrLoad(cell, method, () => Heading(i, settings.TotalRuns, cell.ToString(), AugmentationMethods.Name(method), clock.Elapsed, ranHere));
             results.Add(result);
             if (!ran)
                 continue;
@@ -66,8 +66,8 @@ public sealed partial class ExperimentRunner(ExperimentSettings settings, Device
         var results = new List<CellResult>();
         foreach (var (method, i) in settings.Methods.Select((method, i) => (method, i)))
         {
-            progress.Report(new ProgressUpdate($"{cell.Name} {ExperimentMethods.Name(method)}", i, settings.Methods.Count, "methods"));
-            results.Add(RunOrLoad(cell, method, () => $"{cell} method {i + 1}/{settings.Methods.Count}: {ExperimentMethods.Name(method)}").Result);
+            progress.Report(new ProgressUpdate($"{cell.Name} {AugmentationMethods.Name(method)}", i, settings.Methods.Count, "methods"));
+            results.Add(RunOrLoad(cell, method, () => $"{cell} method {i + 1}/{settings.Methods.Count}: {AugmentationMethods.Name(method)}").Result);
         }
         progress.Report(new ProgressUpdate(cell.Name, results.Count, settings.Methods.Count, "methods"));
         return results;
@@ -88,7 +88,7 @@ public sealed partial class ExperimentRunner(ExperimentSettings settings, Device
     }
 
     /// <summary>The method's saved result, or the method run now and its result saved; Ran says which.</summary>
-    private (CellResult Result, bool Ran) RunOrLoad(ExperimentCell cell, ExperimentMethod method, Func<string> heading)
+    private (CellResult Result, bool Ran) RunOrLoad(ExperimentCell cell, AugmentationMethod method, Func<string> heading)
     {
         var folder = MethodFolder(cell, method);
         if (CellResult.Load(folder) is { } finished)
@@ -103,7 +103,7 @@ public sealed partial class ExperimentRunner(ExperimentSettings settings, Device
         var result = WithOracle(cell, method, WithTargets(cell, method, RunMethod(cell, method, folder)));
         result.Save(folder);
         output.Say(string.Create(CultureInfo.InvariantCulture,
-            $"{cell} {ExperimentMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")
+            $"{cell} {AugmentationMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")
             + string.Concat((result.TestScores ?? []).Select(t => string.Create(CultureInfo.InvariantCulture, $"; {t.Language} test F1 {t.F1:F2}"))));
         return (result, true);
     }
@@ -113,13 +113,13 @@ public sealed partial class ExperimentRunner(ExperimentSettings settings, Device
     /// right): its tagger scored on each target language's test set; a result that already has
     /// them comes back as it is.
     /// </summary>
-    private CellResult WithTargets(ExperimentCell cell, ExperimentMethod method, CellResult result)
+    private CellResult WithTargets(ExperimentCell cell, AugmentationMethod method, CellResult result)
     {
         var wanted = settings.TargetsOf(cell.Language);
         var have = result.TestScores ?? [];
         if (wanted.All(t => have.Any(h => h.Language == t)))
             return result;
-        var tagger = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(MethodFolder(cell, method), "tagger");
+        var tagger = method == AugmentationMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(MethodFolder(cell, method), "tagger");
         var scores = wanted.Select(target => have.FirstOrDefault(h => h.Language == target) ?? Score(tagger, target)).ToArray();
         return result with { TestScores = scores };
     }
@@ -129,12 +129,12 @@ public sealed partial class ExperimentRunner(ExperimentSettings settings, Device
     /// of the method's kept rewrites and how many the language's oracle tagger tags as intended; a
     /// result that has it, or a method without rewrites, comes back as it is.
     /// </summary>
-    private CellResult WithOracle(ExperimentCell cell, ExperimentMethod method, CellResult result)
+    private CellResult WithOracle(ExperimentCell cell, AugmentationMethod method, CellResult result)
     {
         if (settings.Oracle is null || result.Diagnostics is not { } diagnostics || diagnostics.ValidNewEntities is not null)
             return result;
         var folder = MethodFolder(cell, method);
-        var kept = ReadAugmented(ExperimentMethods.Substitutes(method)
+        var kept = ReadAugmented(AugmentationMethods.Substitutes(method)
             ? Path.Combine(folder, AugmentationOutput.AugmentedJsonLines)
             : Path.Combine(folder, "aug", AugmentationOutput.AugmentedJsonLines));
         IReadOnlyList<IReadOnlyList<string>> tags = [];
@@ -177,9 +177,9 @@ public sealed partial class ExperimentRunner(ExperimentSettings settings, Device
 
     private string CellFolder(ExperimentCell cell) => Path.Combine(settings.Out, cell.Name);
 
-    private string MethodFolder(ExperimentCell cell, ExperimentMethod method) => Path.Combine(CellFolder(cell), ExperimentMethods.Name(method));
+    private string MethodFolder(ExperimentCell cell, AugmentationMethod method) => Path.Combine(CellFolder(cell), AugmentationMethods.Name(method));
 
-    private CellResult RunMethod(ExperimentCell cell, ExperimentMethod method, string folder)
+    private CellResult RunMethod(ExperimentCell cell, AugmentationMethod method, string folder)
     {
         var (train, dev, test) = Sample(cell);
         var parts = new StepClock(folder);
@@ -188,19 +188,19 @@ public sealed partial class ExperimentRunner(ExperimentSettings settings, Device
         var made = 0;
         IReadOnlyList<Sentence> augmented = method switch
         {
-            ExperimentMethod.GoldOnly => [],
-            ExperimentMethod.Labelwise => parts.Time("augment", () => Labelwise(train, folder, seed)),
-            ExperimentMethod.NamesCeiling => parts.Time("augment", () => Labelwise(train, folder, seed, Corpora(cell.Language).Train.Sentences)),
+            AugmentationMethod.GoldOnly => [],
+            AugmentationMethod.Labelwise => parts.Time("augment", () => Labelwise(train, folder, seed)),
+            AugmentationMethod.NamesCeiling => parts.Time("augment", () => Labelwise(train, folder, seed, Corpora(cell.Language).Train.Sentences)),
             _ => Generate(cell, method, train, dev, folder, parts, out melmDevAccuracy, out made),
         };
-        var diagnostics = method == ExperimentMethod.GoldOnly
+        var diagnostics = method == AugmentationMethod.GoldOnly
             ? null
-            : CellDiagnostics.Of(ExperimentMethods.Substitutes(method) ? augmented.Count : made, augmented, train.Sentences, TrainWords(cell.Language), melmDevAccuracy);
-        var taggerFolder = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(folder, "tagger");
+            : CellDiagnostics.Of(AugmentationMethods.Substitutes(method) ? augmented.Count : made, augmented, train.Sentences, TrainWords(cell.Language), melmDevAccuracy);
+        var taggerFolder = method == AugmentationMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(folder, "tagger");
         var training = parts.Time("train tagger", () =>
             TrainTagger(LabelsOf([cell.Language]), train with { Sentences = [.. train.Sentences, .. augmented] }, dev, taggerFolder, seed));
         var score = parts.Time("evaluate", () => TaggerScore.Of(taggerFolder, test, device).Overall);
-        return new CellResult(cell.Language, cell.N, cell.Seed, ExperimentMethods.Name(method), train.Sentences.Count, augmented.Count,
+        return new CellResult(cell.Language, cell.N, cell.Seed, AugmentationMethods.Name(method), train.Sentences.Count, augmented.Count,
             test.Sentences.Count, score.Precision, score.Recall, score.F1, training.BestEpoch, training.BestDevF1, parts.Seconds, Diagnostics: diagnostics);
     }
 
@@ -242,10 +242,9 @@ public sealed partial class ExperimentRunner(ExperimentSettings settings, Device
     /// <summary>Fine-tunes (when the method does), generates R rounds and keeps what the gold tagger agrees with.</summary>
     /// <param name="melmDevAccuracy">The fine-tuned model's dev accuracy on masked entity subwords (null when the method does not fine-tune).</param>
     /// <param name="made">Rewrites made before the filter.</param>
-    private IReadOnlyList<Sentence> Generate(ExperimentCell cell, ExperimentMethod method, Corpus train, Corpus dev, string folder, StepClock parts,
+    private IReadOnlyList<Sentence> Generate(ExperimentCell cell, AugmentationMethod generator, Corpus train, Corpus dev, string folder, StepClock parts,
         out double? melmDevAccuracy, out int made)
     {
-        var generator = ExperimentMethods.Generator(method)!.Value;
         var seed = unchecked((ulong)cell.Seed);
         var model = settings.Model;
         melmDevAccuracy = null;
@@ -292,11 +291,11 @@ public sealed partial class ExperimentRunner(ExperimentSettings settings, Device
     private string GoldTagger(ExperimentCell cell, Corpus train, Corpus dev)
     {
         var folder = GoldTaggerFolder(cell);
-        new StepClock(MethodFolder(cell, ExperimentMethod.GoldOnly)).Time("train tagger", () => TrainTagger(LabelsOf([cell.Language]), train, dev, folder, unchecked((ulong)cell.Seed)));
+        new StepClock(MethodFolder(cell, AugmentationMethod.GoldOnly)).Time("train tagger", () => TrainTagger(LabelsOf([cell.Language]), train, dev, folder, unchecked((ulong)cell.Seed)));
         return folder;
     }
 
-    private string GoldTaggerFolder(ExperimentCell cell) => Path.Combine(MethodFolder(cell, ExperimentMethod.GoldOnly), "tagger");
+    private string GoldTaggerFolder(ExperimentCell cell) => Path.Combine(MethodFolder(cell, AugmentationMethod.GoldOnly), "tagger");
 
     /// <summary>
     /// The tagger labels of the languages' full train splits: a 100-sentence sample may lack a tag
