@@ -1,7 +1,6 @@
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
-using Melm.Models.CodeMix;
 using Melm.Models.Tagging;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
-using Melm.Models.Diagnostics;
 using Melm.Models.CodeMix;
 
 namespace Melm.Models.Runs;

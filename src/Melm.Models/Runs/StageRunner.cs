@@ -3,7 +3,6 @@ using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
-using Melm.Models.CodeMix;
 using Melm.Models.Mlm;
 using Melm.Models.Tagging;
 using static TorchSharp.torch;
