@@ -11,6 +11,7 @@ using Melm.Models.Nn;
 using Melm.Models.Pretraining;
 using Spectre.Console;
 using Melm.Models.Mlm;
+using Melm.Models.Runs;
 
 namespace Melm.Benchmarks;
 
@@ -46,9 +47,13 @@ public static class AugmentReport
 
         var (train, dev) = Sample(options, trainPath, devPath);
         var seed = (ulong)options.Seed;
-        var tagger = AugmentPipeline.TrainFilterTagger(options.Model, train, dev,
-            new NerTrainingOptions { Seed = seed, Epochs = options.TaggerEpochs, LearningRate = options.TaggerLearningRate }, device,
-            Path.Combine(options.Out, AugmentPipeline.TaggerSubfolder));
+        string tagger;
+        using (var progress = new ConsoleProgress())
+        {
+            tagger = AugmentPipeline.TrainFilterTagger(options.Model, train, dev,
+                new NerTrainingOptions { Seed = seed, Epochs = options.TaggerEpochs, LearningRate = options.TaggerLearningRate }, device,
+                Path.Combine(options.Out, AugmentPipeline.TaggerSubfolder), progress, Console.WriteLine);
+        }
         var summaries = new List<AugmentationSummary>();
         AugmentPipeline.LoadedFilter? filter = null;
         try
@@ -65,9 +70,12 @@ public static class AugmentReport
                 filter ??= AugmentPipeline.LoadFilter(tagger, device);
                 var generation = new GenerationOptions(Rounds: options.Rounds, Seed: seed);
                 var fineTune = new FineTuneOptions(Epochs: options.Epochs, LearningRate: options.LearningRate, Seed: seed);
-                var rewriter = AugmentPipeline.OpenRewriter(method, options.Model, train, dev, fineTune, generation, null, device, folder);
+                IRewriter rewriter;
+                using (var progress = new ConsoleProgress())
+                    rewriter = AugmentPipeline.OpenRewriter(method, options.Model, train, dev, fineTune, generation, null, device, folder, progress, Console.WriteLine);
                 using (rewriter as IDisposable)
-                    summaries.Add(AugmentPipeline.RunAndWrite(rewriter, train, options.Rounds, filter.Predictor, generation.BatchSize, folder));
+                using (var progress = new ConsoleProgress())
+                    summaries.Add(AugmentPipeline.RunAndWrite(rewriter, train, options.Rounds, filter.Predictor, generation.BatchSize, folder, progress: progress, say: Console.WriteLine));
             }
         }
         finally

@@ -35,32 +35,30 @@ internal static class LocalRun
     private static async Task<RunStatus> RunAsync(MelmClusterOptions options, object request)
     {
         await using var node = await MelmNode.StartAsync(options, ProcessorChoice.FromEnvironment(), jsonLogs: false, CancellationToken.None).ConfigureAwait(false);
-        var status = await node.AskAsync(request, CancellationToken.None).ConfigureAwait(false);
-        var notesShown = 0;
+        var runId = (await node.AskAsync(request, CancellationToken.None).ConfigureAwait(false)).RunId;
         var progress = new ConsoleProgress();
+        RunStatus status;
         try
         {
-            while (true)
-            {
-                // A finished stage closes its bar and prints how it went, then the next stage draws its own.
-                var notes = status.Notes ?? [];
-                if (notes.Count > notesShown)
+            var last = await RunWatch.UntilStoppedAsync(
+                async () => [await node.AskAsync(new GetRunStatus(runId), CancellationToken.None).ConfigureAwait(false)], 1, PollInterval,
+                (statuses, notes) =>
                 {
-                    progress.Dispose();
-                    foreach (var note in notes.Skip(notesShown))
-                        Console.WriteLine(note);
-                    notesShown = notes.Count;
-                    progress = new ConsoleProgress();
-                }
-                if (status.Step is { } step)
-                    progress.Report(step);
-                else if (status.Stage is RunStages.Generate or RunStages.Write or RunStages.Writing or RunStages.Completed)
-                    progress.Report(new ProgressUpdate("rewrite+filter", status.Done, status.Total, "items"));
-                if (status.HasStopped())
-                    break;
-                await Task.Delay(PollInterval).ConfigureAwait(false);
-                status = await node.AskAsync(new GetRunStatus(status.RunId), CancellationToken.None).ConfigureAwait(false);
-            }
+                    // A finished stage closes its bar and prints how it went, then the next stage draws its own.
+                    if (notes.Count > 0)
+                    {
+                        progress.Dispose();
+                        foreach (var note in notes)
+                            Console.WriteLine(note);
+                        progress = new ConsoleProgress();
+                    }
+                    var now = statuses[0];
+                    if (now.Step is { } step)
+                        progress.Report(step);
+                    else if (now.Stage is RunStages.Generate or RunStages.Write or RunStages.Writing or RunStages.Completed)
+                        progress.Report(new ProgressUpdate("rewrite+filter", now.Done, now.Total, "items"));
+                }).ConfigureAwait(false);
+            status = last[0];
         }
         finally
         {

@@ -5,8 +5,8 @@ using Melm.Models.Runs;
 namespace Melm.Host.Cluster;
 
 /// <summary>
-/// The processor a node's workers run: MELM generation, filtering and preparation stages, and experiment
-/// cells and code-mixing (NodeProcessor); or, for the pipeline's own process tests, a stand-in from the
+/// The processor a node's workers run: MELM generation and filtering, and every stage (StageRunner:
+/// preparation, experiment cells, code-mixing) with what they say printed; or, for the pipeline's own process tests, a stand-in from the
 /// test-support assembly MELM_TEST_PROCESSOR names (its one public IWorkItemProcessorFactory, made
 /// with its parameterless constructor). The stand-in ships with the tests, not with Melm.
 /// </summary>
@@ -18,7 +18,7 @@ internal static class ProcessorChoice
     {
         var assembly = Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrEmpty(assembly))
-            return new NodeProcessor.Factory(new MelmItemProcessorFactory(folder => new Commands.TensorBoardCurves(folder)));
+            return new MelmItemProcessorFactory(folder => new Commands.TensorBoardCurves(folder), Console.WriteLine);
         if (!File.Exists(assembly))
             throw new InputException(Variable, null, $"'{assembly}' is not a file: it must name the test-support assembly whose processor the pipeline's tests run");
         var factories = AssemblyLoadContext.Default.LoadFromAssemblyPath(Path.GetFullPath(assembly)).GetExportedTypes()

@@ -166,7 +166,7 @@ internal sealed class AugmentRunOptions
 
     /// <summary>The gold sentences the code-mix stage will read, read now so bad files are refused before the run starts.</summary>
     private static Corpus CodeMixGold(CodeMixJob job) =>
-        new(string.Join(",", job.Train.Select(t => t.Path)), CodeMixCommand.ReadTraining(job.Train).Sentences);
+        new(string.Join(",", job.Train.Select(t => t.Path)), CodeMixRun.ReadTraining(job.Train).Sentences);
 
     /// <summary>A given tagger folder (checked now, so a wrong one is bad input, not a failed run later), or a stage that trains one into the output folder.</summary>
     private (string Folder, FilterTaggerJob? Job) FilterTaggerOf(ParseResult parseResult, string modelFolder, string? devPath, string outFolder, Precision precision)

@@ -172,7 +172,10 @@ public static class DemoCommand
             Console.WriteLine($"reusing {folder}");
             return folder;
         }
-        var (result, took) = NerCommand.TrainAndSave(pretrained, train, dev, TaggerOptions(s), device, null, folder);
+        NerTrainingResult result;
+        TimeSpan took;
+        using (var progress = new ConsoleProgress())
+            (result, took) = NerTrainer.TrainAndSave(pretrained, train, dev, TaggerOptions(s), device, folder, progress: progress, say: Console.WriteLine);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name}: epoch {result.BestEpoch} kept, dev F1 {result.BestDevF1:F2}, {took.TotalSeconds:F0} s"));
         return folder;

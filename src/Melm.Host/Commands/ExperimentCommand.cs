@@ -4,6 +4,8 @@ using Melm.Host.Experiments;
 using Melm.Models.Augmentation;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
+using Melm.Models.Runs;
+using Spectre.Console;
 
 namespace Melm.Host.Commands;
 
@@ -21,7 +23,7 @@ public static class ExperimentCommand
         var languages = new Option<string>("--languages") { Description = "Comma-separated languages (subfolders of --conll).", DefaultValueFactory = _ => "en,es" };
         var sizes = new Option<string>("--n") { Description = "Comma-separated gold sample sizes N (paper: 100,200,400,800).", DefaultValueFactory = _ => "100,200" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds: the sample, every model's initialisation and every draw.", DefaultValueFactory = _ => "1,2,3" };
-        var methods = new Option<string>("--methods") { Description = $"Comma-separated methods: {string.Join(", ", ExperimentMethods.Names)}.", DefaultValueFactory = _ => "gold-only,label-wise,melm" };
+        var methods = new Option<string>("--methods") { Description = $"Comma-separated methods: {string.Join(", ", AugmentationMethods.ExperimentNames)}.", DefaultValueFactory = _ => "gold-only,label-wise,melm" };
         var rounds = new Option<int>("--rounds") { Description = "R: rewrites per sentence (paper: 3).", DefaultValueFactory = _ => 3 };
         var taggerLr = new Option<double>("--tagger-lr") { Description = "Tagger AdamW learning rate (paper: 2e-5).", DefaultValueFactory = _ => tagger.LearningRate };
         var taggerEpochs = new Option<int>("--tagger-epochs") { Description = "Tagger epochs (paper: 10).", DefaultValueFactory = _ => tagger.Epochs };
@@ -76,7 +78,12 @@ public static class ExperimentCommand
                 results = ClusterExperiment.Run(settings, client);
             }
             else
-                results = new ExperimentRunner(settings, computeOptions.Apply("--device"), console).Run(context);
+            {
+                using var progress = new ConsoleProgress();
+                var output = new ExperimentOutput(
+                    heading => console.Write(new Rule(Markup.Escape(heading)).LeftJustified()), line => console.MarkupLine(Markup.Escape(line)), progress);
+                results = new ExperimentRunner(settings, computeOptions.Apply("--device"), output).Run(soFar => ExperimentReport.Write(settings, soFar, context));
+            }
             ExperimentReport.Print(console, settings, results);
             Console.WriteLine($"results: {ExperimentReport.Write(settings, results, context)} and {Path.Combine(settings.Out, ExperimentReport.JsonFile)}");
             return 0;
@@ -103,7 +110,7 @@ public static class ExperimentCommand
                 List(parseResult.GetValue(languages)!, "--languages", problems, text => (text.Length > 0, text)),
                 List(parseResult.GetValue(sizes)!, "--n", problems, text => (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0, n)),
                 List(parseResult.GetValue(seeds)!, "--seeds", problems, text => (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var s), s)),
-                List(parseResult.GetValue(methods)!, "--methods", problems, text => (ExperimentMethods.TryParse(text, out var m), m)),
+                List(parseResult.GetValue(methods)!, "--methods", problems, text => (AugmentationMethods.TryParseExperiment(text, out var m), m)),
                 taggerOptions,
                 fineTune with { LearningRate = parseResult.GetValue(melmLr), Epochs = parseResult.GetValue(melmEpochs) },
                 parseResult.GetValue(rounds),

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
-using Melm.Models.Diagnostics;
 using Melm.Models.Mlm;
 
 namespace Melm.Host.Commands;
@@ -31,23 +30,17 @@ public static class FinetuneCommand
                 Console.WriteLine("note: " + line);
             var outFolder = parseResult.GetValue(output)!.FullName;
             var compute = options.Compute.Read(parseResult);
-            var result = Run(
-                parseResult.GetValue(model)!.FullName, trainCorpus, devCorpus, outFolder, method,
-                options.ReadFineTune(parseResult) with { Precision = compute.Precision }, options.ReadLanguages(parseResult), compute.Apply("--device"),
-                curves: tensorBoard.Read(parseResult, outFolder));
+            FineTuneResult result;
+            using (var progress = new ConsoleProgress())
+            {
+                result = MelmFineTuner.FromPretrained(
+                    parseResult.GetValue(model)!.FullName, trainCorpus, devCorpus, outFolder, method,
+                    options.ReadFineTune(parseResult) with { Precision = compute.Precision }, options.ReadLanguages(parseResult), compute.Apply("--device"),
+                    progress, curves: tensorBoard.Read(parseResult, outFolder));
+            }
             Console.WriteLine(result.Describe());
             return 0;
         }));
         return command;
-    }
-
-    /// <summary>MelmFineTuner.FromPretrained with its progress drawn on the console.</summary>
-    internal static FineTuneResult Run(
-        string modelFolder, Corpus train, Corpus? dev, string outFolder, AugmentationMethod method,
-        FineTuneOptions fineTune, IReadOnlyList<string>? languages, TorchSharp.torch.Device device, IReadOnlyList<Sentence>? labelSource = null,
-        ITrainingCurves? curves = null)
-    {
-        using var progress = new ConsoleProgress();
-        return MelmFineTuner.FromPretrained(modelFolder, train, dev, outFolder, method, fineTune, languages, device, progress, labelSource, curves);
     }
 }

@@ -27,7 +27,9 @@ public static class GenerateCommand
             var corpus = MelmOptions.ReadCorpus(parseResult.GetValue(input)!.FullName);
             var rewriter = Open(parseResult.GetValue(model)!.FullName, method, corpus.Sentences, generation, options.ReadDevice(parseResult));
             using var owned = rewriter as IDisposable;
-            var summary = AugmentPipeline.RunAndWrite(rewriter, corpus, generation.Rounds, filter: null, generation.BatchSize, parseResult.GetValue(output)!.FullName);
+            AugmentationSummary summary;
+            using (var progress = new ConsoleProgress())
+                summary = AugmentPipeline.RunAndWrite(rewriter, corpus, generation.Rounds, filter: null, generation.BatchSize, parseResult.GetValue(output)!.FullName, progress: progress, say: Console.WriteLine);
             AugmentSummaryTable.Write(ConsoleOutput.Create(), summary);
             return 0;
         }));

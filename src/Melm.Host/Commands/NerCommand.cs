@@ -5,7 +5,6 @@ using System.Text.Json;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
-using Melm.Models.Nn;
 using Spectre.Console;
 using Melm.Models.Tagging;
 
@@ -76,8 +75,13 @@ public static class NerCommand
             var modelPath = parseResult.GetValue(model)!.FullName;
             var outPath = parseResult.GetValue(output)!.FullName;
             var (trainCorpus, devCorpus) = ReadBoth(trainPath, devPath);
-            var (result, took) = TrainAndSave(modelPath, trainCorpus, devCorpus, options, device, parseResult.GetValue(maxLength), outPath,
-                curves: tensorBoard.Read(parseResult, outPath));
+            NerTrainingResult result;
+            TimeSpan took;
+            using (var progress = new ConsoleProgress())
+            {
+                (result, took) = NerTrainer.TrainAndSave(modelPath, trainCorpus, devCorpus, options, device, outPath, maxLength: parseResult.GetValue(maxLength),
+                    progress: progress, say: Console.WriteLine, curves: tensorBoard.Read(parseResult, outPath));
+            }
             var console = ConsoleOutput.Create();
             console.Write(EpochTable(result));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -185,15 +189,6 @@ public static class NerCommand
     {
         var corpora = CorpusFile.ReadAll([trainPath, devPath]);
         return (corpora[0], corpora[1]);
-    }
-
-    /// <summary>NerTrainer.TrainAndSave with its progress drawn on the console and its notes printed.</summary>
-    internal static (NerTrainingResult Result, TimeSpan Took) TrainAndSave(
-        string modelPath, Corpus trainCorpus, Corpus devCorpus, NerTrainingOptions options, TorchSharp.torch.Device compute, int? maxLength, string outPath,
-        TaggerLabels? labels = null, ITrainingCurves? curves = null)
-    {
-        using var progress = new ConsoleProgress();
-        return NerTrainer.TrainAndSave(modelPath, trainCorpus, devCorpus, options, compute, outPath, labels, maxLength, progress, Console.WriteLine, curves);
     }
 
     private static Table EpochTable(NerTrainingResult result)

@@ -35,16 +35,16 @@ public static class SubmitCommand
             if (!parseResult.GetValue(wait))
                 return 0;
             var lastStage = status.Stage;
-            while (!status.HasStopped())
-            {
-                Thread.Sleep(PollInterval);
-                status = client.StatusAsync().GetAwaiter().GetResult().Runs.Single(r => r.RunId == spec.RunId).Status;
-                if (status.Stage != lastStage)
+            status = RunWatch.UntilStoppedAsync(
+                async () => [(await client.StatusAsync().ConfigureAwait(false)).Runs.Single(r => r.RunId == spec.RunId).Status], 1, PollInterval,
+                (statuses, _) =>
                 {
-                    Console.WriteLine($"run {status.RunId}: {status.Stage}");
-                    lastStage = status.Stage;
-                }
-            }
+                    if (statuses[0].Stage != lastStage)
+                    {
+                        Console.WriteLine($"run {statuses[0].RunId}: {statuses[0].Stage}");
+                        lastStage = statuses[0].Stage;
+                    }
+                }).GetAwaiter().GetResult()[0];
             foreach (var note in status.Notes ?? [])
                 Console.WriteLine($"  {note}");
             Console.WriteLine($"run {status.RunId}: {status.Stage}, {status.Done}/{status.Total} items done{(status.Error is null ? "" : "; " + status.Error)}");

@@ -42,7 +42,7 @@ internal static class ClusterExperiment
         Await(client, specs, "grid cells");
         return
         [
-            .. cells.SelectMany(cell => settings.Methods.Select(method => Load(settings, cell.Name, ExperimentMethods.Name(method)))),
+            .. cells.SelectMany(cell => settings.Methods.Select(method => Load(settings, cell.Name, AugmentationMethods.Name(method)))),
             .. multiCells.SelectMany(cell => settings.Multilingual!.Methods.Select(method => Load(settings, cell.Name, MultilingualMethods.Name(method)))),
         ];
     }
@@ -56,20 +56,17 @@ internal static class ClusterExperiment
             Console.WriteLine($"run {started.RunId}: {started.Stage}");
         }
         var ids = specs.Select(s => s.RunId).ToHashSet(StringComparer.Ordinal);
-        var notesShown = new HashSet<string>(StringComparer.Ordinal);
         IReadOnlyList<RunStatus> statuses;
         using (var progress = new ConsoleProgress())
         {
-            while (true)
-            {
-                statuses = [.. client.StatusAsync().GetAwaiter().GetResult().Runs.Select(r => r.Status).Where(s => ids.Contains(s.RunId))];
-                foreach (var note in statuses.SelectMany(s => s.Notes ?? []).Where(notesShown.Add))
-                    Console.WriteLine(note);
-                progress.Report(new ProgressUpdate(what, statuses.Count(s => s.HasStopped()), specs.Length, "jobs"));
-                if (statuses.Count == specs.Length && statuses.All(s => s.HasStopped()))
-                    break;
-                Thread.Sleep(PollInterval);
-            }
+            statuses = RunWatch.UntilStoppedAsync(
+                async () => [.. (await client.StatusAsync().ConfigureAwait(false)).Runs.Select(r => r.Status).Where(s => ids.Contains(s.RunId))], specs.Length, PollInterval,
+                (now, notes) =>
+                {
+                    foreach (var note in notes)
+                        Console.WriteLine(note);
+                    progress.Report(new ProgressUpdate(what, now.Count(s => s.HasStopped()), specs.Length, "jobs"));
+                }).GetAwaiter().GetResult();
         }
         var stopped = statuses.Where(s => s.Stage != RunStages.Completed).ToArray();
         if (stopped.Length > 0)

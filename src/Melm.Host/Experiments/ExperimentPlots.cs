@@ -1,5 +1,7 @@
 using System.Globalization;
+using Melm.Models.Augmentation;
 using ScottPlot;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Experiments;
 
@@ -21,7 +23,7 @@ public static class ExperimentPlots
             var palette = new ScottPlot.Palettes.Category10();
             var methods = (group.Key.Setting == ExperimentReport.Multilingual
                 ? (settings.Multilingual?.Methods ?? []).Select(MultilingualMethods.Name)
-                : settings.Methods.Select(ExperimentMethods.Name)).ToArray();
+                : settings.Methods.Select(AugmentationMethods.Name)).ToArray();
             for (var m = 0; m < methods.Length; m++)
             {
                 var points = group.Where(r => r.Method == methods[m]).OrderBy(r => r.N).ToArray();

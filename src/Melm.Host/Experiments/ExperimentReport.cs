@@ -6,6 +6,7 @@ using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Evaluation;
 using Spectre.Console;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Experiments;
 
@@ -48,7 +49,7 @@ public static class ExperimentReport
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(results);
         var rows = new List<Row>();
-        var methods = settings.Methods.Select(ExperimentMethods.Name).ToArray();
+        var methods = settings.Methods.Select(AugmentationMethods.Name).ToArray();
         foreach (var language in settings.Languages)
         {
             foreach (var n in settings.Sizes)
@@ -100,7 +101,7 @@ public static class ExperimentReport
     /// <summary>The methods of a setting, in the grid's order.</summary>
     private static IEnumerable<string> MethodsOf(ExperimentSettings settings, string setting) => setting == Multilingual
         ? (settings.Multilingual?.Methods ?? []).Select(MultilingualMethods.Name)
-        : settings.Methods.Select(ExperimentMethods.Name);
+        : settings.Methods.Select(AugmentationMethods.Name);
 
     /// <summary>The sizes of a setting, in the grid's order.</summary>
     private static IEnumerable<int> SizesOf(ExperimentSettings settings, string setting) =>

@@ -102,15 +102,15 @@ public static class GridFile
 
         IReadOnlyList<string> languages = [];
         IReadOnlyList<int> sizes = [];
-        IReadOnlyList<ExperimentMethod> methods = [];
+        IReadOnlyList<AugmentationMethod> methods = [];
         if (reader.Object(root, "monolingual") is { } mono)
         {
             reader.NoUnknown(mono, "monolingual", ["languages", "n", "methods"]);
             languages = reader.Strings(mono, "monolingual.languages", "languages");
             sizes = reader.Ints(mono, "monolingual.n", "n", allowZero: false);
-            methods = [.. reader.Strings(mono, "monolingual.methods", "methods").Select(name => ExperimentMethods.TryParse(name, out var method)
+            methods = [.. reader.Strings(mono, "monolingual.methods", "methods").Select(name => AugmentationMethods.TryParseExperiment(name, out var method)
                 ? method
-                : reader.Bad<ExperimentMethod>("monolingual.methods", $"unknown method '{name}' (expected {string.Join(", ", ExperimentMethods.Names)})"))];
+                : reader.Bad<AugmentationMethod>("monolingual.methods", $"unknown method '{name}' (expected {string.Join(", ", AugmentationMethods.ExperimentNames)})"))];
         }
         OracleOptions? oracle = null;
         if (reader.Object(root, "oracle") is { } judge)

@@ -13,7 +13,10 @@ public sealed class GoldOnly : IRewriter
 
     public string Description => "gold only: no rewrites; train+aug is the training set as it is";
 
-    public void Check(IReadOnlyList<Sentence> sentences, string source) => SentenceIds.CheckUnique(sentences, source);
+    /// <summary>Refuses nothing: whoever reads the sentences checks their ids (AugmentationRun, RunCorpus).</summary>
+    public void Check(IReadOnlyList<Sentence> sentences, string source)
+    {
+    }
 
     public IReadOnlyList<Rewrite> Rewrite(IReadOnlyList<Sentence> sentences, int round, IProgress<ProgressUpdate>? progress = null) => [];
 }

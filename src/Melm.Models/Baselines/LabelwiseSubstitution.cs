@@ -26,8 +26,10 @@ public sealed class LabelwiseSubstitution(MentionInventory inventory, TagScheme 
     public static LabelwiseSubstitution For(IReadOnlyList<Sentence> training, ulong seed, IEnumerable<Sentence>? mentions = null) =>
         new(MentionInventory.From(mentions ?? training), TagSchemes.Detect(training.Select(s => s.Tags)), seed);
 
-    /// <summary>Any tag set rewrites; only ids must be unique, since draws are keyed by them.</summary>
-    public void Check(IReadOnlyList<Sentence> sentences, string source) => SentenceIds.CheckUnique(sentences, source);
+    /// <summary>Any tag set rewrites; ids must be unique, since draws are keyed by them, and whoever reads the sentences checks that (AugmentationRun, RunCorpus).</summary>
+    public void Check(IReadOnlyList<Sentence> sentences, string source)
+    {
+    }
 
     public IReadOnlyList<Rewrite> Rewrite(IReadOnlyList<Sentence> sentences, int round, IProgress<ProgressUpdate>? progress = null) =>
         SentenceRewriter.RewriteEach(sentences, round, seed, MethodName, scheme, (sentence, entity, rng) =>

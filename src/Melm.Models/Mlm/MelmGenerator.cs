@@ -68,10 +68,9 @@ public sealed class MelmGenerator : IRewriter, IDisposable
         _ => "MLM-Entity: entity subwords rewritten by the pretrained MLM, no fine-tuning, no markers",
     };
 
-    /// <summary>Refuses repeated ids, tags or languages the model has no marker for, and words too long for any window.</summary>
+    /// <summary>Refuses tags or languages the model has no marker for, and words too long for any window (ids: whoever reads the sentences, AugmentationRun or RunCorpus).</summary>
     public void Check(IReadOnlyList<Sentence> sentences, string source)
     {
-        SentenceIds.CheckUnique(sentences, source);
         _model.CheckCovers(sentences, source);
         var maxSubwords = _model.Mlm.Config.MaxSequenceLength - 2;
         foreach (var sentence in sentences.Where(s => s.Tags.Any(t => t != Tag.OutsideText)))

@@ -1,7 +1,6 @@
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
-using Melm.Models.CodeMix;
 using Melm.Models.Tagging;
 using static TorchSharp.torch;
 
@@ -15,7 +14,8 @@ namespace Melm.Models.Runs;
 /// device computes one batch at once, so a worker's extra capacity only queues work.
 /// </summary>
 /// <param name="curvesAt">Makes the training curves of a stage written to a folder; null: stages write none.</param>
-public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurves>? curvesAt = null) : IWorkItemProcessor, IDisposable
+/// <param name="say">Hears what a stage says it did (a node prints it); null: nobody.</param>
+public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurves>? curvesAt = null, Action<string>? say = null) : IWorkItemProcessor, IDisposable
 {
     /// <summary>Runs kept loaded, so scheduling across a few runs does not reload models for every item.</summary>
     private const int LoadedRunLimit = 3;
@@ -28,7 +28,7 @@ public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurve
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Loaded(item.Inputs).Process(item);
+            return Loaded(item).Process(item);
         }
         finally
         {
@@ -42,7 +42,7 @@ public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurve
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return StageRunner.Run(job, device, progress, curvesAt: curvesAt);
+            return StageRunner.Run(job, device, progress, say, curvesAt);
         }
         finally
         {
@@ -58,10 +58,10 @@ public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurve
         _gate.Dispose();
     }
 
-    private LoadedRun Loaded(RunInputs inputs)
+    private LoadedRun Loaded(WorkItem item)
     {
-        var index = _loaded.FindIndex(r => r.Inputs == inputs);
-        var run = index >= 0 ? _loaded[index] : new LoadedRun(inputs, device);
+        var index = _loaded.FindIndex(r => r.Inputs == item.Inputs);
+        var run = index >= 0 ? _loaded[index] : new LoadedRun(item.RunId, item.Inputs, device);
         if (index >= 0)
             _loaded.RemoveAt(index);
         _loaded.Insert(0, run);
@@ -81,13 +81,10 @@ public sealed class MelmItemProcessor(Device device, Func<string, ITrainingCurve
         private readonly NerTagger? _tagger;
         private readonly NerPredictor? _predictor;
 
-        public LoadedRun(RunInputs inputs, Device device)
+        public LoadedRun(string runId, RunInputs inputs, Device device)
         {
             Inputs = inputs;
-            if (!TrainingSet.Exists(inputs.CorpusFile))
-                throw new InputException(inputs.CorpusFile, null, "the run's corpus file is gone");
-            var sentences = TrainingSet.Read(inputs.CorpusFile).Training.Sentences;
-            SentenceIds.CheckUnique(sentences, inputs.CorpusFile);
+            var sentences = RunCorpus.Read(inputs.CorpusFile, runId).Training.Sentences;
             _sentences = sentences.ToDictionary(s => s.Id, StringComparer.Ordinal);
             if (!AugmentationMethods.TryParse(inputs.Method, out var method))
                 throw new InputException(inputs.ModelFolder, null, $"unknown method '{inputs.Method}' (expected {string.Join(", ", AugmentationMethods.Names)})");

@@ -2,8 +2,11 @@ using Melm.Models.Diagnostics;
 namespace Melm.Models.Runs;
 
 /// <summary>
-/// The direct loop: the run's preparation stages, then every item in order, on one processor. The actors
-/// produce the same results; RunOutput writes either into the same bytes.
+/// The direct loop: the run's preparation stages, then every item in order, on one processor. It is no
+/// way to run a run (the actors drive a run's items, `melm augment` included, on a one-node cluster):
+/// it is the pipeline benchmark's baseline and the reference output of the cluster tests and the chaos
+/// soak, and it is the same code as the actors' (the processor, StageRunner, WorkPlan), so RunOutput
+/// writes either into the same bytes.
 /// </summary>
 public static class RunLoop
 {
@@ -16,14 +19,5 @@ public static class RunLoop
         foreach (var item in WorkPlan.Items(spec))
             results[item.Key] = await processor.ProcessAsync(item, cancellationToken).ConfigureAwait(false);
         return results;
-    }
-
-    private sealed class NoProgress : IProgress<ProgressUpdate>
-    {
-        public static readonly NoProgress Instance = new();
-
-        public void Report(ProgressUpdate value)
-        {
-        }
     }
 }

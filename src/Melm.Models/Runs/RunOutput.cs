@@ -1,7 +1,5 @@
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
-using Melm.Models.Diagnostics;
-using Melm.Models.CodeMix;
 
 namespace Melm.Models.Runs;
 
@@ -43,12 +41,12 @@ public static class RunOutput
     /// <summary>
     /// Writes the files of `melm augment` (aug.conll, aug.jsonl, train+aug.conll, train+aug.jsonl,
     /// substitutions.jsonl when mentions were replaced, summary.json) into the run's output folder,
-    /// with the training sentences read again from the run's corpus. Returns the written paths.
+    /// with the training sentences read again from the run's corpus (RunCorpus.ReadPlanned). Returns the written paths.
     /// Writing again gives the same bytes, so a crash mid-write is cured by writing again.
     /// </summary>
     public static IReadOnlyList<string> Write(RunSpec spec, IReadOnlyDictionary<ItemKey, ItemResult> results)
     {
-        var training = ReadCorpus(spec);
+        var training = RunCorpus.ReadPlanned(spec);
         var run = Assemble(spec, training, results);
         var summary = AugmentationSummary.Build(spec.Inputs.Method, run.Description, training, run.Outcome, spec.Inputs.FilterName);
         var rewrites = run.Outcome.Kept.Select(r => r.Augmented).ToArray();
@@ -58,17 +56,5 @@ public static class RunOutput
             names.Add(AugmentationOutput.SubstitutionsFile);
         names.Add(AugmentationOutput.SummaryFile);
         return [.. names.Select(name => Path.Combine(spec.OutputFolder, name))];
-    }
-
-    /// <summary>The run's training sentences, refused when they are no longer the ones the run was started on.</summary>
-    public static IReadOnlyList<Sentence> ReadCorpus(RunSpec spec)
-    {
-        var path = spec.Inputs.CorpusFile;
-        if (!TrainingSet.Exists(path))
-            throw new InputException(path, null, $"run {spec.RunId}: the corpus file is gone");
-        var training = TrainingSet.Read(path).Training.Sentences;
-        if (!training.Select(s => s.Id).SequenceEqual(spec.SentenceIds, StringComparer.Ordinal))
-            throw new InputException(path, null, $"run {spec.RunId}: the corpus file no longer holds the sentences the run started on");
-        return training;
     }
 }

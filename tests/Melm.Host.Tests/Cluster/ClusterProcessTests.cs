@@ -4,7 +4,6 @@ using Melm.Actors.Persistence;
 using Melm.Actors.Protocol.Queries;
 using Melm.Actors.Tests.Support;
 using Melm.Host.Cluster;
-using Melm.Host.Commands;
 using Melm.Host.Tests.Commands;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
@@ -404,7 +403,7 @@ public sealed partial class ClusterProcessTests : IDisposable
     /// <summary>A method's result.json without its timings, which differ from run to run.</summary>
     private static string ResultWithoutTimes(string folder)
     {
-        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, Melm.Host.Experiments.CellResult.FileName)))!.AsObject();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, CellResult.FileName)))!.AsObject();
         json.Remove("seconds");
         return json.ToJsonString();
     }

@@ -1,11 +1,11 @@
 using Melm.Host.Cluster;
-using Melm.Host.Commands;
 using Melm.Host.Tests.Commands;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Ner;
 using Melm.Models.Runs;
 using Melm.Models.Mlm;
+using Melm.Models.Tagging;
 using static TorchSharp.torch;
 
 namespace Melm.Host.Tests.Cluster;
@@ -40,7 +40,7 @@ public sealed class ShardedGenerationTests
             prepared.Save(model);
         }
         var tagger = folder.Combine("tagger");
-        NerCommand.TrainAndSave(pretrained, corpus, CorpusFile.Read(devPath), new NerTrainingOptions { Seed = 2, Epochs = 9, LearningRate = 1e-2, BatchSize = 4 }, CPU, null, tagger);
+        NerTrainer.TrainAndSave(pretrained, corpus, CorpusFile.Read(devPath), new NerTrainingOptions { Seed = 2, Epochs = 9, LearningRate = 1e-2, BatchSize = 4 }, CPU, tagger);
         var generation = new GenerationOptions(Rounds: 3, BatchSize: 5, Seed: 7);
 
         var direct = folder.Combine("direct");

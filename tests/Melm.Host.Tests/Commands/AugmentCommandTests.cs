@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Melm.Host.Commands;
 using Melm.Models.Data;
+using Melm.Models.Runs;
 using Melm.Models.Tests;
 
 namespace Melm.Host.Tests.Commands;
@@ -89,7 +90,7 @@ public sealed class AugmentCommandTests
         Assert.True(code == 0, error);
         Assert.Contains("filter-tagger: epoch 1 of 1 kept", first, StringComparison.Ordinal);
         Assert.Contains("consistency filter: ner", first, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(output, Melm.Host.Commands.AugmentPipeline.TaggerSubfolder, "melm-tagger.json")));
+        Assert.True(File.Exists(Path.Combine(output, AugmentPipeline.TaggerSubfolder, "melm-tagger.json")));
         Assert.Equal(0, rerunCode);
         Assert.Contains("filter-tagger: epoch 1 of 1 kept", rerun, StringComparison.Ordinal);
         // A new run whose folder holds the tagger an earlier attempt saved reuses it.

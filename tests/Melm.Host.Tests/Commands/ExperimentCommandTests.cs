@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Melm.Host.Experiments;
 using Melm.Models.Tests;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Tests.Commands;
 

@@ -1,13 +1,14 @@
 using Melm.Host.Experiments;
 using Melm.Models.Augmentation;
 using Melm.Models.Ner;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Tests.Commands;
 
 public sealed class ExperimentReportTests
 {
     private static readonly ExperimentSettings Settings = new(
-        "conll", "model", ["en", "es"], [100], [1, 2], [ExperimentMethod.GoldOnly, ExperimentMethod.Melm],
+        "conll", "model", ["en", "es"], [100], [1, 2], [AugmentationMethod.GoldOnly, AugmentationMethod.Melm],
         new NerTrainingOptions { Seed = 0 }, new FineTuneOptions(), 3, "out");
 
     [Fact]

@@ -1,5 +1,5 @@
-using Melm.Host.Experiments;
 using Melm.Models.Data;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Tests.Experiments;
 

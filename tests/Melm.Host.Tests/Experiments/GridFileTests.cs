@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Melm.Host.Experiments;
 using Melm.Host.Tests.Commands;
+using Melm.Models.Augmentation;
 using Melm.Models.Tests;
+using Melm.Models.Runs;
 
 namespace Melm.Host.Tests.Experiments;
 
@@ -200,7 +202,7 @@ public sealed class GridFileTests
         Assert.Equal(["en", "de", "es", "nl"], settings.Languages);
         Assert.Equal(sizes, settings.Sizes);
         Assert.Equal([1, 2, 3], settings.Seeds);
-        Assert.Equal(["gold-only", "label-wise", "mlm-entity", "melm-no-markers", "melm"], settings.Methods.Select(ExperimentMethods.Name));
+        Assert.Equal(["gold-only", "label-wise", "mlm-entity", "melm-no-markers", "melm"], settings.Methods.Select(AugmentationMethods.Name));
         Assert.Equal("en", settings.CrossLingualSource);
         Assert.Equal(["de", "es", "nl"], settings.CrossLingualTargets);
         Assert.Equal(taggerLr, settings.Tagger.LearningRate);

@@ -1,4 +1,4 @@
-namespace Melm.Host.Experiments;
+namespace Melm.Models.Runs;
 
 /// <summary>What the final tagger of a multilingual cell is trained on (paper 3.1 and Table 2): the gold samples of every language together, plus...</summary>
 public enum MultilingualMethod

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Melm.Models.Data;
 
-namespace Melm.Host.Experiments;
+namespace Melm.Models.Runs;
 
 /// <summary>
 /// One method's outcome in one cell: the final tagger's test scores, what it was trained on, and how

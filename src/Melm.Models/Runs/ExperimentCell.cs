@@ -1,4 +1,4 @@
-namespace Melm.Host.Experiments;
+namespace Melm.Models.Runs;
 
 /// <summary>One low-resource sample of the grid: N gold train and N dev sentences of a language, drawn with a seed.</summary>
 public sealed record ExperimentCell(string Language, int N, int Seed)

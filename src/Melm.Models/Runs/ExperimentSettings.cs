@@ -2,9 +2,8 @@ using System.Text.Json.Serialization;
 using Melm.Models.Augmentation;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
-using Melm.Models.Runs;
 
-namespace Melm.Host.Experiments;
+namespace Melm.Models.Runs;
 
 /// <summary>
 /// A grid of low-resource runs (paper 3.1): for every language, sample size N and seed, each method's
@@ -22,7 +21,7 @@ public sealed record ExperimentSettings(
     IReadOnlyList<string> Languages,
     IReadOnlyList<int> Sizes,
     IReadOnlyList<int> Seeds,
-    IReadOnlyList<ExperimentMethod> Methods,
+    IReadOnlyList<AugmentationMethod> Methods,
     NerTrainingOptions Tagger,
     FineTuneOptions FineTune,
     int Rounds,
@@ -68,7 +67,7 @@ public sealed record ExperimentSettings(
 
     /// <summary>The cluster job that runs one cell on a worker (RunSpec.IsJob).</summary>
     public ExperimentCellJob JobFor(ExperimentCell cell) =>
-        new(ConllRoot, Model, Out, cell.Language, cell.N, cell.Seed, [.. Methods.Select(ExperimentMethods.Name)], Tagger, FineTune, Rounds)
+        new(ConllRoot, Model, Out, cell.Language, cell.N, cell.Seed, [.. Methods.Select(AugmentationMethods.Name)], Tagger, FineTune, Rounds)
         {
             Generation = Generation,
             CrossLingualTargets = TargetsOf(cell.Language) is { Count: > 0 } targets ? targets : null,
@@ -104,7 +103,7 @@ public sealed record ExperimentSettings(
     /// <summary>A monolingual job's cell and the one-cell grid that runs it.</summary>
     public static (ExperimentSettings Settings, ExperimentCell Cell) FromJob(ExperimentCellJob job)
     {
-        var methods = job.Methods.Select(name => ExperimentMethods.TryParse(name, out var method)
+        var methods = job.Methods.Select(name => AugmentationMethods.TryParseExperiment(name, out var method)
             ? method
             : throw new InputException(job.Out, null, $"unknown experiment method '{name}'")).ToArray();
         var settings = new ExperimentSettings(job.ConllRoot, job.Model, [job.Language], [job.N], [job.Seed], methods, job.Tagger, job.FineTune, job.Rounds, job.Out)

@@ -1,12 +1,10 @@
 using System.Globalization;
-using Melm.Host.Commands;
 using Melm.Models.Augmentation;
 using Melm.Models.CodeMix;
 using Melm.Models.Data;
-using Melm.Models.Runs;
-using Spectre.Console;
+using Melm.Models.Mlm;
 
-namespace Melm.Host.Experiments;
+namespace Melm.Models.Runs;
 
 /// <summary>
 /// The multilingual setting (paper 3.1, Table 2): N gold sentences of each language sampled as the
@@ -14,18 +12,18 @@ namespace Melm.Host.Experiments;
 /// full test set. Code-mixing and MELM run as `melm codemix` and `melm augment --codemix` do, so a
 /// cell's folders hold the same files those commands write.
 /// </summary>
-internal sealed partial class ExperimentRunner
+public sealed partial class ExperimentRunner
 {
     private (CellResult Result, bool Ran) RunOrLoadMultilingual(MultilingualCell cell, MultilingualMethod method, Func<string> heading)
     {
         var folder = Path.Combine(settings.Out, cell.Name, MultilingualMethods.Name(method));
         if (CellResult.Load(folder) is { } finished)
             return (finished, false);
-        console.Write(new Rule(Markup.Escape(heading())).LeftJustified());
+        output.Heading(heading());
         var result = RunMultilingual(cell, method, folder);
         result.Save(folder);
-        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{cell} {MultilingualMethods.Name(method)}: mean test F1 {result.F1:F2} ({string.Join(", ", result.TestScores!.Select(t => $"{t.Language} {t.F1:F2}"))}), {result.AugmentedSentences} augmented sentences")));
+        output.Say(string.Create(CultureInfo.InvariantCulture,
+            $"{cell} {MultilingualMethods.Name(method)}: mean test F1 {result.F1:F2} ({string.Join(", ", result.TestScores!.Select(t => $"{t.Language} {t.F1:F2}"))}), {result.AugmentedSentences} augmented sentences"));
         return (result, true);
     }
 
@@ -47,8 +45,8 @@ internal sealed partial class ExperimentRunner
             // language marker before each entity token, as `melm augment --codemix` runs it.
             var training = gold with { Sentences = [.. gold.Sentences, .. mixed] };
             var tuned = Path.Combine(folder, "model");
-            var fineTuned = parts.Time("fine-tune", () => FinetuneCommand.Run(settings.Model, training, dev, tuned, AugmentationMethod.Melm,
-                settings.FineTune with { Seed = seed }, languages, device, [.. languages.SelectMany(l => Corpora(l).Train.Sentences)]));
+            var fineTuned = parts.Time("fine-tune", () => MelmFineTuner.FromPretrained(settings.Model, training, dev, tuned, AugmentationMethod.Melm,
+                settings.FineTune with { Seed = seed }, languages, device, output.Progress, [.. languages.SelectMany(l => Corpora(l).Train.Sentences)]));
             melmDevAccuracy = fineTuned.BestDevAccuracy;
             var filterTagger = MultilingualGoldTagger(cell, gold, dev);
             generated = GenerateAndFilter(AugmentationMethod.Melm, tuned, training, filterTagger, Path.Combine(folder, "aug"), seed, parts, out var rewrites);
@@ -85,8 +83,8 @@ internal sealed partial class ExperimentRunner
             devFiles.Add(new LanguageFile(language, Path.Combine(folder, LowResourceSample.DevFile)));
         }
         var source = Path.Combine(settings.Out, cell.Name, "sample");
-        var gold = new Corpus(source, CodeMixCommand.ReadTraining(trainFiles).Sentences);
-        var dev = new Corpus(source, CodeMixCommand.ReadTraining(devFiles).Sentences);
+        var gold = new Corpus(source, CodeMixRun.ReadTraining(trainFiles).Sentences);
+        var dev = new Corpus(source, CodeMixRun.ReadTraining(devFiles).Sentences);
         return (gold, dev, trainFiles);
     }
 
@@ -101,7 +99,7 @@ internal sealed partial class ExperimentRunner
         {
             // ESS: the most similar same-type entity of another language by the model's mean-pooled encoder states (no aligned vectors here).
             var job = new CodeMixJob(trainFiles, [], random ? null : settings.Model, random, Rounds: 1, unchecked((ulong)cell.Seed));
-            CodeMixCommand.Run(job, folder, () => device, line => console.MarkupLine(Markup.Escape(line)));
+            CodeMixRun.Run(job, folder, () => device, output.Say, output.Progress);
         }
         return CodeMixFolder.Read(folder).Mixed;
     }

@@ -1,30 +1,30 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Melm.Host.Commands;
 using Melm.Models.Augmentation;
 using Melm.Models.Baselines;
 using Melm.Models.Data;
 using Melm.Models.Ner;
-using Melm.Models.Runs;
-using Spectre.Console;
 using Melm.Models.Diagnostics;
+using Melm.Models.Mlm;
 using Melm.Models.Tagging;
 using Device = TorchSharp.torch.Device;
 
-namespace Melm.Host.Experiments;
+namespace Melm.Models.Runs;
 
 /// <summary>
 /// Runs a grid cell by cell and method by method. Every finished part leaves its files in the
 /// experiment folder (sample, taggers, fine-tuned models, augmented data, result.json), so a rerun
 /// after a crash or a stop continues where the last one ended and recomputes nothing finished.
+/// `melm experiment` runs whole grids through here, a node's worker one cell (StageRunner); what
+/// it says goes to <paramref name="output"/>, which the caller draws.
 /// </summary>
-internal sealed partial class ExperimentRunner(ExperimentSettings settings, Device device, IAnsiConsole console)
+public sealed partial class ExperimentRunner(ExperimentSettings settings, Device device, ExperimentOutput output)
 {
     private readonly Dictionary<string, (Corpus Train, Corpus Dev, Corpus Test)> _corpora = new(StringComparer.Ordinal);
 
-    /// <param name="context">What the report written after each run says of how it was made.</param>
-    public IReadOnlyList<CellResult> Run(ExperimentReport.Context context)
+    /// <param name="saved">Told the results so far after each method run here (the command writes its report then).</param>
+    public IReadOnlyList<CellResult> Run(Action<IReadOnlyList<CellResult>> saved)
     {
         var runs = settings.Cells().SelectMany(cell => settings.Methods.Select(method => (Cell: cell, Method: method))).ToArray();
         var results = new List<CellResult>();
@@ -33,12 +33,12 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         for (var i = 0; i < runs.Length; i++)
         {
             var (cell, method) = runs[i];
-            var (result, ran) = RunOrLoad(cell, method, () => Heading(i, settings.TotalRuns, cell.ToString(), ExperimentMethods.Name(method), clock.Elapsed, ranHere));
+            var (result, ran) = RunOrLoad(cell, method, () => Heading(i, settings.TotalRuns, cell.ToString(), AugmentationMethods.Name(method), clock.Elapsed, ranHere));
             results.Add(result);
             if (!ran)
                 continue;
             ranHere++;
-            ExperimentReport.Write(settings, results, context);
+            saved(results);
         }
         var multiRuns = settings.MultilingualCells().SelectMany(cell => settings.Multilingual!.Methods.Select(method => (Cell: cell, Method: method))).ToArray();
         for (var i = 0; i < multiRuns.Length; i++)
@@ -51,7 +51,7 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
             if (!ran)
                 continue;
             ranHere++;
-            ExperimentReport.Write(settings, results, context);
+            saved(results);
         }
         return results;
     }
@@ -66,8 +66,8 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         var results = new List<CellResult>();
         foreach (var (method, i) in settings.Methods.Select((method, i) => (method, i)))
         {
-            progress.Report(new ProgressUpdate($"{cell.Name} {ExperimentMethods.Name(method)}", i, settings.Methods.Count, "methods"));
-            results.Add(RunOrLoad(cell, method, () => $"{cell} method {i + 1}/{settings.Methods.Count}: {ExperimentMethods.Name(method)}").Result);
+            progress.Report(new ProgressUpdate($"{cell.Name} {AugmentationMethods.Name(method)}", i, settings.Methods.Count, "methods"));
+            results.Add(RunOrLoad(cell, method, () => $"{cell} method {i + 1}/{settings.Methods.Count}: {AugmentationMethods.Name(method)}").Result);
         }
         progress.Report(new ProgressUpdate(cell.Name, results.Count, settings.Methods.Count, "methods"));
         return results;
@@ -88,7 +88,7 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
     }
 
     /// <summary>The method's saved result, or the method run now and its result saved; Ran says which.</summary>
-    private (CellResult Result, bool Ran) RunOrLoad(ExperimentCell cell, ExperimentMethod method, Func<string> heading)
+    private (CellResult Result, bool Ran) RunOrLoad(ExperimentCell cell, AugmentationMethod method, Func<string> heading)
     {
         var folder = MethodFolder(cell, method);
         if (CellResult.Load(folder) is { } finished)
@@ -99,12 +99,12 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
             completed.Save(folder);
             return (completed, true);
         }
-        console.Write(new Rule(Markup.Escape(heading())).LeftJustified());
+        output.Heading(heading());
         var result = WithOracle(cell, method, WithTargets(cell, method, RunMethod(cell, method, folder)));
         result.Save(folder);
-        console.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{cell} {ExperimentMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")
-            + string.Concat((result.TestScores ?? []).Select(t => string.Create(CultureInfo.InvariantCulture, $"; {t.Language} test F1 {t.F1:F2}")))));
+        output.Say(string.Create(CultureInfo.InvariantCulture,
+            $"{cell} {AugmentationMethods.Name(method)}: test F1 {result.F1:F2}, {result.AugmentedSentences} augmented sentences")
+            + string.Concat((result.TestScores ?? []).Select(t => string.Create(CultureInfo.InvariantCulture, $"; {t.Language} test F1 {t.F1:F2}"))));
         return (result, true);
     }
 
@@ -113,13 +113,13 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
     /// right): its tagger scored on each target language's test set; a result that already has
     /// them comes back as it is.
     /// </summary>
-    private CellResult WithTargets(ExperimentCell cell, ExperimentMethod method, CellResult result)
+    private CellResult WithTargets(ExperimentCell cell, AugmentationMethod method, CellResult result)
     {
         var wanted = settings.TargetsOf(cell.Language);
         var have = result.TestScores ?? [];
         if (wanted.All(t => have.Any(h => h.Language == t)))
             return result;
-        var tagger = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(MethodFolder(cell, method), "tagger");
+        var tagger = method == AugmentationMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(MethodFolder(cell, method), "tagger");
         var scores = wanted.Select(target => have.FirstOrDefault(h => h.Language == target) ?? Score(tagger, target)).ToArray();
         return result with { TestScores = scores };
     }
@@ -129,12 +129,12 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
     /// of the method's kept rewrites and how many the language's oracle tagger tags as intended; a
     /// result that has it, or a method without rewrites, comes back as it is.
     /// </summary>
-    private CellResult WithOracle(ExperimentCell cell, ExperimentMethod method, CellResult result)
+    private CellResult WithOracle(ExperimentCell cell, AugmentationMethod method, CellResult result)
     {
         if (settings.Oracle is null || result.Diagnostics is not { } diagnostics || diagnostics.ValidNewEntities is not null)
             return result;
         var folder = MethodFolder(cell, method);
-        var kept = ReadAugmented(ExperimentMethods.Substitutes(method)
+        var kept = ReadAugmented(AugmentationMethods.Substitutes(method)
             ? Path.Combine(folder, AugmentationOutput.AugmentedJsonLines)
             : Path.Combine(folder, "aug", AugmentationOutput.AugmentedJsonLines));
         IReadOnlyList<IReadOnlyList<string>> tags = [];
@@ -177,9 +177,9 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
 
     private string CellFolder(ExperimentCell cell) => Path.Combine(settings.Out, cell.Name);
 
-    private string MethodFolder(ExperimentCell cell, ExperimentMethod method) => Path.Combine(CellFolder(cell), ExperimentMethods.Name(method));
+    private string MethodFolder(ExperimentCell cell, AugmentationMethod method) => Path.Combine(CellFolder(cell), AugmentationMethods.Name(method));
 
-    private CellResult RunMethod(ExperimentCell cell, ExperimentMethod method, string folder)
+    private CellResult RunMethod(ExperimentCell cell, AugmentationMethod method, string folder)
     {
         var (train, dev, test) = Sample(cell);
         var parts = new StepClock(folder);
@@ -188,19 +188,19 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         var made = 0;
         IReadOnlyList<Sentence> augmented = method switch
         {
-            ExperimentMethod.GoldOnly => [],
-            ExperimentMethod.Labelwise => parts.Time("augment", () => Labelwise(train, folder, seed)),
-            ExperimentMethod.NamesCeiling => parts.Time("augment", () => Labelwise(train, folder, seed, Corpora(cell.Language).Train.Sentences)),
+            AugmentationMethod.GoldOnly => [],
+            AugmentationMethod.Labelwise => parts.Time("augment", () => Labelwise(train, folder, seed)),
+            AugmentationMethod.NamesCeiling => parts.Time("augment", () => Labelwise(train, folder, seed, Corpora(cell.Language).Train.Sentences)),
             _ => Generate(cell, method, train, dev, folder, parts, out melmDevAccuracy, out made),
         };
-        var diagnostics = method == ExperimentMethod.GoldOnly
+        var diagnostics = method == AugmentationMethod.GoldOnly
             ? null
-            : CellDiagnostics.Of(ExperimentMethods.Substitutes(method) ? augmented.Count : made, augmented, train.Sentences, TrainWords(cell.Language), melmDevAccuracy);
-        var taggerFolder = method == ExperimentMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(folder, "tagger");
+            : CellDiagnostics.Of(AugmentationMethods.Substitutes(method) ? augmented.Count : made, augmented, train.Sentences, TrainWords(cell.Language), melmDevAccuracy);
+        var taggerFolder = method == AugmentationMethod.GoldOnly ? GoldTaggerFolder(cell) : Path.Combine(folder, "tagger");
         var training = parts.Time("train tagger", () =>
             TrainTagger(LabelsOf([cell.Language]), train with { Sentences = [.. train.Sentences, .. augmented] }, dev, taggerFolder, seed));
         var score = parts.Time("evaluate", () => TaggerScore.Of(taggerFolder, test, device).Overall);
-        return new CellResult(cell.Language, cell.N, cell.Seed, ExperimentMethods.Name(method), train.Sentences.Count, augmented.Count,
+        return new CellResult(cell.Language, cell.N, cell.Seed, AugmentationMethods.Name(method), train.Sentences.Count, augmented.Count,
             test.Sentences.Count, score.Precision, score.Recall, score.F1, training.BestEpoch, training.BestDevF1, parts.Seconds, Diagnostics: diagnostics);
     }
 
@@ -242,17 +242,16 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
     /// <summary>Fine-tunes (when the method does), generates R rounds and keeps what the gold tagger agrees with.</summary>
     /// <param name="melmDevAccuracy">The fine-tuned model's dev accuracy on masked entity subwords (null when the method does not fine-tune).</param>
     /// <param name="made">Rewrites made before the filter.</param>
-    private IReadOnlyList<Sentence> Generate(ExperimentCell cell, ExperimentMethod method, Corpus train, Corpus dev, string folder, StepClock parts,
+    private IReadOnlyList<Sentence> Generate(ExperimentCell cell, AugmentationMethod generator, Corpus train, Corpus dev, string folder, StepClock parts,
         out double? melmDevAccuracy, out int made)
     {
-        var generator = ExperimentMethods.Generator(method)!.Value;
         var seed = unchecked((ulong)cell.Seed);
         var model = settings.Model;
         melmDevAccuracy = null;
         if (AugmentationMethods.IsFineTuned(generator))
         {
             var tuned = Path.Combine(folder, "model");
-            var fineTuned = parts.Time("fine-tune", () => FinetuneCommand.Run(model, train, dev, tuned, generator, settings.FineTune with { Seed = seed }, null, device, _corpora[cell.Language].Train.Sentences));
+            var fineTuned = parts.Time("fine-tune", () => MelmFineTuner.FromPretrained(model, train, dev, tuned, generator, settings.FineTune with { Seed = seed }, null, device, output.Progress, _corpora[cell.Language].Train.Sentences));
             melmDevAccuracy = fineTuned.BestDevAccuracy;
             model = tuned;
         }
@@ -265,22 +264,22 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
     /// filtered by the tagger in <paramref name="filterTagger"/>, written to <paramref name="output"/> (or read
     /// from it when an earlier run finished it); returns the kept rewrites.
     /// </summary>
-    private IReadOnlyList<Sentence> GenerateAndFilter(AugmentationMethod generator, string model, Corpus training, string filterTagger, string output,
+    private IReadOnlyList<Sentence> GenerateAndFilter(AugmentationMethod generator, string model, Corpus training, string filterTagger, string folder,
         ulong seed, StepClock parts, out int made)
     {
         var kept = parts.Time("generate and filter", () =>
         {
-            if (AugmentationOutput.ReadSummary(output) is null)
+            if (AugmentationOutput.ReadSummary(folder) is null)
             {
                 var generation = settings.GenerationFor(seed);
                 var rewriter = Rewriters.Open(generator, model, training.Sentences, generation, device);
                 using (rewriter as IDisposable)
                 using (var filter = AugmentPipeline.LoadFilter(filterTagger, device))
-                    AugmentPipeline.RunAndWrite(rewriter, training, settings.Rounds, filter.Predictor, generation.BatchSize, output, generation.Filter);
+                    AugmentPipeline.RunAndWrite(rewriter, training, settings.Rounds, filter.Predictor, generation.BatchSize, folder, generation.Filter, output.Progress, output.Say);
             }
-            return ReadAugmented(Path.Combine(output, AugmentationOutput.AugmentedJsonLines));
+            return ReadAugmented(Path.Combine(folder, AugmentationOutput.AugmentedJsonLines));
         });
-        made = AugmentationOutput.ReadSummary(output)!.RewritesMade;
+        made = AugmentationOutput.ReadSummary(folder)!.RewritesMade;
         return kept;
     }
 
@@ -292,11 +291,11 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
     private string GoldTagger(ExperimentCell cell, Corpus train, Corpus dev)
     {
         var folder = GoldTaggerFolder(cell);
-        new StepClock(MethodFolder(cell, ExperimentMethod.GoldOnly)).Time("train tagger", () => TrainTagger(LabelsOf([cell.Language]), train, dev, folder, unchecked((ulong)cell.Seed)));
+        new StepClock(MethodFolder(cell, AugmentationMethod.GoldOnly)).Time("train tagger", () => TrainTagger(LabelsOf([cell.Language]), train, dev, folder, unchecked((ulong)cell.Seed)));
         return folder;
     }
 
-    private string GoldTaggerFolder(ExperimentCell cell) => Path.Combine(MethodFolder(cell, ExperimentMethod.GoldOnly), "tagger");
+    private string GoldTaggerFolder(ExperimentCell cell) => Path.Combine(MethodFolder(cell, AugmentationMethod.GoldOnly), "tagger");
 
     /// <summary>
     /// The tagger labels of the languages' full train splits: a 100-sentence sample may lack a tag
@@ -312,7 +311,8 @@ internal sealed partial class ExperimentRunner(ExperimentSettings settings, Devi
         var summary = Path.Combine(folder, TaggerTraining.FileName);
         if (File.Exists(summary))
             return JsonSerializer.Deserialize<TaggerTraining>(File.ReadAllBytes(summary))!;
-        var (result, _) = NerCommand.TrainAndSave(settings.Model, train, dev, (options ?? settings.Tagger) with { Seed = seed }, device, null, folder, labels);
+        var (result, _) = NerTrainer.TrainAndSave(settings.Model, train, dev, (options ?? settings.Tagger) with { Seed = seed }, device, folder, labels,
+            progress: output.Progress, say: output.Say);
         var training = new TaggerTraining(result.BestEpoch, result.BestDevF1);
         File.WriteAllBytes(summary, JsonSerializer.SerializeToUtf8Bytes(training));
         return training;

@@ -1,18 +1,18 @@
-using System.Globalization;
 using Melm.Models.Augmentation;
 using Melm.Models.Data;
 using Melm.Models.Diagnostics;
 using Melm.Models.Ner;
-using Melm.Models.Runs;
+using Melm.Models.Mlm;
 using Melm.Models.Tagging;
 using static TorchSharp.torch;
 
-namespace Melm.Host.Commands;
+namespace Melm.Models.Runs;
 
 /// <summary>
 /// The stages of `melm augment` as separate calls, so the command, the demo and the benchmarks run
 /// the same code: open the method's rewriter (fine-tuning first where the method does), train or
-/// load the filter's tagger, then run the rounds and write the output folder.
+/// load the filter's tagger, then run the rounds and write the output folder. Progress goes to
+/// <c>progress</c> and what each step did to <c>say</c>; the caller draws them.
 /// </summary>
 public static class AugmentPipeline
 {
@@ -29,8 +29,9 @@ public static class AugmentPipeline
     /// </summary>
     public static IRewriter OpenRewriter(
         AugmentationMethod method, string modelFolder, Corpus training, Corpus? dev, FineTuneOptions fineTune,
-        GenerationOptions generation, IReadOnlyList<string>? languages, Device device, string outFolder) =>
-        Rewriters.Open(method, ModelFor(method, modelFolder, training, dev, fineTune, languages, device, outFolder), training.Sentences, generation, device);
+        GenerationOptions generation, IReadOnlyList<string>? languages, Device device, string outFolder,
+        IProgress<ProgressUpdate>? progress = null, Action<string>? say = null) =>
+        Rewriters.Open(method, ModelFor(method, modelFolder, training, dev, fineTune, languages, device, outFolder, progress, say), training.Sentences, generation, device);
 
     /// <summary>
     /// The model folder <paramref name="method"/> rewrites with: MELM and MELM without markers
@@ -40,23 +41,24 @@ public static class AugmentPipeline
     /// </summary>
     private static string ModelFor(
         AugmentationMethod method, string modelFolder, Corpus training, Corpus? dev, FineTuneOptions fineTune,
-        IReadOnlyList<string>? languages, Device device, string outFolder)
+        IReadOnlyList<string>? languages, Device device, string outFolder, IProgress<ProgressUpdate>? progress, Action<string>? say)
     {
         if (!AugmentationMethods.IsFineTuned(method))
             return modelFolder;
         var tuned = Path.Combine(outFolder, ModelSubfolder);
-        var result = FinetuneCommand.Run(modelFolder, training, dev, tuned, method, fineTune, languages, device);
-        Console.WriteLine(result.Describe());
+        var result = MelmFineTuner.FromPretrained(modelFolder, training, dev, tuned, method, fineTune, languages, device, progress);
+        say?.Invoke(result.Describe());
         return tuned;
     }
 
-    /// <summary>StageRunner.TrainFilterTagger with its progress drawn on the console; --dev is required.</summary>
-    public static string TrainFilterTagger(string modelFolder, Corpus gold, Corpus? dev, NerTrainingOptions options, Device device, string folder)
+    /// <summary>StageRunner.TrainFilterTagger, saying which it did; --dev is required.</summary>
+    public static string TrainFilterTagger(string modelFolder, Corpus gold, Corpus? dev, NerTrainingOptions options, Device device, string folder,
+        IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
     {
         if (dev is null)
             throw new InputException("--dev", null, NeedsDev);
-        using var progress = new ConsoleProgress();
-        Console.WriteLine("filter tagger: " + StageRunner.TrainFilterTagger(modelFolder, gold, dev, options, device, folder, progress, Console.WriteLine));
+        var done = StageRunner.TrainFilterTagger(modelFolder, gold, dev, options, device, folder, progress, say);
+        say?.Invoke("filter tagger: " + done);
         return folder;
     }
 
@@ -76,14 +78,13 @@ public static class AugmentPipeline
     /// rewrites) and returns the summary.
     /// </summary>
     public static AugmentationSummary RunAndWrite(
-        IRewriter rewriter, Corpus training, int rounds, IConsistencyFilter? filter, int filterBatchSize, string outFolder, FilterRule filterRule = FilterRule.Sentence)
+        IRewriter rewriter, Corpus training, int rounds, IConsistencyFilter? filter, int filterBatchSize, string outFolder, FilterRule filterRule = FilterRule.Sentence,
+        IProgress<ProgressUpdate>? progress = null, Action<string>? say = null)
     {
-        AugmentationOutcome outcome;
-        using (var progress = new ConsoleProgress())
-            outcome = AugmentationRun.Run(rewriter, training.Sentences, rounds, filter, filterBatchSize, progress, training.Source, filterRule);
+        var outcome = AugmentationRun.Run(rewriter, training.Sentences, rounds, filter, filterBatchSize, progress, training.Source, filterRule);
         var summary = AugmentationSummary.Build(rewriter.Method, rewriter.Description, training.Sentences, outcome, filter is null ? "none" : RunInputs.FilterNameOf(filterRule));
         AugmentationOutput.Write(outFolder, training.Sentences, [.. outcome.Kept.Select(r => r.Augmented)], summary);
-        Console.WriteLine($"{summary.Kept} rewrites of {summary.SentencesRead} sentences written to {outFolder}");
+        say?.Invoke($"{summary.Kept} rewrites of {summary.SentencesRead} sentences written to {outFolder}");
         return summary;
     }
 

@@ -1,7 +1,7 @@
 using Melm.Models.Augmentation;
 using Melm.Models.CodeMix;
 
-namespace Melm.Host.Commands;
+namespace Melm.Models.Runs;
 
 /// <summary>
 /// summary.json of `melm codemix`: the run's settings, the summary every augmentation method writes

@@ -1,6 +1,6 @@
 using Melm.Models.Data;
 
-namespace Melm.Host.Experiments;
+namespace Melm.Models.Runs;
 
 /// <summary>A cross-lingual score: a tagger of the cell's language scored zero-shot on another language's test set.</summary>
 public sealed record TargetScore(string Language, int TestSentences, double Precision, double Recall, double F1);
