@@ -54,37 +54,6 @@ public sealed partial class ClusterProcessTests : IDisposable
         await UntilAsync(async () => (await client.StatusAsync()).Members.Count == 2, "the killed node to leave the member list");
     }
 
-    [Fact(Timeout = 300_000)]
-    public async Task AWorkerRestartedJustBeforeTheCoordinatorIsKilledStaysInTheClusterAndWorksForTheNextCoordinator()
-    {
-        var spec = Spec();
-        // As in the chaos soak (issue 14): every node is a seed, and a killed node starts again on its own port.
-        var ports = new[] { _seedPort, FreePorts.Next(), FreePorts.Next() };
-        var seeds = string.Join(",", ports.Select(p => $"akka.tcp://melm@127.0.0.1:{p}"));
-        var coordinator = Node("coordinator", "coordinator", ports[0], delayMs: 300, seeds: seeds);
-        await UntilMembersAsync(1);
-        var worker = Node("worker-1", "worker", ports[1], delayMs: 300, seeds: seeds);
-        Node("worker-2", "worker", ports[2], delayMs: 300, seeds: seeds);
-        await UntilMembersAsync(3);
-        using var client = new StatusClient(StatusUrl);
-        await client.SubmitAsync(spec);
-        await UntilRunAsync(client, spec, s => s.Done >= 4);
-
-        worker.Kill();
-        var restarted = Node("worker-1-again", "worker", ports[1], delayMs: 300, seeds: seeds);
-        await UntilLogAsync(restarted, log => log.Contains("Welcome from", StringComparison.Ordinal), "the restarted worker to join");
-        coordinator.Kill();
-        Node("coordinator-again", "coordinator", ports[0], delayMs: 300, seeds: seeds);
-        var status = await UntilRunAsync(client, spec, s => s.Stage == RunStages.Completed);
-
-        Assert.Equal(spec.ItemCount, status.Done);
-        AssertSameOutputAsTheDirectLoop(spec);
-        var member = $"akka.tcp://melm@127.0.0.1:{ports[1]}";
-        await UntilAsync(async () => (await client.StatusAsync()).Members.Count(m => m.Status == "Up") == 3, "the restarted worker and coordinator to be up");
-        Assert.False(restarted.HasExited, $"the restarted worker exited ({(restarted.HasExited ? restarted.ExitCode : 0)}):\n{NodeProcess.Tail(restarted.Log())}");
-        Assert.Contains((await client.StatusAsync()).Members, m => m.Address == member && m.Status == "Up");
-    }
-
     [Fact(Timeout = TestTimeout)]
     public async Task AWorkerKilledMidStageLeavesTheStageToTheOtherAndTheRunCompletes()
     {
@@ -599,8 +568,8 @@ public sealed partial class ClusterProcessTests : IDisposable
         return RunSpecs.For(CorpusFile.Read(corpus), inputs, shardSize: 2, _folder.Combine("out"));
     }
 
-    /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null; extra: more options; seeds: the seed nodes, the first node's alone if null.</summary>
-    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100, string[]? extra = null, int downAfterSeconds = 2, string? postgres = null, string? seeds = null)
+    /// <summary>A node with the model-free test processor (delayMs per item), or with the real one when delayMs is null; extra: more options.</summary>
+    private NodeProcess Node(string name, string roles, int port, string? itemLog = null, int? delayMs = 100, string[]? extra = null, int downAfterSeconds = 2, string? postgres = null)
     {
         var config = _folder.Combine($"{name}.json");
         // Down an unreachable node after 2 s by default, not the default 20 s, so the tests take seconds.
@@ -616,7 +585,7 @@ public sealed partial class ClusterProcessTests : IDisposable
         var node = new NodeProcess(_folder.Combine($"{name}.log"), environment,
         [
             "node", "--config", config, "--role", roles, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--seed-nodes", seeds ?? Seed, "--run-root", _folder.Path, .. endpoint, .. extra ?? [],
+            "--seed-nodes", Seed, "--run-root", _folder.Path, .. endpoint, .. extra ?? [],
         ]);
         _nodes.Add(node);
         return node;
