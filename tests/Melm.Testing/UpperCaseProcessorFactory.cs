@@ -22,9 +22,10 @@ public sealed class UpperCaseProcessorFactory : IWorkItemProcessorFactory
     public UpperCaseProcessorFactory()
     {
         var delay = Environment.GetEnvironmentVariable(DelayVariable);
-        if (!string.IsNullOrEmpty(delay) && !int.TryParse(delay, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        var milliseconds = 0;
+        if (!string.IsNullOrEmpty(delay) && !int.TryParse(delay, NumberStyles.None, CultureInfo.InvariantCulture, out milliseconds))
             throw new InputException(DelayVariable, null, $"'{delay}' is not a whole number of milliseconds");
-        _delay = TimeSpan.FromMilliseconds(string.IsNullOrEmpty(delay) ? 0 : int.Parse(delay, CultureInfo.InvariantCulture));
+        _delay = TimeSpan.FromMilliseconds(milliseconds);
         _log = Environment.GetEnvironmentVariable(LogVariable) is { Length: > 0 } log ? log : null;
     }
 

@@ -49,11 +49,14 @@ public sealed class JournalPause(string runId)
     }
 
     /// <summary>What `melm status` shows, e.g. "paused: journal write failed (PostgreSQL 10.0.0.5:5432/melm): Connection refused: retry 3 in 8 s".</summary>
-    public string Describe(DateTimeOffset now) => (RetryAt, UnderWay) switch
+    public string Describe(DateTimeOffset now) => "paused: " + Why(now);
+
+    /// <summary>The reason and the retry, e.g. "journal write failed (...): Connection refused: retry 3 in 8 s".</summary>
+    public string Why(DateTimeOffset now) => (RetryAt, UnderWay) switch
     {
-        ({ } at, _) => $"paused: {Reason}: retry {Failures} in {Math.Max(0, Math.Ceiling((at - now).TotalSeconds)):F0} s",
-        (null, true) => $"paused: {Reason}: retry {Failures} under way",
-        _ => $"paused: {Reason}",
+        ({ } at, _) => $"{Reason}: retry {Failures} in {Math.Max(0, Math.Ceiling((at - now).TotalSeconds)):F0} s",
+        (null, true) => $"{Reason}: retry {Failures} under way",
+        _ => Reason,
     };
 
     /// <summary>The last known status with the pause in it; a run known by name only shows its stage as not started.</summary>

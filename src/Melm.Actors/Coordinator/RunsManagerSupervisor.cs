@@ -52,7 +52,7 @@ public sealed class RunsManagerSupervisor : ReceiveActor, IWithTimers
         ReceiveAny(message =>
         {
             if (_pause is { } pause && message is StartRun or ResumeRun or CancelRun or GetRunStatus or GetRunProgress or ListRuns)
-                Sender.Tell(new Status.Failure(new InvalidOperationException("journal unavailable: " + pause.Describe(DateTimeOffset.UtcNow)["paused: ".Length..])));
+                Sender.Tell(new Status.Failure(new InvalidOperationException("journal unavailable: " + pause.Why(DateTimeOffset.UtcNow))));
             else
                 _manager?.Forward(message);
         });
